@@ -1,0 +1,218 @@
+/**
+ * The command table. Each action lazily imports `commands/<verb>.js` and calls its `run`,
+ * which returns the exit code; only src/main.ts turns that into the process exit code.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import { EXIT_CODE_TABLE } from './errors.js';
+
+export const VERSION = '0.1.0';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Receives the command's exit code and its context (so the caller can close it). */
+  setResult(code: number, ctx?: CommandContext): void;
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
+    return Number(value);
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('payrecon');
+  program
+    .description('Reconcile PSP settlement files against the ledger; monitor secrets and configs for changes.')
+    .version(VERSION, '-V, --version')
+    .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db)')
+    .option('--json', 'machine output: exactly one JSON document on stdout')
+    .option('--quiet', 'only errors on stderr')
+    .option('--no-color', 'no ANSI colour (also off with NO_COLOR or when stdout is not a TTY)')
+    .showSuggestionAfterError(true)
+    .helpCommand(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  /** Wrap an action: build the context from global options, import the command, run it. */
+  // A command's run takes the positional arguments, then its own options, then the context.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Runner = (...a: any[]) => Promise<number>;
+  const action =
+    (load: () => Promise<{ run: Runner }>) =>
+    async (...a: unknown[]) => {
+      const cmd = a[a.length - 1] as Command;
+      const args = a.slice(0, -1); // positional args..., then the command's own options
+      const ctx = createContext({
+        global: cmd.optsWithGlobals() as GlobalOptions,
+        env: io.env,
+        signal: io.signal,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      });
+      const mod = await load();
+      try {
+        io.setResult(await mod.run(...args, ctx), ctx);
+      } catch (err) {
+        ctx.close();
+        throw err;
+      }
+    };
+
+  // ---- reconciliation -------------------------------------------------------------------
+  const imp = program.command('import').description('import settlement files (psp) or ledger exports (ledger)');
+  imp
+    .command('psp')
+    .description('import PSP settlement files (Stripe, Adyen, PayPal STL, Checkout.com)')
+    .argument('<file...>', 'settlement files')
+    .addOption(
+      new Option('--format <format>', 'file format').choices(['auto', 'stripe', 'adyen', 'paypal', 'checkout']).default('auto'),
+    )
+    .option('--source <name>', 'source name stored with the rows (default: the format)')
+    .option('--reference-column <name>', 'Stripe: metadata column holding the order reference', 'payment_metadata[order_id]')
+    .action(action(() => import('./commands/import.js').then((m) => ({ run: m.runImportPsp }))));
+  imp
+    .command('ledger')
+    .description('import ledger exports (canonical CSV, or any CSV described by --mapping)')
+    .argument('<file...>', 'ledger export files')
+    .option('--mapping <mapping.json>', 'maps another export onto the canonical ledger fields')
+    .option('--source <name>', 'source name stored with the rows', 'ledger')
+    .action(action(() => import('./commands/import.js').then((m) => ({ run: m.runImportLedger }))));
+
+  program
+    .command('reconcile')
+    .description('match PSP rows against ledger entries and record every discrepancy')
+    .option('--from <date>', 'first booking date in scope (YYYY-MM-DD, inclusive)')
+    .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
+    .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', '0')
+    .option('--date-window <days>', 'days a booking may lag the PSP date', '3')
+    .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
+    .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .action(action(() => import('./commands/reconcile.js')));
+
+  program
+    .command('discrepancies')
+    .description('list discrepancies')
+    .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'acknowledged', 'resolved', 'all']).default('open'))
+    .option('--kind <kind>', 'filter by kind')
+    .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run'))
+    .action(action(() => import('./commands/discrepancies.js')));
+
+  program
+    .command('resolve')
+    .description('acknowledge or resolve discrepancies with a note')
+    .argument('<discrepancy-id...>', 'discrepancy ids')
+    .requiredOption('--note <text>', 'why (kept in the audit log)')
+    .addOption(new Option('--status <status>', 'new status').choices(['acknowledged', 'resolved']).default('resolved'))
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/resolve.js')));
+
+  program
+    .command('report')
+    .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
+    .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
+    .requiredOption('--out <path>', 'output file')
+    .action(action(() => import('./commands/report.js')));
+
+  program
+    .command('tui')
+    .description('interactive triage of open discrepancies')
+    .action(action(() => import('./commands/tui.js')));
+
+  // ---- integrity --------------------------------------------------------------------------
+  const baseline = program.command('baseline').description('signed checksum baselines of credentials, key stores and configs');
+  baseline
+    .command('init')
+    .description('record a new baseline')
+    .argument('<name>', 'baseline name')
+    .addOption(new Option('--profile <profile>', 'built-in selection').choices(['credentials', 'keystores', 'configs']))
+    .option('--path <path|glob>', 'file, directory (recursive) or glob; repeatable', collect)
+    .option('--exclude <glob>', 'glob to leave out; repeatable', collect)
+    .option('--sha512', 'also record SHA-512')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit }))));
+  baseline
+    .command('update')
+    .description('accept the current state as the baseline (audited)')
+    .argument('<name>', 'baseline name')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runUpdate }))));
+  baseline
+    .command('list')
+    .description('list baselines')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runList }))));
+
+  program
+    .command('scan')
+    .description('compare files against their baselines')
+    .argument('[name...]', 'baselines to scan (default: all)')
+    .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (added,removed,changed,unreadable,policy)')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .action(action(() => import('./commands/scan.js')));
+
+  program
+    .command('schedule')
+    .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
+    .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
+    .action(action(() => import('./commands/schedule.js')));
+
+  const audit = program.command('audit').description('the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('walk the hash chain; exit 20 naming the first broken entry')
+    .action(action(() => import('./commands/audit.js').then((m) => ({ run: m.runVerify }))));
+  audit
+    .command('log')
+    .description('show audit entries')
+    .option('--limit <n>', 'latest n entries', positiveInt('--limit'), 50)
+    .action(action(() => import('./commands/audit.js').then((m) => ({ run: m.runLog }))));
+
+  program
+    .command('help')
+    .description('help for a command, or `help exit-codes`')
+    .argument('[topic...]', 'a command name, or exit-codes')
+    .action((topic: string[]) => {
+      if (topic[0] === 'exit-codes') {
+        io.stdout.write(formatExitCodes());
+        io.setResult(0);
+        return;
+      }
+      let target: Command = program;
+      for (const word of topic) {
+        const sub = target.commands.find((c) => c.name() === word);
+        if (!sub) throw new InvalidArgumentError(`unknown help topic "${topic.join(' ')}" (try: payrecon help exit-codes)`);
+        target = sub;
+      }
+      io.stdout.write(target.helpInformation());
+      io.setResult(0);
+    });
+
+  program.addHelpText('after', '\nExit codes: 0 clean, 1-15 findings (bitmask), 16+ errors. See `payrecon help exit-codes`.');
+  return program;
+}
+
+export function formatExitCodes(): string {
+  const w0 = Math.max(...EXIT_CODE_TABLE.map((r) => r.code.length));
+  const w1 = Math.max(...EXIT_CODE_TABLE.map((r) => r.reconcile.length));
+  const lines = [
+    'One rule: 0 clean, 1-15 findings (a bitmask), 16 and up: the command could not do its job.',
+    '',
+    `${'code'.padEnd(w0)}  ${'reconcile / import'.padEnd(w1)}  scan (integrity)`,
+    ...EXIT_CODE_TABLE.map((r) => `${r.code.padEnd(w0)}  ${r.reconcile.padEnd(w1)}  ${r.scan}`),
+    '',
+    '--fail-on <kinds> on reconcile and scan narrows which findings set bits.',
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,43 @@
+/** Option values shared by several commands, validated once: bad values are usage errors (exit 16). */
+import { Decimal } from 'decimal.js';
+import { UsageError } from '../errors.js';
+
+/** A `--fail-on a,b` list checked against the kinds the command knows. */
+export function parseFailOn<K extends string>(value: string | undefined, allowed: readonly K[]): Set<K> | undefined {
+  if (value === undefined) return undefined;
+  const kinds = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = kinds.filter((k) => !(allowed as readonly string[]).includes(k));
+  if (kinds.length === 0) throw new UsageError(`--fail-on needs at least one kind; known: ${allowed.join(', ')}`);
+  if (bad.length) {
+    throw new UsageError(`--fail-on: unknown kind ${bad.map((b) => `"${b}"`).join(', ')}; known: ${allowed.join(', ')}`);
+  }
+  return new Set(kinds as K[]);
+}
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function parseDateOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`${name} must be a date like 2025-03-31, got "${value}"`);
+  }
+  return value;
+}
+
+/** A non-negative decimal such as `0.05`, exact. */
+export function parseDecimalOption(name: string, value: string): Decimal {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) {
+    throw new UsageError(`${name} must be a non-negative decimal like 0.05, got "${value}"`);
+  }
+  return new Decimal(value.trim());
+}
+
+/** A whole number of days (or other unit) >= 0. */
+export function parseWholeOption(name: string, value: string): number {
+  if (!/^\d{1,6}$/.test(value.trim())) throw new UsageError(`${name} must be a whole number, got "${value}"`);
+  return Number(value.trim());
+}

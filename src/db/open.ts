@@ -1,0 +1,133 @@
+/**
+ * Opening the store: WAL mode, a bounded wait for another writer, numbered SQL migrations
+ * applied forward in one transaction each, and a refusal to touch a schema newer than ours.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DatabaseError, ioErrorFor, PayreconError } from '../errors.js';
+
+export type DB = Database.Database;
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The numbered migrations shipped with this build, in order (`NNN-name.sql`). */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+}
+
+export interface OpenOptions {
+  /** How long to wait for another writer before giving up with exit 19 (ms). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+export function defaultBusyTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.PAYRECON_BUSY_TIMEOUT_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 5000;
+}
+
+/** Open (creating if needed) and migrate the database at `path`. */
+export function openDatabase(path: string, opts: OpenOptions = {}): DB {
+  const timeout = opts.busyTimeoutMs ?? defaultBusyTimeout();
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw ioErrorFor(dirname(path), err, 'create the directory of');
+    }
+  }
+  let db: DB;
+  try {
+    db = new Database(path, { timeout, readonly: opts.readonly ?? false });
+  } catch (err) {
+    throw translateDbError(err, path);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path);
+  } catch (err) {
+    db.close();
+    throw translateDbError(err, path);
+  }
+  return db;
+}
+
+export function migrate(db: DB, path: string, migrations = loadMigrations()): void {
+  const known = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > known) {
+    throw new DatabaseError(
+      `${path} has schema version ${current}, newer than this payrecon knows (${known})`,
+      'upgrade payrecon; databases are never migrated backwards',
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Re-check under the write lock: another process may have migrated while we waited.
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (m.version > now) {
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+/** Map SQLite's failures to the contract's exit 19 with words a user can act on. */
+export function translateDbError(err: unknown, path = 'the database'): unknown {
+  if (err instanceof PayreconError) return err;
+  const code = (err as { code?: string })?.code ?? '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new DatabaseError(
+      `${path} is locked by another payrecon run`,
+      'wait for it to finish (or raise PAYRECON_BUSY_TIMEOUT_MS) and run again',
+    );
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new DatabaseError(`${path} is not a payrecon database or is corrupt`);
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+    return new DatabaseError(`cannot open ${path}: ${(err as Error).message}`);
+  }
+  return err;
+}
+
+/**
+ * Run `fn` inside one write transaction that may span awaits (so progress can redraw and a
+ * signal can be noticed between batches). Any throw, including an interrupt, rolls back:
+ * the database is as it was before, never in between.
+ */
+export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (err) {
+    throw translateDbError(err, db.name);
+  }
+  try {
+    const result = await fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw translateDbError(err, db.name);
+  }
+}

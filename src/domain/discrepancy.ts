@@ -1,0 +1,78 @@
+/**
+ * Discrepancies and the documents built from them. `ReconcileDocument` is exactly what
+ * `reconcile --json` prints (CONTRACT.md) and what reports and alerts are rendered from.
+ * Amounts here are decimal strings in major units, never numbers.
+ */
+
+export const DISCREPANCY_KINDS = [
+  'missing_in_ledger',
+  'missing_in_psp',
+  'amount_mismatch',
+  'currency_mismatch',
+  'fee_mismatch',
+  'date_out_of_window',
+  'duplicate',
+  'payout_mismatch',
+  'rejected_row',
+] as const;
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
+
+export type Severity = 'low' | 'medium' | 'high';
+export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
+
+/** Which exit bit each kind sets (CONTRACT.md): 1 PSP-only, 2 ledger-only, 4 differs, 8 unverified. */
+export const KIND_EXIT_BIT: Record<DiscrepancyKind, number> = {
+  missing_in_ledger: 1,
+  missing_in_psp: 2,
+  amount_mismatch: 4,
+  currency_mismatch: 4,
+  fee_mismatch: 4,
+  date_out_of_window: 4,
+  duplicate: 4,
+  payout_mismatch: 4,
+  rejected_row: 8,
+};
+
+/** One side of a discrepancy as the contract prints it. */
+export interface DiscrepancySide {
+  id: string; // external id of the row (PSP id, ledger entry id)
+  amount: string; // decimal string, major units
+  currency?: string;
+  source: string;
+  file: string;
+  line: number;
+  booked_at?: string;
+}
+
+/** A discrepancy as `reconcile --json` prints it. */
+export interface DiscrepancyItem {
+  id: number;
+  kind: DiscrepancyKind;
+  severity: Severity;
+  reason: string;
+  currency: string | null;
+  reference: string | null;
+  psp: DiscrepancySide | null;
+  ledger: DiscrepancySide | null;
+  /** PSP minus ledger, decimal string, when both sides exist in one currency. */
+  difference: string | null;
+}
+
+/** A discrepancy as `discrepancies --json` prints it: the item plus its workflow state. */
+export interface DiscrepancyView extends DiscrepancyItem {
+  status: DiscrepancyStatus;
+  note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  first_seen_run: number;
+  age_days: number;
+}
+
+export interface ReconcileDocument {
+  run: number;
+  exit_code: number;
+  window: { from: string | null; to: string | null };
+  counts: { psp: number; ledger: number; matched: number; discrepancies: number };
+  by_kind: Partial<Record<DiscrepancyKind, number>>;
+  discrepancies: DiscrepancyItem[];
+}

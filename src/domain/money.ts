@@ -1,0 +1,92 @@
+/**
+ * Money as payrecon holds it: a signed bigint of minor units plus an ISO 4217 currency whose
+ * exponent says where the decimal point goes (JPY 0, EUR 2, KWD 3). Amounts are parsed from
+ * text with decimal.js and never pass through a JavaScript number.
+ */
+import { Decimal } from 'decimal.js';
+import { minorUnits } from './currency.js';
+
+export interface Money {
+  minor: bigint;
+  currency: string;
+}
+
+export class AmountError extends Error {}
+
+export interface ParseAmountOptions {
+  /** The decimal separator of the text: '.' (default) or ','. */
+  decimal?: '.' | ',';
+  /** Thousands separator to strip, when the file uses one (for example ',' or ' ' or "'"). */
+  group?: string;
+}
+
+// A plain decimal: optional sign, digits, optional fraction. No exponent, no grouping, no
+// currency symbols. Anything else is rejected with a reason, never guessed.
+const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * Parse `text` as an exact amount with at most `exponent` decimals and return minor units.
+ * Throws AmountError saying what was expected when the text is not such an amount.
+ */
+export function parseAmountToMinor(text: string, exponent: number, opts: ParseAmountOptions = {}): bigint {
+  let t = text.trim();
+  if (t === '') throw new AmountError('expected an amount, found an empty value');
+  if (opts.group) t = t.split(opts.group).join('');
+  if (opts.decimal === ',') {
+    if (t.includes('.')) throw new AmountError(`expected a decimal-comma amount, found "${text}"`);
+    t = t.replace(',', '.');
+  }
+  if (!PLAIN_DECIMAL.test(t)) {
+    throw new AmountError(`expected a decimal amount like 12.30, found "${text}"`);
+  }
+  const d = new Decimal(t);
+  if (d.decimalPlaces() > exponent) {
+    throw new AmountError(
+      `amount "${text}" has ${d.decimalPlaces()} decimals; the currency allows ${exponent}`,
+    );
+  }
+  return BigInt(d.times(new Decimal(10).pow(exponent)).toFixed(0));
+}
+
+/** Parse an amount of `currency` (its ISO 4217 exponent) to minor units. */
+export function parseMoney(text: string, currency: string, opts: ParseAmountOptions = {}): bigint {
+  return parseAmountToMinor(text, minorUnits(currency), opts);
+}
+
+/**
+ * Minor units scaled by a fixed exponent that is not the currency's (PayPal scales by 100
+ * whatever the currency) converted to the currency's own minor units. Throws when that would
+ * lose precision (e.g. JPY given with a non-zero fraction).
+ */
+export function rescaleMinor(value: bigint, fromExponent: number, currency: string): bigint {
+  const to = minorUnits(currency);
+  if (to === fromExponent) return value;
+  if (to > fromExponent) return value * 10n ** BigInt(to - fromExponent);
+  const div = 10n ** BigInt(fromExponent - to);
+  if (value % div !== 0n) {
+    throw new AmountError(
+      `amount ${formatMinorWithExponent(value, fromExponent)} ${currency} has more decimals than ${currency} allows (${to})`,
+    );
+  }
+  return value / div;
+}
+
+/** Minor units as a decimal string in major units: 1230n EUR -> "12.30", 1000n JPY -> "1000". */
+export function formatMinor(minor: bigint, currency: string): string {
+  return formatMinorWithExponent(minor, minorUnits(currency));
+}
+
+export function formatMinorWithExponent(minor: bigint, exponent: number): string {
+  const neg = minor < 0n;
+  const abs = (neg ? -minor : minor).toString();
+  if (exponent === 0) return (neg ? '-' : '') + abs;
+  const padded = abs.padStart(exponent + 1, '0');
+  const intPart = padded.slice(0, padded.length - exponent);
+  const frac = padded.slice(padded.length - exponent);
+  return `${neg ? '-' : ''}${intPart}.${frac}`;
+}
+
+/** A user-given tolerance such as "0.05" in major units of `currency`, as minor units (rounded down). */
+export function toleranceToMinor(tolerance: Decimal, currency: string): bigint {
+  return BigInt(tolerance.times(new Decimal(10).pow(minorUnits(currency))).floor().toFixed(0));
+}

@@ -1,0 +1,83 @@
+/**
+ * The entry point: parse, run, the one top-level catch. It sets process.exitCode (never calls
+ * process.exit on the normal path) so that output flushes.
+ */
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.js';
+import type { CommandContext } from './context.js';
+import { ExitCode, PayreconError } from './errors.js';
+
+const REPORT_URL = 'https://github.com/payrecon/payrecon/issues';
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      controller.abort(sig);
+      return;
+    }
+    // A second signal: the user really wants out. SQLite's journal keeps the database whole.
+    process.stderr.write('\ninterrupted again; exiting now\n');
+    process.exit(ExitCode.INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let code: number = ExitCode.OK;
+  let ctx: CommandContext | undefined;
+  const program = buildProgram({
+    env: process.env,
+    signal: controller.signal,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    setResult: (c, cx) => {
+      code = c;
+      ctx = cx;
+    },
+  });
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+    // `schedule` treats a signal as its normal stop; everything else reports the interruption.
+    if (controller.signal.aborted && code !== ExitCode.OK && code < 16) code = ExitCode.INTERRUPTED;
+  } catch (err) {
+    code = reportError(err);
+  } finally {
+    ctx?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return code;
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      return ExitCode.OK;
+    }
+    // commander has already printed its one-line message; add the hint.
+    process.stderr.write("hint: run 'payrecon --help' or 'payrecon <command> --help'\n");
+    return ExitCode.USAGE;
+  }
+  if (err instanceof PayreconError) {
+    process.stderr.write(`payrecon: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`payrecon: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.PAYRECON_DEBUG && e?.stack) process.stderr.write(e.stack + '\n');
+  process.stderr.write(`This is a bug. Please report it with the command you ran: ${REPORT_URL}\n`);
+  return ExitCode.INTERNAL;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`payrecon: internal error: ${String(err)}\n`);
+    process.exitCode = ExitCode.INTERNAL;
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * How a command talks to the user. One object decides, once, whether we are talking to a
+ * person (TTY, no CI, no --json: colour, progress bars, ink) or to a program (plain stable
+ * lines on stderr, exactly one JSON document on stdout with --json).
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean; // commander sets false for --no-color
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  /** A person is watching: stdout and stderr are terminals, CI is unset, no --json. */
+  readonly interactive: boolean;
+  readonly color: boolean;
+  readonly c: ChalkInstance;
+  readonly stdout: Streams['stdout'];
+  readonly stderr: Streams['stderr'];
+
+  constructor(opts: OutputOptions, streams: Streams) {
+    this.stdout = streams.stdout;
+    this.stderr = streams.stderr;
+    this.json = Boolean(opts.json);
+    this.quiet = Boolean(opts.quiet);
+    const env = streams.env;
+    const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+    this.interactive = Boolean(streams.stdout.isTTY && streams.stderr.isTTY) && !ci && !this.json;
+    this.color =
+      opts.color !== false && !('NO_COLOR' in env && env.NO_COLOR !== '') && Boolean(streams.stdout.isTTY) && !this.json;
+    this.c = new Chalk({ level: this.color ? 1 : 0 });
+  }
+
+  /** Human information: stdout normally, stderr under --json, nothing under --quiet. */
+  info(line: string): void {
+    if (this.quiet) return;
+    (this.json ? this.stderr : this.stdout).write(line + '\n');
+  }
+
+  /** Warnings go to stderr unless --quiet. */
+  warn(line: string): void {
+    if (this.quiet) return;
+    this.stderr.write(this.c.yellow('warning: ') + line + '\n');
+  }
+
+  /** Errors always reach stderr. */
+  error(line: string): void {
+    this.stderr.write(this.c.red('error: ') + line + '\n');
+  }
+
+  /** The single JSON document of a --json run. */
+  emitJson(doc: unknown): void {
+    this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  }
+}
