@@ -25,7 +25,7 @@ export interface NormalizedTransaction {
   currency: string;
   /** Signed gross in minor units of `currency`: positive money in, negative money out. */
   amountMinor: bigint;
-  /** Fee in minor units (positive = a cost), when the file states one. */
+  /** Fee in minor units of `settlementCurrency ?? currency` (positive = a cost), when the file states one. */
   feeMinor: bigint | null;
   /** Net in minor units of `settlementCurrency ?? currency`, when the file states one. */
   netMinor: bigint | null;

@@ -44,6 +44,8 @@ export interface Importer {
   readonly side: Side;
   /** One line saying what a file of this format looks like, used in "expected ..." messages. */
   readonly expects: string;
+  /** CSV field delimiter when not a comma (mapping files may say `;`). */
+  readonly delimiter?: string;
   /** Cheap, and exclusive with every other importer of the same side. */
   identify(head: FileHead): boolean;
   open(ctx: ParseContext): RecordParser;

@@ -1,0 +1,36 @@
+/**
+ * Integrity findings and the document `scan --json` prints (CONTRACT.md). Reports and alerts
+ * are rendered from it. It carries paths, attribute names and short digests: never content.
+ */
+
+export const FINDING_KINDS = ['added', 'removed', 'changed', 'unreadable', 'policy'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Exit bit per finding kind; `policy` sets bit 4 only when --fail-on names it. */
+export const FINDING_EXIT_BIT: Record<FindingKind, number> = {
+  added: 1,
+  removed: 2,
+  changed: 4,
+  unreadable: 8,
+  policy: 4,
+};
+
+export interface ScanFinding {
+  path: string;
+  kind: FindingKind;
+  /** Names from the attribute table that differ (changed), e.g. ["sha256", "mode"]. */
+  attributes?: string[];
+  severity: 'low' | 'medium' | 'high';
+  /** Human reason, e.g. "private key readable by group" or "permission denied". */
+  reason?: string;
+  /** Scan id where this finding first appeared (history). */
+  first_seen_scan?: number;
+}
+
+export interface ScanDocument {
+  scan: number;
+  baseline: string;
+  exit_code: number;
+  counts: { files: number; added: number; removed: number; changed: number; unreadable: number };
+  findings: ScanFinding[];
+}
