@@ -1,4 +1,287 @@
-// PLACEHOLDER: replaced by the import command. Must not remain when work lands.
-import { PayreconError } from '../errors.js';
-export async function runImportPsp(..._a: unknown[]): Promise<number> { throw new PayreconError('not built yet', 21); }
-export async function runImportLedger(..._a: unknown[]): Promise<number> { throw new PayreconError('not built yet', 21); }
+/**
+ * `payrecon import psp|ledger <file...>`: each file in one transaction — its good rows and its
+ * rejected rows together, or nothing. The same bytes again are a no-op; a row restated
+ * identically by another file is skipped and counted; restated differently, it is rejected.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { CommandContext } from '../context.js';
+import { appendAudit } from '../db/audit.js';
+import { findImportBySha, ImportWriter, type RowCounts } from '../db/imports.js';
+import { withWriteTransaction } from '../db/open.js';
+import type { Side } from '../domain/transaction.js';
+import { ExitCode, InputError, ioErrorFor, IoError, UsageError } from '../errors.js';
+import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
+import type { Importer } from '../importers/types.js';
+import { createProgress } from '../ui/progress.js';
+
+export interface ImportRequest {
+  side: Side;
+  files: string[];
+  /** psp: auto (default) or an importer name. */
+  format?: string;
+  source?: string;
+  /** ledger: a mapping file describing a non-canonical export. */
+  mapping?: string;
+  /** Stripe: the metadata column holding the order reference. */
+  referenceColumn?: string;
+}
+
+export interface RejectSummary {
+  line: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface FileImportResult {
+  file: string;
+  status: 'imported' | 'already_imported' | 'failed';
+  import_id: number | null;
+  format: string | null;
+  source: string | null;
+  sha256: string | null;
+  rows: RowCounts;
+  /** The rejected rows of this import (the first 100; all are in the rejects table). */
+  rejects: RejectSummary[];
+  /** For failed files: what was wrong, and the exit code it maps to. */
+  error?: { message: string; exit_code: number };
+}
+
+export interface ImportSummary {
+  exit_code: number;
+  files: FileImportResult[];
+}
+
+const HEAD_BYTES = 64 * 1024;
+const MAX_LISTED_REJECTS = 100;
+const ZERO: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
+
+/** Import each file in its own transaction. A file that cannot be used does not stop the others. */
+export async function importFiles(ctx: CommandContext, req: ImportRequest): Promise<ImportSummary> {
+  const mappingImporter = req.mapping ? loadMappingImporter(resolve(ctx.cwd, req.mapping)) : undefined;
+  let forced: Importer | undefined;
+  if (req.side === 'psp' && req.format && req.format !== 'auto') {
+    forced = importerByName(req.format);
+    if (!forced) throw new UsageError(`unknown --format "${req.format}"`);
+  }
+  const results: FileImportResult[] = [];
+  let bits = 0;
+  let failure = 0;
+  for (const file of req.files) {
+    ctx.checkInterrupted();
+    try {
+      const r = await importOne(ctx, req, file, mappingImporter ?? forced);
+      results.push(r);
+      if (r.rows.rejected > 0) bits |= ExitCode.UNVERIFIED;
+    } catch (err) {
+      // Interrupts and database failures stop the whole command; a bad file stops only itself.
+      if (!(err instanceof InputError || err instanceof IoError)) throw err;
+      failure = Math.max(failure, err.exitCode);
+      results.push({
+        file,
+        status: 'failed',
+        import_id: null,
+        format: null,
+        source: null,
+        sha256: null,
+        rows: ZERO,
+        rejects: [],
+        error: { message: err.message, exit_code: err.exitCode },
+      });
+      if (!ctx.out.json) {
+        ctx.out.error(err.message);
+        if (err.hint) ctx.out.info(`hint: ${err.hint}`);
+      }
+    }
+  }
+  return { exit_code: failure || bits, files: results };
+}
+
+interface FileFacts {
+  path: string;
+  size: number;
+  sha256: string;
+  head: Buffer;
+}
+
+/** Stat, hash and check the whole file is UTF-8 before anything is written. */
+function examineFile(path: string, display: string): FileFacts {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (err) {
+    throw ioErrorFor(display, err);
+  }
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let head = Buffer.alloc(0);
+  let lines = 1;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw ioErrorFor(display, err);
+  }
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (err) {
+        throw ioErrorFor(display, err);
+      }
+      if (n === 0) break;
+      const chunk = buf.subarray(0, n);
+      hash.update(chunk);
+      if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        throw new InputError('the file is not UTF-8 text (binary or another encoding); expected a UTF-8 CSV', {
+          file: display,
+          line: lines,
+        });
+      }
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { path, size, sha256: hash.digest('hex'), head };
+}
+
+async function importOne(ctx: CommandContext, req: ImportRequest, file: string, preset?: Importer): Promise<FileImportResult> {
+  const path = resolve(ctx.cwd, file);
+  const facts = examineFile(path, file);
+  const db = ctx.db();
+
+  const previous = findImportBySha(db, req.side, facts.sha256);
+  if (previous) {
+    ctx.out.info(`${file}: already imported (import #${previous.id} at ${previous.imported_at}); nothing to do`);
+    return {
+      file,
+      status: 'already_imported',
+      import_id: previous.id,
+      format: previous.format,
+      source: previous.source,
+      sha256: facts.sha256,
+      rows: { total: previous.rows_total, imported: 0, skipped: 0, rejected: 0 },
+      rejects: [],
+    };
+  }
+
+  const headInfo = readHead(facts.head, basename(path), file, preset?.delimiter);
+  const importer = preset ?? identifyImporter(req.side, headInfo, file);
+  if (importer.side !== req.side) {
+    throw new InputError(`this is a ${importer.side} file (${importer.name}); use "payrecon import ${importer.side}"`, { file });
+  }
+  const source = req.source ?? (req.side === 'psp' ? importer.name : 'ledger');
+  const parser = importer.open({ file, source, referenceColumn: req.referenceColumn });
+  const counts: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
+  const rejects: RejectSummary[] = [];
+  const progress = facts.size > 4 * 1024 * 1024 ? createProgress(ctx.out, { label: basename(file), total: facts.size, unit: 'bytes' }) : undefined;
+
+  let importId = 0;
+  try {
+    await withWriteTransaction(db, async () => {
+      let writer: ImportWriter | undefined;
+      const stream = createReadStream(path);
+      const consume = (items: ReturnType<typeof parser.record>) => {
+        // Created at the first item, when the parser has seen the header the raw fields follow.
+        writer ??= newWriter();
+        for (const item of items) {
+          counts.total++;
+          if ('tx' in item) {
+            const outcome = writer!.store(item.tx);
+            if (outcome.stored) counts.imported++;
+            else if (outcome.identical) counts.skipped++;
+            else rejectRow({ line: item.tx.line, reason: outcome.reason, raw: item.tx.raw });
+          } else {
+            rejectRow(item.reject);
+          }
+        }
+      };
+      const rejectRow = (r: { line: number; column?: string; reason: string; raw: string[] }) => {
+        counts.rejected++;
+        writer!.reject(r);
+        if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: r.line, column: r.column ?? null, reason: r.reason });
+      };
+      try {
+        for await (const batch of readRecords(stream, file, importer.delimiter)) {
+          for (const rec of batch) {
+            const items = parser.record(rec.fields, rec.line);
+            if (items.length) consume(items);
+          }
+          ctx.checkInterrupted();
+          progress?.update(stream.bytesRead);
+          await new Promise(setImmediate);
+        }
+      } finally {
+        stream.destroy();
+      }
+      consume(parser.end());
+      if (counts.total === 0) {
+        throw new InputError(
+          `no data rows: the file has a ${importer.name} header but nothing under it`,
+          { file },
+          'a truncated download looks like this; if the provider really had no transactions there is nothing to import',
+        );
+      }
+      writer!.finish(counts);
+      importId = writer!.importId;
+      appendAudit(db, {
+        action: 'import',
+        subject: path,
+        details: { side: req.side, format: importer.name, source, sha256: facts.sha256, size: facts.size, import_id: importId, rows: counts },
+        at: ctx.now().toISOString(),
+      });
+
+      function newWriter(): ImportWriter {
+        return new ImportWriter(
+          db,
+          {
+            side: req.side,
+            path,
+            fileName: basename(path),
+            size: facts.size,
+            sha256: facts.sha256,
+            format: importer.name,
+            source,
+            importedAt: ctx.now().toISOString(),
+          },
+          parser.header(),
+        );
+      }
+    });
+  } finally {
+    progress?.finish();
+  }
+
+  const parts = [`${counts.imported} imported`, `${counts.skipped} skipped`, `${counts.rejected} rejected`];
+  const line = `${file}: ${importer.name} (${source}), ${counts.total} rows: ${parts.join(', ')}`;
+  ctx.out.info(counts.rejected ? ctx.out.c.yellow(line) : line);
+  for (const r of rejects.slice(0, 10)) {
+    ctx.out.info(`  ${file}:${r.line}${r.column ? ` (${r.column})` : ''}: ${r.reason}`);
+  }
+  if (counts.rejected > 10) ctx.out.info(`  ... and ${counts.rejected - 10} more (see --json or the rejects table)`);
+  if (counts.skipped) ctx.out.info(`  ${counts.skipped} rows were already imported from another file with identical content`);
+  return { file, status: 'imported', import_id: importId, format: importer.name, source, sha256: facts.sha256, rows: counts, rejects };
+}
+
+function render(ctx: CommandContext, summary: ImportSummary): number {
+  if (ctx.out.json) ctx.out.emitJson(summary);
+  return summary.exit_code;
+}
+
+export async function runImportPsp(files: string[], opts: { format: string; source?: string; referenceColumn?: string }, ctx: CommandContext): Promise<number> {
+  return render(ctx, await importFiles(ctx, { side: 'psp', files, format: opts.format, source: opts.source, referenceColumn: opts.referenceColumn }));
+}
+
+export async function runImportLedger(files: string[], opts: { mapping?: string; source?: string }, ctx: CommandContext): Promise<number> {
+  return render(ctx, await importFiles(ctx, { side: 'ledger', files, mapping: opts.mapping, source: opts.source }));
+}
+
