@@ -57,6 +57,9 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DB {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // 64 MiB of page cache (default 2 MiB): million-row imports insert into identifier indexes
+    // in no particular order, and a small cache turns that into disk traffic.
+    db.pragma('cache_size = -65536');
     migrate(db, path);
   } catch (err) {
     db.close();
