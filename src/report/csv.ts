@@ -1,0 +1,96 @@
+/**
+ * CSV export: one row per discrepancy (or scan finding) with both sides, RFC 4180 quoting and
+ * CRLF line ends. Formula injection: a text cell whose first non-blank character is `=`, `+`,
+ * `-`, `@`, a tab or a carriage return gets a leading `'` so a spreadsheet shows it as text.
+ * A cell that is a plain decimal number (`-12.30`, `1000`) is left alone: it cannot run as a
+ * formula and must stay a number the spreadsheet can add up.
+ */
+import type { DiscrepancySide } from '../domain/discrepancy.js';
+import type { ReconcileReportData, Reporter, ScanReportData } from './types.js';
+
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+const DANGEROUS_START = /^[\s]*[=+\-@\t\r]/;
+
+/** Neutralise a cell a spreadsheet could evaluate; plain numbers pass unchanged. */
+export function neutralise(value: string): string {
+  if (PLAIN_NUMBER.test(value)) return value;
+  return DANGEROUS_START.test(value) ? `'${value}` : value;
+}
+
+/** Quote a cell when it holds a delimiter, a quote, a line break or edge spaces. */
+export function quote(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function csvLine(cells: Array<string | number | null | undefined>): string {
+  return cells.map((c) => quote(neutralise(c === null || c === undefined ? '' : String(c)))).join(',');
+}
+
+const SIDE_FIELDS = ['id', 'amount', 'currency', 'source', 'file', 'line', 'booked_at'] as const;
+
+function sideCells(s: DiscrepancySide | null): Array<string | number | null | undefined> {
+  return SIDE_FIELDS.map((f) => (s ? s[f] : null));
+}
+
+export const DISCREPANCY_COLUMNS = [
+  'id',
+  'kind',
+  'severity',
+  'status',
+  'age_days',
+  'first_seen_run',
+  'currency',
+  'reference',
+  'difference',
+  ...SIDE_FIELDS.map((f) => `psp_${f}`),
+  ...SIDE_FIELDS.map((f) => `ledger_${f}`),
+  'reason',
+  'note',
+  'resolved_by',
+  'resolved_at',
+];
+
+export function renderReconcileCsv(data: ReconcileReportData): string {
+  const lines = [csvLine(DISCREPANCY_COLUMNS)];
+  for (const r of data.rows) {
+    lines.push(
+      csvLine([
+        r.id,
+        r.kind,
+        r.severity,
+        r.status,
+        r.age_days,
+        r.first_seen_run,
+        r.currency,
+        r.reference,
+        r.difference,
+        ...sideCells(r.psp),
+        ...sideCells(r.ledger),
+        r.reason,
+        r.note,
+        r.resolved_by,
+        r.resolved_at,
+      ]),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export const FINDING_COLUMNS = ['scan', 'baseline', 'path', 'kind', 'severity', 'attributes', 'reason', 'first_seen_scan'];
+
+export function renderScanCsv(data: ScanReportData): string {
+  const lines = [csvLine(FINDING_COLUMNS)];
+  for (const s of data.scans) {
+    for (const f of s.findings) {
+      lines.push(csvLine([s.scan, s.baseline, f.path, f.kind, f.severity, (f.attributes ?? []).join(' '), f.reason, f.first_seen_scan]));
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export const csvReporter: Reporter = {
+  extension: '.csv',
+  name: 'CSV',
+  renderReconcile: renderReconcileCsv,
+  renderScan: renderScanCsv,
+};

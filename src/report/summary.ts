@@ -1,0 +1,148 @@
+/**
+ * Pure aggregations that several formats share: counts by kind, provider and severity, money
+ * at risk per currency (exact, in minor units) and the age of unresolved items.
+ */
+import type { DiscrepancyKind, Severity } from '../domain/discrepancy.js';
+import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
+import { formatMinor, parseMoney } from '../domain/money.js';
+import { UNRESOLVED, type ReportRow } from './types.js';
+
+export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
+
+/** Age buckets of unresolved items, in days since first seen (upper bound inclusive). */
+export const AGE_BUCKETS: ReadonlyArray<{ label: string; max: number }> = [
+  { label: '0-1 d', max: 1 },
+  { label: '2-7 d', max: 7 },
+  { label: '8-30 d', max: 30 },
+  { label: '31-90 d', max: 90 },
+  { label: '> 90 d', max: Infinity },
+];
+
+export function isUnresolved(row: ReportRow): boolean {
+  return UNRESOLVED.has(row.status);
+}
+
+/** The provider (source) a discrepancy belongs to: the PSP side's, else the ledger side's. */
+export function sourceOf(row: ReportRow): string {
+  return row.psp?.source ?? row.ledger?.source ?? 'unknown';
+}
+
+/** The currency a discrepancy is counted in. */
+export function currencyOf(row: ReportRow): string | null {
+  return row.currency ?? row.psp?.currency ?? row.ledger?.currency ?? null;
+}
+
+/**
+ * Money at risk: the absolute difference when both sides exist in one currency, else the
+ * absolute amount of the side that exists (PSP first). Null when there is no amount (e.g. a
+ * rejected row) or it cannot be read exactly in its currency.
+ */
+export function amountAtRisk(row: ReportRow): { currency: string; minor: bigint } | null {
+  const side = row.psp ?? row.ledger;
+  const text = row.difference ?? side?.amount ?? null;
+  const currency = row.difference !== null ? currencyOf(row) : (side?.currency ?? currencyOf(row));
+  if (text === null || currency === null) return null;
+  try {
+    const minor = parseMoney(text, currency);
+    return { currency, minor: minor < 0n ? -minor : minor };
+  } catch {
+    return null;
+  }
+}
+
+/** Count of rows per key, in first-seen order; `order` puts known keys first. */
+export function countBy<K extends string>(rows: ReportRow[], key: (r: ReportRow) => K, order: readonly K[] = []): Map<K, number> {
+  const m = new Map<K, number>();
+  for (const k of order) m.set(k, 0);
+  for (const r of rows) {
+    const k = key(r);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Drop zero entries (after `countBy` with an `order`). */
+export function nonZero<K>(m: Map<K, number>): Map<K, number> {
+  return new Map([...m].filter(([, v]) => v > 0));
+}
+
+export interface SplitCount {
+  unresolved: number;
+  settled: number;
+}
+
+/** Per key: how many are still unresolved and how many were resolved or closed. */
+export function splitBy(rows: ReportRow[], key: (r: ReportRow) => string): Map<string, SplitCount> {
+  const m = new Map<string, SplitCount>();
+  for (const r of rows) {
+    const k = key(r);
+    const e = m.get(k) ?? { unresolved: 0, settled: 0 };
+    if (isUnresolved(r)) e.unresolved++;
+    else e.settled++;
+    m.set(k, e);
+  }
+  return m;
+}
+
+export interface CurrencyRisk {
+  currency: string;
+  total: bigint;
+  count: number;
+  byKind: Map<DiscrepancyKind, bigint>;
+}
+
+/** Money at risk of unresolved rows per currency, largest count first. */
+export function riskByCurrency(rows: ReportRow[]): CurrencyRisk[] {
+  const m = new Map<string, CurrencyRisk>();
+  for (const r of rows) {
+    if (!isUnresolved(r)) continue;
+    const risk = amountAtRisk(r);
+    if (!risk) continue;
+    const e = m.get(risk.currency) ?? { currency: risk.currency, total: 0n, count: 0, byKind: new Map() };
+    e.total += risk.minor;
+    e.count++;
+    e.byKind.set(r.kind, (e.byKind.get(r.kind) ?? 0n) + risk.minor);
+    m.set(risk.currency, e);
+  }
+  return [...m.values()].sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
+}
+
+export function formatRisk(minor: bigint, currency: string): string {
+  return formatMinor(minor, currency);
+}
+
+/** Unresolved rows per age bucket. */
+export function ageBuckets(rows: ReportRow[]): Array<{ label: string; count: number }> {
+  const counts = AGE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
+  for (const r of rows) {
+    if (!isUnresolved(r)) continue;
+    const i = AGE_BUCKETS.findIndex((b) => r.age_days <= b.max);
+    counts[i].count++;
+  }
+  return counts;
+}
+
+/** Unresolved rows per kind and severity, for the headline table (kinds with none left out). */
+export function openByKindSeverity(rows: ReportRow[]): Array<{ kind: DiscrepancyKind; bySeverity: Record<Severity, number>; total: number }> {
+  const m = new Map<DiscrepancyKind, Record<Severity, number>>();
+  for (const r of rows) {
+    if (!isUnresolved(r)) continue;
+    const e = m.get(r.kind) ?? { high: 0, medium: 0, low: 0 };
+    e[r.severity]++;
+    m.set(r.kind, e);
+  }
+  return DISCREPANCY_KINDS.filter((k) => m.has(k)).map((kind) => {
+    const bySeverity = m.get(kind)!;
+    return { kind, bySeverity, total: bySeverity.high + bySeverity.medium + bySeverity.low };
+  });
+}
+
+/** Sort key for "largest first": at-risk minor units scaled to a common exponent is not
+ * meaningful across currencies, so rows are ordered within a currency only. */
+export function compareByRisk(a: ReportRow, b: ReportRow): number {
+  const ra = amountAtRisk(a);
+  const rb = amountAtRisk(b);
+  if (!ra || !rb) return ra ? -1 : rb ? 1 : a.id - b.id;
+  if (ra.currency !== rb.currency) return ra.currency.localeCompare(rb.currency);
+  return ra.minor === rb.minor ? a.id - b.id : ra.minor > rb.minor ? -1 : 1;
+}

@@ -1,0 +1,48 @@
+/**
+ * What every report format receives and the one interface each format implements. Renderers
+ * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
+ * in index.ts, so each format can be tested with hand-built documents.
+ */
+import type { DiscrepancyStatus, DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
+import type { ScanDocument } from '../domain/integrity.js';
+
+/** Matched items of a run, per currency (amount: decimal string, major units). */
+export interface MatchedTotal {
+  currency: string;
+  count: number;
+  amount: string;
+}
+
+/** A discrepancy of the run together with its workflow state at the time of the report. */
+export type ReportRow = DiscrepancyView;
+
+/** Everything a report of one reconcile run shows. */
+export interface ReconcileReportData {
+  /** Exactly what `reconcile --json` printed for the run (the JSON format writes it as is). */
+  document: ReconcileDocument;
+  /** One row per discrepancy of the document, in document order, with status and age. */
+  rows: ReportRow[];
+  matched: MatchedTotal[];
+  /** Latest integrity scans, shown when there are any. */
+  scans: ScanDocument[];
+  /** ISO-8601 time the report was generated (passed in: renderers read no clock). */
+  generatedAt: string;
+}
+
+/** Everything a report of integrity scans shows. */
+export interface ScanReportData {
+  scans: ScanDocument[];
+  generatedAt: string;
+}
+
+/** One output format. `extension` includes the dot; the file's extension selects the reporter. */
+export interface Reporter {
+  extension: string;
+  /** Short name for help and error messages, e.g. "JUnit XML". */
+  name: string;
+  renderReconcile(data: ReconcileReportData): string;
+  renderScan(data: ScanReportData): string;
+}
+
+/** Statuses that still need someone's attention. */
+export const UNRESOLVED: ReadonlySet<DiscrepancyStatus> = new Set(['open', 'acknowledged']);
