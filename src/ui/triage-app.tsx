@@ -1,0 +1,70 @@
+/**
+ * `payrecon tui`: the ink component. Keys go through the pure state machine
+ * (triage-state.ts); status changes go to the injected `onChange`, which the command wires to
+ * the audited database write. The component ends with `exit()`; the command awaits
+ * waitUntilExit().
+ */
+import React, { useEffect, useRef, useState } from 'react';
+import { useApp, useInput, useStdout } from 'ink';
+import type { DiscrepancyView } from '../domain/discrepancy.js';
+import { applyChange, applyError, initialState, reduceKey, type TargetStatus, type TriageState } from './triage-state.js';
+import { MIN_COLUMNS, MIN_ROWS, TriageView, listHeight, type Size } from './triage-view.js';
+
+export interface TriageAppProps {
+  /** Open and acknowledged discrepancies to triage. */
+  items: DiscrepancyView[];
+  /** Persist a status change (audited) and return the updated discrepancies. */
+  onChange(ids: number[], status: TargetStatus, note: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
+  /** A fixed size (tests); by default the terminal's, following resizes. */
+  size?: Size;
+}
+
+function useTerminalSize(fixed?: Size): Size {
+  const { stdout } = useStdout();
+  const read = (): Size => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState<Size>(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout, fixed?.columns, fixed?.rows]);
+  return fixed ?? size;
+}
+
+export function TriageApp(props: TriageAppProps): React.ReactElement {
+  const { exit } = useApp();
+  const size = useTerminalSize(props.size);
+  const [state, setState] = useState<TriageState>(() => initialState(props.items));
+  // Keys can arrive faster than React re-renders: always step from the latest state.
+  const current = useRef(state);
+  const set = (s: TriageState) => {
+    current.current = s;
+    setState(s);
+  };
+
+  const save = (ids: number[], status: TargetStatus, note: string) => {
+    Promise.resolve()
+      .then(() => props.onChange(ids, status, note))
+      .then(
+        (updated) => set(applyChange(current.current, updated, status)),
+        (err: unknown) => set(applyError(current.current, `could not save: ${(err as Error)?.message ?? String(err)}`)),
+      );
+  };
+
+  useInput((input, key) => {
+    if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
+      if (input === 'q' || key.escape) exit();
+      return;
+    }
+    const step = reduceKey(current.current, input, key, listHeight(size));
+    set(step.state);
+    if (step.effect?.type === 'quit') exit();
+    else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note);
+  });
+
+  return <TriageView state={state} size={size} />;
+}

@@ -1,0 +1,189 @@
+/**
+ * The state machine behind `payrecon tui`, pure so every key path is testable without a
+ * terminal: a key in, the next state and at most one effect (quit, or a status change the
+ * caller writes to the database) out.
+ */
+import type { DiscrepancyView } from '../domain/discrepancy.js';
+
+export type Mode = 'list' | 'details' | 'note' | 'filter';
+export type TargetStatus = 'resolved' | 'acknowledged';
+
+export interface TriageState {
+  /** Unresolved discrepancies (open or acknowledged), as loaded and updated. */
+  items: DiscrepancyView[];
+  filter: string;
+  /** Index into the visible (filtered) list. */
+  cursor: number;
+  mode: Mode;
+  /** The mode to return to after a note or filter prompt. */
+  back: 'list' | 'details';
+  /** What Enter in the note prompt will do. */
+  pending?: TargetStatus;
+  /** Text being typed in a prompt. */
+  input: string;
+  message?: { text: string; tone: 'info' | 'error' };
+  /** A write is in flight: keys other than quit are ignored until it settles. */
+  busy: boolean;
+}
+
+/** The subset of ink's Key this machine reads. */
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+  tab?: boolean;
+}
+
+export type Effect = { type: 'quit' } | { type: 'change'; ids: number[]; status: TargetStatus; note: string };
+
+export interface Step {
+  state: TriageState;
+  effect?: Effect;
+}
+
+export const DEFAULT_ACK_NOTE = 'acknowledged in payrecon tui';
+
+export function initialState(items: DiscrepancyView[]): TriageState {
+  return { items, filter: '', cursor: 0, mode: 'list', back: 'list', input: '', busy: false };
+}
+
+function matches(item: DiscrepancyView, needle: string): boolean {
+  if (!needle) return true;
+  const hay = [
+    String(item.id),
+    item.kind,
+    item.status,
+    item.reference ?? '',
+    item.currency ?? '',
+    item.psp?.source ?? '',
+    item.psp?.id ?? '',
+    item.ledger?.id ?? '',
+    item.reason,
+  ]
+    .join('\u0000')
+    .toLowerCase();
+  return needle
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => hay.includes(word));
+}
+
+/** The items the filter lets through, in list order. Every word of the filter must match. */
+export function visibleItems(state: TriageState): DiscrepancyView[] {
+  return state.items.filter((i) => matches(i, state.filter));
+}
+
+export function selectedItem(state: TriageState): DiscrepancyView | undefined {
+  return visibleItems(state)[state.cursor];
+}
+
+function clampCursor(state: TriageState): TriageState {
+  const n = visibleItems(state).length;
+  return { ...state, cursor: Math.max(0, Math.min(state.cursor, n - 1)) };
+}
+
+function move(state: TriageState, delta: number | 'home' | 'end', page: number): TriageState {
+  const n = visibleItems(state).length;
+  let c = state.cursor;
+  if (delta === 'home') c = 0;
+  else if (delta === 'end') c = n - 1;
+  else c += delta === Infinity ? page : delta === -Infinity ? -page : delta;
+  return { ...state, cursor: Math.max(0, Math.min(c, n - 1)), message: undefined };
+}
+
+function isErase(key: KeyInfo): boolean {
+  return Boolean(key.backspace || key.delete);
+}
+
+/** Printable text typed into a prompt (ink passes pasted text as one input). */
+function typed(input: string, key: KeyInfo): string {
+  if (key.ctrl || key.meta || key.tab) return '';
+  // eslint-disable-next-line no-control-regex
+  return input.replace(/[\u0000-\u001f\u007f]/g, '');
+}
+
+/** One key press. `page` is how many rows a page-up/down moves. */
+export function reduceKey(state: TriageState, input: string, key: KeyInfo, page = 10): Step {
+  if (state.mode === 'note') return notePrompt(state, input, key);
+  if (state.mode === 'filter') return filterPrompt(state, input, key);
+  if (input === 'q' && !key.ctrl) return { state, effect: { type: 'quit' } };
+  if (state.busy) return { state };
+
+  if (key.upArrow || input === 'k') return { state: move(state, -1, page) };
+  if (key.downArrow || input === 'j') return { state: move(state, 1, page) };
+  if (key.pageUp) return { state: move(state, -Infinity, page) };
+  if (key.pageDown) return { state: move(state, Infinity, page) };
+  if (key.home || input === 'g') return { state: move(state, 'home', page) };
+  if (key.end || input === 'G') return { state: move(state, 'end', page) };
+
+  if (state.mode === 'details' && (key.escape || key.return)) return { state: { ...state, mode: 'list' } };
+  if (state.mode === 'list' && key.return) {
+    return selectedItem(state) ? { state: { ...state, mode: 'details', message: undefined } } : { state };
+  }
+  if (input === 'r' || input === 'a') {
+    const item = selectedItem(state);
+    if (!item) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    if (input === 'a' && item.status === 'acknowledged') {
+      return { state: { ...state, message: { text: `#${item.id} is already acknowledged`, tone: 'info' } } };
+    }
+    return {
+      state: { ...state, mode: 'note', back: state.mode, pending: input === 'r' ? 'resolved' : 'acknowledged', input: '', message: undefined },
+    };
+  }
+  if (input === '/') return { state: { ...state, mode: 'filter', back: state.mode === 'details' ? 'details' : 'list', input: state.filter, message: undefined } };
+  if (key.escape && state.filter) return { state: clampCursor({ ...state, filter: '', message: { text: 'filter cleared', tone: 'info' } }) };
+  return { state };
+}
+
+function notePrompt(state: TriageState, input: string, key: KeyInfo): Step {
+  if (key.escape) return { state: { ...state, mode: state.back, input: '', pending: undefined, message: { text: 'cancelled', tone: 'info' } } };
+  if (isErase(key)) return { state: { ...state, input: state.input.slice(0, -1) } };
+  if (key.return) {
+    const item = selectedItem(state);
+    const status = state.pending ?? 'resolved';
+    const note = state.input.trim();
+    if (!item) return { state: { ...state, mode: 'list', input: '' } };
+    if (!note && status === 'resolved') {
+      return { state: { ...state, message: { text: 'a note is required to resolve (Esc cancels)', tone: 'error' } } };
+    }
+    return {
+      state: { ...state, mode: state.back, input: '', busy: true, message: { text: 'saving…', tone: 'info' } },
+      effect: { type: 'change', ids: [item.id], status, note: note || DEFAULT_ACK_NOTE },
+    };
+  }
+  return { state: { ...state, input: state.input + typed(input, key), message: undefined } };
+}
+
+function filterPrompt(state: TriageState, input: string, key: KeyInfo): Step {
+  if (key.escape) return { state: clampCursor({ ...state, mode: state.back, filter: '', input: '', cursor: 0 }) };
+  if (key.return) return { state: clampCursor({ ...state, mode: state.back, input: '' }) };
+  const next = isErase(key) ? state.input.slice(0, -1) : state.input + typed(input, key);
+  // Live: the list narrows as the user types.
+  return { state: { ...state, input: next, filter: next, cursor: 0 } };
+}
+
+/** Fold a completed write into the state: resolved items leave the list, others update. */
+export function applyChange(state: TriageState, updated: DiscrepancyView[], status: TargetStatus): TriageState {
+  const byId = new Map(updated.map((u) => [u.id, u]));
+  const items = state.items
+    .map((i) => byId.get(i.id) ?? i)
+    .filter((i) => i.status === 'open' || i.status === 'acknowledged');
+  const ids = updated.map((u) => `#${u.id}`).join(', ');
+  const next = clampCursor({ ...state, items, busy: false, message: { text: `${status} ${ids}`, tone: 'info' } });
+  // A resolved item disappears; its details screen would show the next item unasked.
+  return status === 'resolved' && next.mode === 'details' ? { ...next, mode: 'list' } : next;
+}
+
+export function applyError(state: TriageState, text: string): TriageState {
+  return { ...state, busy: false, message: { text, tone: 'error' } };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { applyChange, initialState, reduceKey, visibleItems, type KeyInfo, type TriageState } from '../../src/ui/triage-state.js';
+import { view } from '../report/sample.js';
+
+const items = () => [
+  view({ id: 1, reference: 'ORD-1', kind: 'amount_mismatch' }),
+  view({ id: 2, reference: 'ORD-2', kind: 'missing_in_ledger', psp: { id: 'ch_2', amount: '5.00', source: 'stripe', file: 'f', line: 1 } }),
+  view({ id: 3, reference: 'ORD-3', kind: 'duplicate', status: 'acknowledged' }),
+];
+
+/** Feed a sequence of [input, key] presses; return the last step. */
+function feed(state: TriageState, presses: Array<[string, KeyInfo?]>) {
+  let s = state;
+  let effect;
+  for (const [input, key] of presses) {
+    const step = reduceKey(s, input, key ?? {});
+    s = step.state;
+    effect = step.effect;
+  }
+  return { state: s, effect };
+}
+
+describe('reduceKey', () => {
+  it.each<[string, Array<[string, KeyInfo?]>, Partial<TriageState>]>([
+    ['j moves down', [['j']], { cursor: 1 }],
+    ['down arrow moves down', [['', { downArrow: true }]], { cursor: 1 }],
+    ['k at the top stays', [['k']], { cursor: 0 }],
+    ['G goes to the end', [['G']], { cursor: 2 }],
+    ['page down stops at the end', [['', { pageDown: true }]], { cursor: 2 }],
+    ['Enter opens details', [['', { return: true }]], { mode: 'details' }],
+    ['Esc leaves details', [['', { return: true }], ['', { escape: true }]], { mode: 'list' }],
+    ['r opens the note prompt for resolving', [['r']], { mode: 'note', pending: 'resolved' }],
+    ['a opens the note prompt for acknowledging', [['a']], { mode: 'note', pending: 'acknowledged' }],
+    ['typing q in a note is text, not quit', [['r'], ['q']], { mode: 'note', input: 'q' }],
+    ['Esc cancels the note', [['r'], ['x'], ['', { escape: true }]], { mode: 'list', input: '' }],
+    ['/ filters live', [['/'], ['dup']], { mode: 'filter', filter: 'dup', cursor: 0 }],
+    ['Esc in the filter clears it', [['/'], ['dup'], ['', { escape: true }]], { mode: 'list', filter: '' }],
+  ])('%s', (_name, presses, expected) => {
+    expect(feed(initialState(items()), presses).state).toMatchObject(expected);
+  });
+
+  it('q quits from the list and from details', () => {
+    expect(feed(initialState(items()), [['q']]).effect).toEqual({ type: 'quit' });
+    expect(feed(initialState(items()), [['', { return: true }], ['q']]).effect).toEqual({ type: 'quit' });
+  });
+
+  it('Enter in the note prompt asks for the change of the selected item', () => {
+    const r = feed(initialState(items()), [['j'], ['r'], ['booked late'], ['', { return: true }]]);
+    expect(r.effect).toEqual({ type: 'change', ids: [2], status: 'resolved', note: 'booked late' });
+    expect(r.state.busy).toBe(true);
+  });
+
+  it('acknowledging an acknowledged item says so and asks nothing', () => {
+    const r = feed(initialState(items()), [['G'], ['a']]);
+    expect(r.state.mode).toBe('list');
+    expect(r.state.message?.text).toContain('already acknowledged');
+  });
+
+  it('filter words must all match (kind, reference, source, id)', () => {
+    const s = { ...initialState(items()), filter: 'missing stripe' };
+    expect(visibleItems(s).map((i) => i.id)).toEqual([2]);
+  });
+});
+
+describe('applyChange', () => {
+  it('removes resolved items and keeps the cursor in range', () => {
+    const s = { ...initialState(items()), cursor: 2, busy: true };
+    const next = applyChange(s, [{ ...items()[2], status: 'resolved' }], 'resolved');
+    expect(next.items.map((i) => i.id)).toEqual([1, 2]);
+    expect(next.cursor).toBe(1);
+    expect(next.busy).toBe(false);
+  });
+});
