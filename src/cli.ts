@@ -166,7 +166,15 @@ export function buildProgram(io: CliIo): Command {
     .command('schedule')
     .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
-    .action(action(() => import('./commands/schedule.js')));
+    .option('--key-file <path>', 'HMAC key file for scan jobs (overrides keyFile in the config)')
+    // The config's `db` applies unless --db was given: pass on whether it was.
+    .action(
+      action(() =>
+        import('./commands/schedule.js').then((m) => ({
+          run: (o: { config: string; keyFile?: string }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
+        })),
+      ),
+    );
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit

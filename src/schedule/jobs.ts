@@ -1,0 +1,95 @@
+/**
+ * The real jobs: the same functions the `import`, `reconcile` and `scan` commands call.
+ * A reconcile job imports what its globs match (files already imported are skipped by the
+ * importer's content hash), then reconciles; a scan job scans its baselines.
+ */
+import { glob } from 'tinyglobby';
+import type { CommandContext } from '../context.js';
+import type { JobConfig } from './config.js';
+import type { JobOutcome, RunJob } from './scheduler.js';
+
+/** `ctx` is the jobs' own context (scheduler-chosen db and output); `keyFile` the effective key file. */
+export function createRunJob(ctx: CommandContext, keyFile: string | undefined): RunJob {
+  return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile));
+}
+
+/** Sorted, so files import in a stable order (names usually carry dates). */
+async function expand(globs: string[] | undefined): Promise<string[]> {
+  if (!globs?.length) return [];
+  const files = await glob(globs, { absolute: true, onlyFiles: true, expandDirectories: false });
+  return files.sort();
+}
+
+async function runReconcileJob(ctx: CommandContext, job: JobConfig): Promise<JobOutcome> {
+  const spec = job.reconcile!;
+  const { importFiles } = await import('../commands/import.js');
+  const { reconcile } = await import('../commands/reconcile.js');
+  let bits = 0;
+  let failure = 0;
+  const problems: string[] = [];
+  const imported = { files: 0, already: 0, rows: 0, rejected: 0 };
+  for (const side of ['psp', 'ledger'] as const) {
+    const files = await expand(spec.import?.[side]);
+    if (!files.length) continue;
+    const summary = await importFiles(ctx, {
+      side,
+      files,
+      format: side === 'psp' ? spec.import?.format : undefined,
+      mapping: side === 'ledger' ? spec.import?.mapping : undefined,
+      source: spec.import?.source,
+    });
+    for (const f of summary.files) {
+      if (f.status === 'imported') imported.files++;
+      if (f.status === 'already_imported') imported.already++;
+      imported.rows += f.rows.imported;
+      imported.rejected += f.rows.rejected;
+      if (f.status === 'failed' && f.error) problems.push(`${f.file}: ${f.error.message}`);
+    }
+    if (summary.exit_code >= 16) failure = Math.max(failure, summary.exit_code);
+    else bits |= summary.exit_code;
+  }
+  const doc = await reconcile(ctx, { dateWindow: spec.dateWindow, amountTolerance: spec.amountTolerance, failOn: spec.failOn });
+  const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
+  return {
+    exitCode: failure || bits | doc.exit_code,
+    counts: { import: imported, run: doc.run, ...doc.counts, by_kind: doc.by_kind },
+    items: doc.discrepancies.filter((d) => !kinds || kinds.has(d.kind)),
+    error: problems.length ? `import failed for ${problems.length} file(s): ${problems.join('; ')}` : undefined,
+  };
+}
+
+async function runScanJob(ctx: CommandContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
+  const spec = job.scan!;
+  const { scanBaselines } = await import('../commands/scan.js');
+  const result = await scanBaselines(ctx, { names: spec.baselines, failOn: spec.failOn, keyFile });
+  const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
+  const counts = { scans: [] as number[], files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };
+  const items: unknown[] = [];
+  for (const s of result.scans) {
+    counts.scans.push(s.scan);
+    for (const k of ['files', 'added', 'removed', 'changed', 'unreadable'] as const) counts[k] += s.counts[k];
+    // Which baseline a finding belongs to matters when one job scans several.
+    for (const f of s.findings) if (!kinds || kinds.has(f.kind)) items.push({ baseline: s.baseline, ...f });
+  }
+  const exitCode = result.exitCode;
+  return {
+    exitCode,
+    counts,
+    items,
+    error: exitCode >= 16 ? `scan exited ${exitCode}` : undefined,
+  };
+}
+
+/** Baselines named by scan jobs that the database does not hold (checked before starting). */
+export function missingBaselines(ctx: CommandContext, jobs: JobConfig[]): Array<{ path: string; name: string }> {
+  const db = ctx.db();
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baselines'").get();
+  const known = new Set(hasTable ? (db.prepare('SELECT name FROM baselines').all() as Array<{ name: string }>).map((r) => r.name) : []);
+  const missing: Array<{ path: string; name: string }> = [];
+  jobs.forEach((j, i) =>
+    j.scan?.baselines.forEach((name, k) => {
+      if (!known.has(name)) missing.push({ path: `jobs[${i}].scan.baselines[${k}]`, name });
+    }),
+  );
+  return missing;
+}

@@ -1,0 +1,148 @@
+/**
+ * The outbox: every alert, per sink, until delivered. It lives in the payrecon database on a
+ * connection of its own that never waits on a lock synchronously (busy timeout 0): jobs hold
+ * their write transactions across awaits, and a synchronous wait here would block the very
+ * event loop those jobs need to finish. A busy database is retried asynchronously instead.
+ */
+import type { DB } from '../db/open.js';
+import { DatabaseError } from '../errors.js';
+
+/** One pending delivery of one alert to one sink. */
+export interface DueDelivery {
+  alertId: string;
+  sink: string;
+  body: string;
+  attempts: number;
+}
+
+/** What a finished run changes: fingerprints to remember or forget, and the alert to send. */
+export interface RunRecord {
+  job: string;
+  forget: string[];
+  remember: Array<{ fingerprint: string; kind: 'finding' | 'failure' }>;
+  alert?: { id: string; body: string; at: string };
+  /** Keys of the sinks the alert goes to. */
+  sinks: string[];
+  nowMs: number;
+}
+
+const BUSY_RETRY_MS = [10, 25, 50, 100, 250, 500];
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+export class Outbox {
+  private closed = false;
+  constructor(
+    private readonly db: DB,
+    /** Give up on a busy database after this long (ms); a job's transaction may take a while. */
+    private readonly busyGiveUpMs = 10 * 60_000,
+  ) {}
+
+  /** Run `fn` in one IMMEDIATE transaction; while another writer holds the lock, wait without blocking. */
+  async write<T>(fn: () => T): Promise<T> {
+    const started = Date.now();
+    for (let i = 0; ; i++) {
+      try {
+        return this.db.transaction(fn).immediate();
+      } catch (err) {
+        if (!isBusy(err) || this.closed) throw err;
+        if (Date.now() - started > this.busyGiveUpMs) {
+          throw new DatabaseError(`${this.db.name} stayed locked for ${Math.round(this.busyGiveUpMs / 1000)} s; alert state not written`);
+        }
+        await new Promise((r) => setTimeout(r, BUSY_RETRY_MS[Math.min(i, BUSY_RETRY_MS.length - 1)]));
+      }
+    }
+  }
+
+  /** Fingerprints already alerted for `job`, with their kind. */
+  alerted(job: string): Map<string, 'finding' | 'failure'> {
+    const rows = this.db.prepare('SELECT fingerprint, kind FROM schedule_alerted WHERE job = ?').all(job) as Array<{
+      fingerprint: string;
+      kind: 'finding' | 'failure';
+    }>;
+    return new Map(rows.map((r) => [r.fingerprint, r.kind]));
+  }
+
+  /** Record a run's outcome and enqueue its alert for every sink, atomically. */
+  recordRun(rec: RunRecord): Promise<void> {
+    return this.write(() => {
+      const del = this.db.prepare('DELETE FROM schedule_alerted WHERE job = ? AND fingerprint = ?');
+      for (const fp of rec.forget) del.run(rec.job, fp);
+      if (rec.alert) {
+        this.db.prepare('INSERT INTO schedule_alerts (id, job, created_at, body) VALUES (?, ?, ?, ?)').run(rec.alert.id, rec.job, rec.alert.at, rec.alert.body);
+        const enqueue = this.db.prepare("INSERT INTO schedule_outbox (alert_id, sink, status, next_attempt_at) VALUES (?, ?, 'pending', ?)");
+        for (const sink of rec.sinks) enqueue.run(rec.alert.id, sink, rec.nowMs);
+      }
+      const add = this.db.prepare(
+        'INSERT OR IGNORE INTO schedule_alerted (job, fingerprint, kind, alert_id, first_alerted_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const r of rec.remember) add.run(rec.job, r.fingerprint, r.kind, rec.alert?.id ?? '', rec.alert?.at ?? new Date(rec.nowMs).toISOString());
+    });
+  }
+
+  /** Deliveries for `sink` due by `nowMs`, oldest first, leaving out those already in hand. */
+  due(sink: string, nowMs: number, limit: number, exclude: Iterable<string>): DueDelivery[] {
+    return this.db
+      .prepare(
+        `SELECT o.alert_id AS alertId, o.sink AS sink, a.body AS body, o.attempts AS attempts
+           FROM schedule_outbox o JOIN schedule_alerts a ON a.id = o.alert_id
+          WHERE o.sink = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+            AND o.alert_id NOT IN (SELECT value FROM json_each(?))
+          ORDER BY o.next_attempt_at, a.created_at, o.rowid
+          LIMIT ?`,
+      )
+      .all(sink, nowMs, JSON.stringify([...exclude]), limit) as DueDelivery[];
+  }
+
+  /** When the next pending delivery for `sink` falls due (epoch ms), if any. */
+  nextDueAt(sink: string, exclude: Iterable<string>): number | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT MIN(next_attempt_at) AS at FROM schedule_outbox
+          WHERE sink = ? AND status = 'pending' AND alert_id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .get(sink, JSON.stringify([...exclude])) as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  markDelivered(d: DueDelivery, at: Date): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare("UPDATE schedule_outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE alert_id = ? AND sink = ?")
+        .run(d.attempts + 1, at.toISOString(), d.alertId, d.sink);
+    });
+  }
+
+  markRetry(d: DueDelivery, nextAtMs: number, error: string): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare('UPDATE schedule_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE alert_id = ? AND sink = ?')
+        .run(d.attempts + 1, nextAtMs, error, d.alertId, d.sink);
+    });
+  }
+
+  /** The receiver refused the alert for good (a 4xx): kept for inspection, not retried. */
+  markFailed(d: DueDelivery, error: string): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare("UPDATE schedule_outbox SET status = 'failed', attempts = ?, last_error = ? WHERE alert_id = ? AND sink = ?")
+        .run(d.attempts + 1, error, d.alertId, d.sink);
+    });
+  }
+
+  /** Pending deliveries per sink key (including sinks no longer configured). */
+  pendingBySink(): Map<string, number> {
+    const rows = this.db.prepare("SELECT sink, COUNT(*) AS n FROM schedule_outbox WHERE status = 'pending' GROUP BY sink").all() as Array<{
+      sink: string;
+      n: number;
+    }>;
+    return new Map(rows.map((r) => [r.sink, r.n]));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
