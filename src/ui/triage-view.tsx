@@ -8,6 +8,19 @@ import type { DiscrepancySide, DiscrepancyView } from '../domain/discrepancy.js'
 import { fit, printable } from './terminal-text.js';
 import { selectedItem, visibleItems, type TriageState } from './triage-state.js';
 
+/** False under --no-color / NO_COLOR: ink's own chalk only knows the --no-color flag. */
+export const ColourContext = React.createContext(true);
+
+/** The colour when colour is on, else nothing (inverse and bold still mark things). */
+function useColour(colour: string | undefined): string | undefined {
+  return React.useContext(ColourContext) ? colour : undefined;
+}
+
+function useColours(): (colour: string) => string | undefined {
+  const on = React.useContext(ColourContext);
+  return (colour) => (on ? colour : undefined);
+}
+
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 10;
 /** Lines around the list: title, column header, prompt/message, key help. */
@@ -50,7 +63,7 @@ function Row({ item, width, selected }: { item: DiscrepancyView; width: number; 
     fit(`${item.age_days}d`, w.age, 'right'),
     fit(item.status === 'acknowledged' ? 'ack' : '', w.status),
   ].join(' ');
-  const colour = item.severity === 'high' ? 'red' : item.severity === 'medium' ? 'yellow' : undefined;
+  const colour = useColour(item.severity === 'high' ? 'red' : item.severity === 'medium' ? 'yellow' : undefined);
   return (
     <Text inverse={selected} color={selected ? undefined : colour} wrap="truncate">
       {selected ? '›' : ' '}
@@ -118,24 +131,25 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
 }
 
 function StatusLine({ state }: { state: TriageState }): React.ReactElement {
+  const c = useColours();
   if (state.mode === 'note') {
     const what = state.pending === 'acknowledged' ? 'Acknowledge' : 'Resolve';
     const hint = state.pending === 'acknowledged' ? '(optional) ' : '';
     return (
       <Text wrap="truncate">
-        <Text color="cyan">
+        <Text color={c('cyan')}>
           {what} #{selectedItem(state)?.id} note {hint}›{' '}
         </Text>
         {printable(state.input)}
         <Text inverse> </Text>
-        {state.message?.tone === 'error' ? <Text color="red">  {printable(state.message.text)}</Text> : <Text dimColor>  Enter confirms · Esc cancels</Text>}
+        {state.message?.tone === 'error' ? <Text color={c('red')}>  {printable(state.message.text)}</Text> : <Text dimColor>  Enter confirms · Esc cancels</Text>}
       </Text>
     );
   }
   if (state.mode === 'filter') {
     return (
       <Text wrap="truncate">
-        <Text color="cyan">/ </Text>
+        <Text color={c('cyan')}>/ </Text>
         {printable(state.input)}
         <Text inverse> </Text>
         <Text dimColor>  Enter keeps · Esc clears</Text>
@@ -144,7 +158,7 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   }
   if (state.message) {
     return (
-      <Text color={state.message.tone === 'error' ? 'red' : 'green'} wrap="truncate">
+      <Text color={c(state.message.tone === 'error' ? 'red' : 'green')} wrap="truncate">
         {printable(state.message.text)}
       </Text>
     );
@@ -155,10 +169,11 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
 const HELP = '↑↓/jk move · Enter details · r resolve · a acknowledge · / filter · q quit';
 
 export function TriageView({ state, size }: { state: TriageState; size: Size }): React.ReactElement {
+  const c = useColours();
   if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
     return (
       <Box flexDirection="column">
-        <Text color="yellow" wrap="wrap">
+        <Text color={c('yellow')} wrap="wrap">
           Terminal too small ({size.columns}x{size.rows}); payrecon tui needs at least {MIN_COLUMNS}x{MIN_ROWS}.
         </Text>
         <Text wrap="wrap">Enlarge the window, or use `payrecon discrepancies` and `payrecon resolve`. q quits.</Text>
@@ -172,7 +187,7 @@ export function TriageView({ state, size }: { state: TriageState; size: Size }):
   return (
     <Box flexDirection="column" width={size.columns}>
       <Text wrap="truncate">
-        <Text bold color="cyan">payrecon triage</Text>
+        <Text bold color={c('cyan')}>payrecon triage</Text>
         <Text>
           {'  '}
           {open} open · {acked} acknowledged
