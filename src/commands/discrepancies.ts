@@ -1,8 +1,27 @@
-// PLACEHOLDER: replaced by the work on this command. Must not remain when work lands.
+/** `payrecon discrepancies`: list discrepancies by status, kind and run; --json prints {"discrepancies": [...]}. */
 import type { CommandContext } from '../context.js';
-import { PayreconError } from '../errors.js';
-export async function run(...args: unknown[]): Promise<number> {
-  const ctx = args[args.length - 1] as CommandContext;
-  void ctx;
-  throw new PayreconError('discrepancies is not built yet', 21);
+import { listDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
+import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
+import { UsageError } from '../errors.js';
+import { itemLine } from '../reconcile/summary.js';
+
+export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: string; run?: number }, ctx: CommandContext): Promise<number> {
+  if (opts.kind !== undefined && !(DISCREPANCY_KINDS as readonly string[]).includes(opts.kind)) {
+    throw new UsageError(`--kind: unknown kind "${opts.kind}"; known: ${DISCREPANCY_KINDS.join(', ')}`);
+  }
+  const items = listDiscrepancies(ctx.db(), { status: opts.status ?? 'open', kind: opts.kind as DiscrepancyKind | undefined, run: opts.run }, ctx.now());
+  if (ctx.out.json) {
+    ctx.out.emitJson({ discrepancies: items });
+    return 0;
+  }
+  if (items.length === 0) {
+    ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}`);
+    return 0;
+  }
+  for (const d of items) {
+    const state = d.status === 'open' ? '' : ` (${d.status}${d.resolved_by ? ` by ${d.resolved_by}` : ''}${d.note ? `: ${d.note}` : ''})`;
+    ctx.out.info(`${itemLine(d, ctx.out.c)}${state} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
+  }
+  ctx.out.info(`${items.length} discrepanc${items.length === 1 ? 'y' : 'ies'}`);
+  return 0;
 }

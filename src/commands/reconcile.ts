@@ -1,8 +1,58 @@
-// PLACEHOLDER: replaced by the work on this command. Must not remain when work lands.
+/**
+ * `payrecon reconcile`: validate the options, run the engine (src/reconcile/engine.ts), print
+ * the document (--json) or a summary, optionally write a report, return the findings bitmask.
+ */
 import type { CommandContext } from '../context.js';
-import { PayreconError } from '../errors.js';
-export async function run(...args: unknown[]): Promise<number> {
-  const ctx = args[args.length - 1] as CommandContext;
-  void ctx;
-  throw new PayreconError('reconcile is not built yet', 21);
+import { matchedTotals } from '../db/discrepancies.js';
+import { DISCREPANCY_KINDS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
+import { UsageError } from '../errors.js';
+import { runReconcile } from '../reconcile/engine.js';
+import { formatSummary } from '../reconcile/summary.js';
+import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
+
+export interface ReconcileParams {
+  from?: string;
+  to?: string;
+  amountTolerance?: string;
+  dateWindow?: number;
+  failOn?: DiscrepancyKind[];
+}
+
+/** Validate and reconcile; throws UsageError (16) before anything is written when a value is wrong. */
+export async function reconcile(ctx: CommandContext, params: ReconcileParams): Promise<ReconcileDocument> {
+  const from = parseDateOption('--from', params.from);
+  const to = parseDateOption('--to', params.to);
+  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  const toleranceText = (params.amountTolerance ?? '0').trim();
+  const tolerance = parseDecimalOption('--amount-tolerance', toleranceText);
+  const dateWindow = params.dateWindow ?? 3;
+  if (!Number.isInteger(dateWindow) || dateWindow < 0) throw new UsageError(`--date-window must be a whole number of days, got ${dateWindow}`);
+  const failOn = params.failOn ? [...parseFailOn(params.failOn.join(','), DISCREPANCY_KINDS)!] : undefined;
+  return runReconcile(ctx, { from, to, tolerance, toleranceText, dateWindow, failOn });
+}
+
+export async function run(
+  opts: { from?: string; to?: string; amountTolerance: string; dateWindow: string; failOn?: string; report?: string },
+  ctx: CommandContext,
+): Promise<number> {
+  const failOn = parseFailOn(opts.failOn, DISCREPANCY_KINDS);
+  const doc = await reconcile(ctx, {
+    from: opts.from,
+    to: opts.to,
+    amountTolerance: opts.amountTolerance,
+    dateWindow: parseWholeOption('--date-window', opts.dateWindow),
+    failOn: failOn ? [...failOn] : undefined,
+  });
+  if (opts.report) {
+    // Loaded on demand: the report renderers (HTML, JUnit, ...) are only needed with --report.
+    const { writeReport } = await import('../report/index.js');
+    await writeReport(ctx, opts.report, doc.run);
+  }
+  if (ctx.out.json) {
+    ctx.out.emitJson(doc);
+  } else {
+    for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
+    if (opts.report) ctx.out.info(`report written to ${opts.report}`);
+  }
+  return doc.exit_code;
 }

@@ -1,8 +1,16 @@
-// PLACEHOLDER: replaced by the work on this command. Must not remain when work lands.
+/** `payrecon resolve <id...> --note <text> [--status acknowledged|resolved] [--by <name>]`: audited, all or nothing. */
 import type { CommandContext } from '../context.js';
-import { PayreconError } from '../errors.js';
-export async function run(...args: unknown[]): Promise<number> {
-  const ctx = args[args.length - 1] as CommandContext;
-  void ctx;
-  throw new PayreconError('resolve is not built yet', 21);
+import { defaultActor } from '../db/audit.js';
+import { setDiscrepancyStatus } from '../db/discrepancies.js';
+import { UsageError } from '../errors.js';
+
+export async function run(ids: string[], opts: { note: string; status?: 'acknowledged' | 'resolved'; by?: string }, ctx: CommandContext): Promise<number> {
+  const bad = ids.filter((id) => !/^\d+$/.test(id));
+  if (bad.length) throw new UsageError(`discrepancy ids are whole numbers, got ${bad.map((b) => `"${b}"`).join(', ')}`);
+  const status = opts.status ?? 'resolved';
+  const by = opts.by?.trim() || defaultActor(ctx.env);
+  const views = setDiscrepancyStatus(ctx.db(), ids.map(Number), { status, note: opts.note, by, at: ctx.now().toISOString() });
+  if (ctx.out.json) ctx.out.emitJson({ discrepancies: views });
+  else for (const v of views) ctx.out.info(`discrepancy ${v.id} (${v.kind}) ${status} by ${by}: ${opts.note}`);
+  return 0;
 }

@@ -1,0 +1,187 @@
+/**
+ * Discrepancies as the workflow, reports and the TUI see them: listing with filters, changing
+ * status (acknowledge, resolve; audited), reprinting a run's document, and a run's matched totals.
+ */
+import { appendAudit } from './audit.js';
+import type { DB } from './open.js';
+import { UsageError } from '../errors.js';
+import { formatMinor } from '../domain/money.js';
+import type {
+  DiscrepancyItem,
+  DiscrepancyKind,
+  DiscrepancySide,
+  DiscrepancyStatus,
+  DiscrepancyView,
+  ReconcileDocument,
+  Severity,
+} from '../domain/discrepancy.js';
+
+export interface DiscrepancyFilter {
+  status?: 'open' | 'acknowledged' | 'resolved' | 'all';
+  kind?: DiscrepancyKind;
+  run?: number;
+}
+
+interface DiscrepancyRecord {
+  id: number;
+  kind: DiscrepancyKind;
+  severity: Severity;
+  reason: string;
+  currency: string | null;
+  reference: string | null;
+  psp: string | null;
+  ledger: string | null;
+  difference: string | null;
+  status: DiscrepancyStatus;
+  note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  first_seen_run: number;
+  first_seen_at: string;
+  closed_at: string | null;
+  reject_id: number | null;
+}
+
+function toItem(r: DiscrepancyRecord): DiscrepancyItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    reason: r.reason,
+    currency: r.currency,
+    reference: r.reference,
+    psp: r.psp ? (JSON.parse(r.psp) as DiscrepancySide) : null,
+    ledger: r.ledger ? (JSON.parse(r.ledger) as DiscrepancySide) : null,
+    difference: r.difference,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
+  // An item ages until someone resolves it or its cause goes away.
+  const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : r.status === 'resolved' && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
+  return {
+    ...toItem(r),
+    status: r.status,
+    note: r.note,
+    resolved_by: r.resolved_by,
+    resolved_at: r.resolved_at,
+    first_seen_run: r.first_seen_run,
+    age_days: Math.max(0, Math.floor((end - Date.parse(r.first_seen_at)) / DAY_MS)),
+  };
+}
+
+/** Discrepancies by status (default open), kind, and/or the run that saw them; oldest id first. */
+export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date): DiscrepancyView[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const status = filter.status ?? 'open';
+  if (status !== 'all') {
+    where.push('d.status = @status');
+    params.status = status;
+  }
+  if (filter.kind) {
+    where.push('d.kind = @kind');
+    params.kind = filter.kind;
+  }
+  if (filter.run !== undefined) {
+    where.push('d.id IN (SELECT discrepancy_id FROM recon_run_discrepancies WHERE run_id = @run)');
+    params.run = filter.run;
+  }
+  const sql = `SELECT d.* FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
+  return (db.prepare(sql).all(params) as DiscrepancyRecord[]).map((r) => toView(r, now));
+}
+
+/**
+ * Acknowledge or resolve; UsageError (exit 16) naming ids that do not exist or are already
+ * resolved/closed, nothing written then; writes one audit entry per id in one transaction.
+ * Resolving a rejected_row also resolves the reject, so it stops setting bit 8.
+ */
+export function setDiscrepancyStatus(
+  db: DB,
+  ids: number[],
+  change: { status: 'acknowledged' | 'resolved'; note: string; by: string; at: string },
+): DiscrepancyView[] {
+  if (ids.length === 0) throw new UsageError('name at least one discrepancy id');
+  if (!change.note.trim()) throw new UsageError('--note must say why (it is kept in the audit log)');
+  const unique = [...new Set(ids)];
+  const get = db.prepare('SELECT * FROM discrepancies WHERE id = ?');
+  const apply = db.transaction(() => {
+    const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
+    const problems: string[] = [];
+    const missing = found.filter((f) => !f.row).map((f) => f.id);
+    if (missing.length) problems.push(`no discrepancy with id ${missing.join(', ')}`);
+    for (const f of found) {
+      if (!f.row) continue;
+      if (f.row.status === 'resolved' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}`);
+      else if (f.row.status === 'acknowledged' && change.status === 'acknowledged') problems.push(`discrepancy ${f.id} is already acknowledged`);
+    }
+    if (problems.length) {
+      throw new UsageError(`${problems.join('; ')}; nothing was changed`, 'see `payrecon discrepancies --status all`');
+    }
+    const update = db.prepare('UPDATE discrepancies SET status = ?, note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?');
+    const resolveReject = db.prepare('UPDATE rejects SET resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL');
+    for (const { id, row } of found) {
+      update.run(change.status, change.note, change.by, change.at, id);
+      if (change.status === 'resolved' && row!.kind === 'rejected_row' && row!.reject_id !== null) {
+        resolveReject.run(change.at, change.by, change.note, row!.reject_id);
+      }
+      appendAudit(db, {
+        action: change.status === 'resolved' ? 'resolve' : 'acknowledge',
+        subject: `discrepancy ${id}`,
+        details: { kind: row!.kind, from: row!.status, to: change.status, note: change.note },
+        actor: change.by,
+        at: change.at,
+      });
+    }
+    return found.map(({ id }) => toView(get.get(id) as DiscrepancyRecord, new Date(change.at)));
+  });
+  return apply.immediate();
+}
+
+interface RunRow {
+  id: number;
+  exit_code: number;
+  window_from: string | null;
+  window_to: string | null;
+  psp_count: number;
+  ledger_count: number;
+  matched_count: number;
+}
+
+/** The document `reconcile --json` printed for that run (latest run if undefined); UsageError if no such run. */
+export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
+  const run = (
+    runId === undefined ? db.prepare('SELECT * FROM recon_runs ORDER BY id DESC LIMIT 1').get() : db.prepare('SELECT * FROM recon_runs WHERE id = ?').get(runId)
+  ) as RunRow | undefined;
+  if (!run) {
+    throw new UsageError(runId === undefined ? 'no reconcile run yet' : `no reconcile run ${runId}`, 'run `payrecon reconcile` first');
+  }
+  const rows = db
+    .prepare(
+      `SELECT d.* FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
+       WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged') ORDER BY d.id`,
+    )
+    .all(run.id) as DiscrepancyRecord[];
+  const discrepancies = rows.map(toItem);
+  const by_kind: Partial<Record<DiscrepancyKind, number>> = {};
+  for (const d of discrepancies) by_kind[d.kind] = (by_kind[d.kind] ?? 0) + 1;
+  return {
+    run: run.id,
+    exit_code: run.exit_code,
+    window: { from: run.window_from, to: run.window_to },
+    counts: { psp: run.psp_count, ledger: run.ledger_count, matched: run.matched_count, discrepancies: discrepancies.length },
+    by_kind,
+    discrepancies,
+  };
+}
+
+/** Matched count and gross amount per currency for a run (report headline). */
+export function matchedTotals(db: DB, runId: number): Array<{ currency: string; count: number; amount: string }> {
+  const rows = db
+    .prepare('SELECT currency, matched, amount_minor FROM recon_run_totals WHERE run_id = ? ORDER BY currency')
+    .safeIntegers(true)
+    .all(runId) as Array<{ currency: string; matched: bigint; amount_minor: bigint }>;
+  return rows.map((r) => ({ currency: r.currency, count: Number(r.matched), amount: formatMinor(r.amount_minor, r.currency) }));
+}

@@ -1,0 +1,426 @@
+/**
+ * The SQL side of a reconcile run: candidate generation per stage in SQL over indexed tables,
+ * the clean one-to-one bulk claimed in SQL, and only what needs a decision (suspect pairs,
+ * groups, leftovers) streamed through the pure matchers in bounded batches. Everything lives
+ * in temporary tables of this connection, inside the run's one write transaction.
+ */
+import { formatMinor } from '../domain/money.js';
+import {
+  classifyPair,
+  matchSplit,
+  missingFinding,
+  pickUniquePairs,
+  rejectedFinding,
+  resolveGroup,
+  toleranceFor,
+  verifyPayout,
+  type Finding,
+  type MatchOptions,
+  type MatchRow,
+  type MatchRule,
+  type Pairing,
+  type RejectRow,
+} from '../matchers/index.js';
+import type { DiscrepancySide } from '../domain/discrepancy.js';
+import type { DB } from './open.js';
+import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './reconcile-rows.js';
+
+/** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
+const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
+  OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
+  OR abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w)`;
+
+const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur, p.amount_minor AS amt, ${SUSPECT} AS suspect`;
+
+export interface CurrencyTotal {
+  matched: number;
+  amountMinor: bigint;
+}
+
+/** One run's working state: temp tables, what was matched, what was found. */
+export class RunWorkspace {
+  readonly totals = new Map<string, CurrencyTotal>();
+  private readonly notes = new Map<number, string[]>();
+  private groupNo = 0;
+  private readonly params: Record<string, unknown>;
+  private readonly insertMatch;
+  private readonly insertFinding;
+
+  constructor(
+    private readonly db: DB,
+    private readonly scope: RunScope,
+    private readonly opts: MatchOptions,
+  ) {
+    this.params = { ...scopeParams(scope), w: opts.dateWindowDays };
+    db.exec(`
+      DROP TABLE IF EXISTS temp.m; DROP TABLE IF EXISTS temp.f;
+      CREATE TEMP TABLE m (p_id INTEGER NOT NULL, l_id INTEGER NOT NULL, rule TEXT NOT NULL, grp INTEGER, clean INTEGER NOT NULL, stage INTEGER NOT NULL);
+      CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
+        psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER);
+    `);
+    this.insertMatch = db.prepare('INSERT INTO m (p_id, l_id, rule, grp, clean, stage) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertFinding = db.prepare(
+      `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id)`,
+    );
+  }
+
+  /** Rows in scope: PSP rows by date, ledger rows the run reports on. */
+  counts(): { psp: number; ledger: number } {
+    const psp = this.db.prepare(`SELECT count(*) AS n FROM transactions t WHERE ${PSP_IN_SCOPE('t')}`).get(this.params) as { n: number };
+    const ledger = this.db.prepare(`SELECT count(*) AS n FROM transactions t WHERE ${LEDGER_REPORTED('t')}`).get(this.params) as { n: number };
+    return { psp: psp.n, ledger: ledger.n };
+  }
+
+  // ---- stage 1: exact identifier over the whole store ----------------------------------------
+
+  stageExactId(): void {
+    this.candidateStage(
+      1,
+      'id',
+      `SELECT ${CANDIDATE_COLUMNS}
+       FROM transactions l
+       JOIN transaction_ids ti ON ti.ident = l.psp_reference
+       JOIN transactions p ON p.id = ti.tx_id
+       WHERE ${LEDGER_IN_SCOPE('l')} AND l.psp_reference IS NOT NULL AND ${PSP_IN_SCOPE('p')} AND p.type = l.type`,
+    );
+  }
+
+  /** What stage 1 left, as small indexed tables the later stages claim from by deleting. */
+  buildLeftovers(): void {
+    this.db.exec(`
+      DROP TABLE IF EXISTS temp.claimed_p; DROP TABLE IF EXISTS temp.claimed_l;
+      DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;
+      CREATE TEMP TABLE claimed_p (id INTEGER PRIMARY KEY);
+      CREATE TEMP TABLE claimed_l (id INTEGER PRIMARY KEY);
+      INSERT OR IGNORE INTO claimed_p SELECT p_id FROM m ORDER BY p_id;
+      INSERT OR IGNORE INTO claimed_l SELECT l_id FROM m ORDER BY l_id;
+    `);
+    this.db
+      .prepare(
+        `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
+         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM claimed_p c WHERE c.id = p.id)`,
+      )
+      .run(this.params);
+    this.db
+      .prepare(
+        `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
+         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM claimed_l c WHERE c.id = l.id)`,
+      )
+      .run(this.params);
+    this.db.exec(`
+      CREATE UNIQUE INDEX lp_id ON lp (id); CREATE UNIQUE INDEX ll_id ON ll (id);
+      CREATE INDEX lp_ref ON lp (reference, currency, type); CREATE INDEX ll_ref ON ll (reference, currency, type);
+      CREATE INDEX ll_amt ON ll (currency, type, amount_minor); CREATE INDEX lp_payout ON lp (payout_id);
+      DROP TABLE IF EXISTS temp.tol; CREATE TEMP TABLE tol (currency TEXT PRIMARY KEY, minor INTEGER NOT NULL);
+    `);
+    const ins = this.db.prepare('INSERT INTO tol VALUES (?, ?)');
+    for (const { currency } of this.db.prepare('SELECT currency FROM lp UNION SELECT currency FROM ll').all() as Array<{ currency: string }>) {
+      ins.run(currency, toleranceFor(this.opts.tolerance, currency));
+    }
+  }
+
+  // ---- stage 2: merchant reference + currency + type, amount within tolerance -----------------
+
+  stageReference(): void {
+    this.candidateStage(
+      2,
+      'reference',
+      `SELECT ${CANDIDATE_COLUMNS}
+       FROM lp p JOIN ll l ON l.reference = p.reference AND l.currency = p.currency AND l.type = p.type
+       JOIN tol ON tol.currency = p.currency
+       WHERE p.reference IS NOT NULL AND abs(p.amount_minor - l.amount_minor) <= tol.minor`,
+    );
+    this.claim(2);
+  }
+
+  // ---- stage 3: split bookings by reference, parts summing exactly ----------------------------
+
+  stageSplit(): void {
+    const keys = this.db
+      .prepare(
+        `SELECT p.reference, p.currency, p.type FROM
+           (SELECT reference, currency, type, count(*) AS n FROM lp WHERE reference IS NOT NULL GROUP BY 1, 2, 3) p
+         JOIN (SELECT reference, currency, type, count(*) AS n FROM ll WHERE reference IS NOT NULL GROUP BY 1, 2, 3) l
+           USING (reference, currency, type)
+         WHERE p.n > 1 OR l.n > 1`,
+      )
+      .all() as Array<{ reference: string; currency: string; type: string }>;
+    const pIds = this.db.prepare('SELECT id FROM lp WHERE reference = ? AND currency = ? AND type = ?').pluck();
+    const lIds = this.db.prepare('SELECT id FROM ll WHERE reference = ? AND currency = ? AND type = ?').pluck();
+    for (const k of keys) {
+      const ps = pIds.all(k.reference, k.currency, k.type) as number[];
+      const ls = lIds.all(k.reference, k.currency, k.type) as number[];
+      const rows = loadRows(this.db, [...ps, ...ls]);
+      const pairing = matchSplit(
+        ps.map((id) => rows.get(id)!),
+        ls.map((id) => rows.get(id)!),
+      );
+      if (pairing) this.take(pairing, 3);
+    }
+    this.claim(3);
+  }
+
+  // ---- stage 4: a ledger payout naming the PSP payout (batch) id ------------------------------
+
+  stagePayoutId(): void {
+    this.candidateStage(
+      4,
+      'payout_id',
+      `SELECT ${CANDIDATE_COLUMNS}
+       FROM ll l JOIN lp p ON p.payout_id = l.psp_reference AND p.type = 'payout'
+       WHERE l.type = 'payout'`,
+    );
+    this.claim(4);
+  }
+
+  // ---- stage 5: amount + currency + type within the window, unique both ways ------------------
+
+  stageAmountDate(): void {
+    const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w`;
+    const edges = this.db
+      .prepare(
+        `SELECT p.id AS p_id, l.id AS l_id FROM lp p
+           JOIN ll l ON l.currency = p.currency AND l.type = p.type AND l.amount_minor = p.amount_minor WHERE ${near}
+         UNION
+         SELECT p.id, l.id FROM lp p
+           JOIN ll l ON l.currency = p.currency AND l.type = p.type AND l.amount_minor = -p.amount_minor
+           WHERE p.type = 'payout' AND p.amount_minor <> 0 AND ${near}`,
+      )
+      .all({ w: this.opts.dateWindowDays }) as Array<{ p_id: number; l_id: number }>;
+    if (edges.length === 0) return;
+    const rows = loadRows(this.db, new Set(edges.flatMap((e) => [e.p_id, e.l_id])));
+    const decision = pickUniquePairs(
+      edges.map((e) => [rows.get(e.p_id)!, rows.get(e.l_id)!] as [MatchRow, MatchRow]),
+      this.opts.dateWindowDays,
+    );
+    for (const pr of decision.pairings) this.take(pr, 5);
+    for (const n of decision.notes) this.note(n.rowId, n.note);
+    this.claim(5);
+  }
+
+  // ---- payouts: the rows of a PSP payout must net to it ---------------------------------------
+
+  verifyPayouts(): void {
+    this.db.exec(`
+      DROP TABLE IF EXISTS temp.pg;
+      CREATE TEMP TABLE pg AS
+        SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
+          sum(CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END) AS rows_net,
+          sum(type <> 'payout') AS n_rows
+        FROM transactions WHERE side = 'psp' AND payout_id IS NOT NULL
+        GROUP BY source, payout_id, cur;
+      CREATE INDEX pg_id ON pg (source, payout_id);
+    `);
+    // The payout row names its batch in payout_id, or (Stripe) carries the payout id as an identifier.
+    const payoutRows = this.db
+      .prepare(`SELECT p.id FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND p.type = 'payout'`)
+      .pluck()
+      .all(this.params) as number[];
+    if (payoutRows.length === 0) return;
+    const rows = loadRows(this.db, payoutRows);
+    const idents = this.db.prepare('SELECT ident FROM transaction_ids WHERE tx_id = ?').pluck();
+    const group = this.db.prepare('SELECT cur, rows_net, n_rows FROM pg WHERE source = ? AND payout_id = ?').safeIntegers(true);
+    const byBatch = new Map<string, { source: string; payoutId: string; rows: MatchRow[] }>();
+    for (const r of rows.values()) {
+      const candidates = [r.payoutId, ...(idents.all(r.id) as string[])].filter((x): x is string => Boolean(x));
+      const id = candidates.find((c) => group.all(r.source, c).length > 0);
+      if (!id) continue; // a payout whose rows are not in the store (yet) cannot be verified
+      const key = `${r.source}\u0000${id}`;
+      const entry = byBatch.get(key) ?? { source: r.source, payoutId: id, rows: [] };
+      entry.rows.push(r);
+      byBatch.set(key, entry);
+    }
+    for (const b of byBatch.values()) {
+      const cur = b.rows[0].settlementCurrency ?? b.rows[0].currency;
+      const g = (group.all(b.source, b.payoutId) as Array<{ cur: string; rows_net: bigint; n_rows: bigint }>).find((x) => x.cur === cur);
+      if (!g || g.n_rows === 0n) continue;
+      const finding = verifyPayout({ source: b.source, payoutId: b.payoutId, currency: cur, payoutRows: b.rows, rowsNetMinor: g.rows_net, rowCount: Number(g.n_rows) });
+      if (finding) this.addFinding(finding);
+    }
+  }
+
+  // ---- leftovers and rejected rows -----------------------------------------------------------
+
+  *reportLeftovers(): Generator<void> {
+    const pages = [
+      `SELECT rowid AS k, id FROM lp WHERE rowid > @after ORDER BY rowid LIMIT @limit`,
+      `SELECT rowid AS k, id FROM ll WHERE (@pFrom IS NULL OR booked_at >= @pFrom) AND (@pTo IS NULL OR booked_at < @pTo)
+         AND rowid > @after ORDER BY rowid LIMIT @limit`,
+    ];
+    for (const sql of pages) {
+      for (const page of pagedIds(this.db, sql, { pFrom: this.scope.from, pTo: this.scope.toExclusive })) {
+        const rows = loadRows(this.db, page.map((r) => r.id));
+        for (const row of rows.values()) this.addFinding(missingFinding(row, this.opts, this.notes.get(row.id) ?? []));
+        yield;
+      }
+    }
+  }
+
+  reportRejects(): void {
+    const rejects = this.db
+      .prepare(
+        `SELECT r.id, r.side, r.source, i.file_name AS file, r.line, r.col AS "column", r.reason
+         FROM rejects r JOIN imports i ON i.id = r.import_id WHERE r.resolved_at IS NULL ORDER BY r.id`,
+      )
+      .all() as RejectRow[];
+    for (const r of rejects) this.addFinding(rejectedFinding(r));
+  }
+
+  // ---- shared machinery ----------------------------------------------------------------------
+
+  /**
+   * A stage whose candidates SQL can enumerate: clean one-to-one pairs are claimed in bulk in
+   * SQL; suspect pairs and groups (rows with several candidates) go through the matchers.
+   */
+  private candidateStage(stage: number, rule: MatchRule, fillSql: string): void {
+    const db = this.db;
+    db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.multi_l; DROP TABLE IF EXISTS temp.multi_p;');
+    db.prepare(`CREATE TEMP TABLE cand AS ${fillSql}`).run(this.params);
+    db.exec(`
+      CREATE TEMP TABLE multi_l AS SELECT l_id AS id FROM cand GROUP BY l_id HAVING count(*) > 1;
+      CREATE TEMP TABLE multi_p AS SELECT p_id AS id FROM cand GROUP BY p_id HAVING count(*) > 1;
+      CREATE UNIQUE INDEX multi_l_id ON multi_l (id); CREATE UNIQUE INDEX multi_p_id ON multi_p (id);
+    `);
+    const single = `NOT EXISTS (SELECT 1 FROM multi_l WHERE id = cand.l_id) AND NOT EXISTS (SELECT 1 FROM multi_p WHERE id = cand.p_id)`;
+    db.prepare(`INSERT INTO m (p_id, l_id, rule, grp, clean, stage) SELECT p_id, l_id, ?, NULL, 1, ? FROM cand WHERE suspect = 0 AND ${single}`).run(
+      rule,
+      stage,
+    );
+    const bulk = db
+      .prepare(`SELECT cur, count(*) AS n, sum(amt) AS amt FROM cand WHERE suspect = 0 AND ${single} GROUP BY cur`)
+      .safeIntegers(true)
+      .all() as Array<{ cur: string; n: bigint; amt: bigint }>;
+    for (const t of bulk) this.addTotal(t.cur, Number(t.n), t.amt);
+
+    for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND ${single} AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
+      const rows = loadRows(db, page.flatMap((e) => [e.l_id, e.p_id]));
+      for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] }, stage);
+    }
+
+    const edges = db
+      .prepare(`SELECT l_id, p_id FROM cand WHERE NOT (${single})`)
+      .all() as Array<{ l_id: number; p_id: number }>;
+    if (edges.length) {
+      const rows = loadRows(db, new Set(edges.flatMap((e) => [e.l_id, e.p_id])));
+      for (const comp of components(edges)) {
+        const decision = resolveGroup(
+          comp.psp.map((id) => rows.get(id)!),
+          comp.ledger.map((id) => rows.get(id)!),
+          this.opts,
+          rule,
+        );
+        for (const pr of decision.pairings) this.take(pr, stage);
+        for (const n of decision.notes) this.note(n.rowId, n.note);
+      }
+    }
+    db.exec('DROP TABLE temp.cand; DROP TABLE temp.multi_l; DROP TABLE temp.multi_p;');
+  }
+
+  /** Remove what `stage` paired from the leftover tables. */
+  private claim(stage: number): void {
+    this.db.prepare('DELETE FROM lp WHERE id IN (SELECT p_id FROM m WHERE stage = ?)').run(stage);
+    this.db.prepare('DELETE FROM ll WHERE id IN (SELECT l_id FROM m WHERE stage = ?)').run(stage);
+  }
+
+  private take(pr: Pairing, stage: number): void {
+    const finding = pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule);
+    const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
+    for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(p.id, l.id, pr.rule, grp, finding ? 0 : 1, stage);
+    if (finding) this.addFinding(finding);
+    else for (const p of pr.psp) this.addTotal(p.currency, 1, p.amountMinor);
+  }
+
+  private note(rowId: number, note: string): void {
+    const list = this.notes.get(rowId) ?? [];
+    if (!list.includes(note)) list.push(note);
+    this.notes.set(rowId, list);
+  }
+
+  private addTotal(currency: string, n: number, amount: bigint): void {
+    const t = this.totals.get(currency) ?? { matched: 0, amountMinor: 0n };
+    t.matched += n;
+    t.amountMinor += amount;
+    this.totals.set(currency, t);
+  }
+
+  addFinding(f: Finding): void {
+    this.insertFinding.run({
+      fingerprint: f.fingerprint,
+      kind: f.kind,
+      severity: f.severity,
+      reason: f.reason,
+      currency: f.currency,
+      reference: f.reference,
+      psp: f.psp.length ? JSON.stringify(sideOf(f.psp)) : null,
+      ledger: f.ledger.length ? JSON.stringify(sideOf(f.ledger)) : null,
+      difference: f.differenceMinor !== null && f.currency ? formatMinor(f.differenceMinor, f.currency) : null,
+      difference_minor: f.differenceMinor,
+      scope_date: f.scopeDate,
+      reject_id: f.rejectId ?? null,
+    });
+  }
+
+  matchedCount(): number {
+    let n = 0;
+    for (const t of this.totals.values()) n += t.matched;
+    return n;
+  }
+
+  dispose(): void {
+    this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.claimed_p;
+      DROP TABLE IF EXISTS temp.claimed_l; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
+      DROP TABLE IF EXISTS temp.m; DROP TABLE IF EXISTS temp.f;`);
+  }
+}
+
+/** One side of a discrepancy as printed: a row, or several rows shown as one (split, duplicate). */
+export function sideOf(rows: MatchRow[]): DiscrepancySide {
+  const first = rows[0];
+  const sameCurrency = rows.every((r) => r.currency === first.currency);
+  let sum = 0n;
+  for (const r of rows) sum += r.amountMinor;
+  return {
+    id: rows.map((r) => r.externalId).join('+'),
+    amount: sameCurrency ? formatMinor(sum, first.currency) : rows.map((r) => formatMinor(r.amountMinor, r.currency)).join('+'),
+    currency: sameCurrency ? first.currency : rows.map((r) => r.currency).join('+'),
+    source: first.source,
+    file: first.file,
+    line: first.line,
+    booked_at: first.bookedAt,
+  };
+}
+
+/** Connected groups of candidate edges (union-find over both sides). */
+export function components(edges: Array<{ l_id: number; p_id: number }>): Array<{ psp: number[]; ledger: number[] }> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const add = (x: string) => {
+    if (!parent.has(x)) parent.set(x, x);
+  };
+  for (const e of edges) {
+    const a = `p${e.p_id}`;
+    const b = `l${e.l_id}`;
+    add(a);
+    add(b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  }
+  const groups = new Map<string, { psp: number[]; ledger: number[] }>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    const g = groups.get(r) ?? { psp: [], ledger: [] };
+    (x[0] === 'p' ? g.psp : g.ledger).push(Number(x.slice(1)));
+    groups.set(r, g);
+  }
+  for (const g of groups.values()) {
+    g.psp.sort((a, b) => a - b);
+    g.ledger.sort((a, b) => a - b);
+  }
+  return [...groups.values()];
+}

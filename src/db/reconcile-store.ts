@@ -1,0 +1,124 @@
+/**
+ * Writing a run: the run record, its matches, its per-currency totals, and its findings merged
+ * into the discrepancies that live across runs (same cause, same id; cause gone, closed with an
+ * audit entry). Called inside the run's write transaction, after the stages filled temp.m/temp.f.
+ */
+import { appendAudit } from './audit.js';
+import type { DB } from './open.js';
+import type { CurrencyTotal } from './reconcile-stages.js';
+import { DISCREPANCY_KINDS, KIND_EXIT_BIT, type DiscrepancyKind } from '../domain/discrepancy.js';
+
+export interface RunRecord {
+  startedAt: string;
+  actor: string;
+  from: string | null;
+  to: string | null;
+  amountTolerance: string;
+  dateWindow: number;
+  failOn: DiscrepancyKind[] | null;
+  pspCount: number;
+  ledgerCount: number;
+}
+
+export function insertRun(db: DB, r: RunRecord): number {
+  const info = db
+    .prepare(
+      `INSERT INTO recon_runs (started_at, finished_at, actor, window_from, window_to, amount_tolerance, date_window, fail_on,
+         exit_code, psp_count, ledger_count, matched_count, discrepancy_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, 0)`,
+    )
+    .run(r.startedAt, r.startedAt, r.actor, r.from, r.to, r.amountTolerance, r.dateWindow, r.failOn ? JSON.stringify(r.failOn) : null, r.pspCount, r.ledgerCount);
+  return Number(info.lastInsertRowid);
+}
+
+/** Replace the stored pairs with this run's (only the latest run keeps pairs) and record totals. */
+export function storeMatches(db: DB, runId: number, totals: Map<string, CurrencyTotal>): void {
+  db.exec('DELETE FROM recon_matches');
+  db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, rule, grp FROM temp.m').run(runId);
+  const ins = db.prepare('INSERT INTO recon_run_totals (run_id, currency, matched, amount_minor) VALUES (?, ?, ?, ?)');
+  for (const [currency, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) ins.run(runId, currency, t.matched, t.amountMinor);
+}
+
+// New discrepancies get ids in a stable order: by kind as the contract lists them, then date.
+const KIND_ORDER = `CASE kind ${DISCREPANCY_KINDS.map((k, i) => `WHEN '${k}' THEN ${i}`).join(' ')} END`;
+
+export interface MergeOutcome {
+  created: number;
+  persisting: number;
+  closed: number[];
+}
+
+/**
+ * Merge this run's findings (temp.f) into `discrepancies`. A finding whose fingerprint is live
+ * (open, acknowledged or resolved) keeps that id and status; a new one is opened; a live open or
+ * acknowledged item inside this run's scope that was not found again is closed and audited.
+ */
+export function mergeFindings(db: DB, runId: number, at: string, actor: string, window: { from: string | null; to: string | null }): MergeOutcome {
+  const persisting = db
+    .prepare(
+      `UPDATE discrepancies SET last_seen_run = @run, severity = f.severity, reason = f.reason, currency = f.currency,
+         reference = f.reference, psp = f.psp, ledger = f.ledger, difference = f.difference, difference_minor = f.difference_minor
+       FROM temp.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
+    )
+    .run({ run: runId }).changes;
+  const created = db
+    .prepare(
+      `INSERT INTO discrepancies (fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
+         scope_date, reject_id, status, first_seen_run, first_seen_at, last_seen_run)
+       SELECT fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
+         scope_date, reject_id, 'open', @run, @at, @run
+       FROM temp.f f
+       WHERE NOT EXISTS (SELECT 1 FROM discrepancies d WHERE d.fingerprint = f.fingerprint AND d.status <> 'closed')
+       ORDER BY ${KIND_ORDER}, coalesce(scope_date, ''), fingerprint`,
+    )
+    .run({ run: runId, at }).changes;
+  db.prepare(
+    `INSERT INTO recon_run_discrepancies (run_id, discrepancy_id, status_at_run)
+     SELECT @run, id, status FROM discrepancies WHERE last_seen_run = @run AND status <> 'closed'`,
+  ).run({ run: runId });
+
+  const gone = db
+    .prepare(
+      `SELECT id, kind, fingerprint FROM discrepancies
+       WHERE status IN ('open', 'acknowledged') AND last_seen_run <> @run
+         AND (scope_date IS NULL OR ((@from IS NULL OR scope_date >= @from) AND (@to IS NULL OR scope_date <= @to)))
+       ORDER BY id`,
+    )
+    .all({ run: runId, from: window.from, to: window.to }) as Array<{ id: number; kind: string; fingerprint: string }>;
+  const close = db.prepare(`UPDATE discrepancies SET status = 'closed', closed_run = ?, closed_at = ? WHERE id = ?`);
+  for (const d of gone) {
+    close.run(runId, at, d.id);
+    appendAudit(db, {
+      action: 'auto_close',
+      subject: `discrepancy ${d.id}`,
+      details: { run: runId, kind: d.kind, why: 'not found again by this run: its cause is gone' },
+      actor,
+      at,
+    });
+  }
+  return { created, persisting, closed: gone.map((d) => d.id) };
+}
+
+/** OR of the exit bits of the open and acknowledged discrepancies of the run, narrowed by --fail-on. */
+export function runExitCode(db: DB, runId: number, failOn: DiscrepancyKind[] | null): number {
+  const kinds = db
+    .prepare(
+      `SELECT DISTINCT d.kind FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
+       WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged')`,
+    )
+    .pluck()
+    .all(runId) as DiscrepancyKind[];
+  let code = 0;
+  for (const k of kinds) if (!failOn || failOn.includes(k)) code |= KIND_EXIT_BIT[k];
+  return code;
+}
+
+export function finishRun(db: DB, runId: number, r: { finishedAt: string; exitCode: number; matched: number; discrepancies: number }): void {
+  db.prepare('UPDATE recon_runs SET finished_at = ?, exit_code = ?, matched_count = ?, discrepancy_count = ? WHERE id = ?').run(
+    r.finishedAt,
+    r.exitCode,
+    r.matched,
+    r.discrepancies,
+    runId,
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * The matchers, in the order the engine applies them. Each stage claims the rows it pairs,
+ * so nothing is matched twice:
+ *   1. id          ledger psp_reference = any identifier of a PSP row (resolveGroup)
+ *   2. reference   merchant reference + currency + type, amount within tolerance (resolveGroup)
+ *   3. split       one-to-many / many-to-one by reference, parts summing exactly (matchSplit)
+ *   4. payout_id   a ledger payout naming the PSP payout (batch) id
+ *   5. amount_date amount + currency + type within the date window, unique both ways (pickUniquePairs)
+ * then payouts are verified (verifyPayout), pairs classified (classifyPair) and leftovers
+ * reported (missingFinding, rejectedFinding). Splits come before amount + date because a shared
+ * reference is stronger evidence than an equal amount.
+ */
+export { classifyPair, differences } from './classify-pair.js';
+export { resolveGroup, duplicateFinding, type GroupDecision } from './resolve-group.js';
+export { matchSplit } from './split.js';
+export { pickUniquePairs } from './amount-date.js';
+export { verifyPayout, rowNet, type PayoutSummary } from './payout.js';
+export { missingFinding, rejectedFinding, type RejectRow } from './missing.js';
+export * from './facts.js';
+export type * from './types.js';

@@ -1,0 +1,123 @@
+/**
+ * One reconcile run end to end: stages in order, each claiming what it pairs, then payouts,
+ * leftovers and rejected rows, all merged into the living discrepancies, in ONE write
+ * transaction. An interrupt between stages or batches rolls everything back.
+ */
+import type { Decimal } from 'decimal.js';
+import type { CommandContext } from '../context.js';
+import { appendAudit, defaultActor } from '../db/audit.js';
+import { getRunDocument } from '../db/discrepancies.js';
+import { withWriteTransaction } from '../db/open.js';
+import { makeScope } from '../db/reconcile-rows.js';
+import { RunWorkspace } from '../db/reconcile-stages.js';
+import { finishRun, insertRun, mergeFindings, runExitCode, storeMatches } from '../db/reconcile-store.js';
+import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
+import { UsageError } from '../errors.js';
+
+export interface EngineParams {
+  from?: string;
+  to?: string;
+  tolerance: Decimal;
+  /** The tolerance as the user wrote it, for the run record. */
+  toleranceText: string;
+  dateWindow: number;
+  failOn?: DiscrepancyKind[];
+  /** Called between stages (e.g. to move a progress bar). */
+  onStage?: (name: string, done: number, total: number) => void;
+}
+
+const STAGES = ['exact id', 'leftovers', 'reference', 'split', 'payout id', 'amount + date', 'payouts', 'unmatched', 'store'];
+
+export async function runReconcile(ctx: CommandContext, p: EngineParams): Promise<ReconcileDocument> {
+  const db = ctx.db();
+  // Working tables of a million rows belong in memory, not in a temp file; this connection only.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  const scope = makeScope(p.from, p.to, p.dateWindow);
+  const opts = { tolerance: p.tolerance, dateWindowDays: p.dateWindow };
+  const actor = defaultActor(ctx.env);
+  const startedAt = ctx.now().toISOString();
+  let stage = 0;
+  const step = async () => {
+    p.onStage?.(STAGES[stage] ?? 'done', ++stage, STAGES.length);
+    ctx.checkInterrupted();
+    await new Promise(setImmediate);
+  };
+
+  return withWriteTransaction(db, async () => {
+    const ws = new RunWorkspace(db, scope, opts);
+    try {
+      const counts = ws.counts();
+      if (counts.psp + counts.ledger === 0) {
+        const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
+        throw new UsageError(
+          `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,
+          'import first: payrecon import psp <files> and payrecon import ledger <files>',
+        );
+      }
+      ctx.checkInterrupted();
+      ws.stageExactId();
+      await step();
+      ws.buildLeftovers();
+      await step();
+      ws.stageReference();
+      await step();
+      ws.stageSplit();
+      await step();
+      ws.stagePayoutId();
+      await step();
+      ws.stageAmountDate();
+      await step();
+      ws.verifyPayouts();
+      await step();
+      for (const _ of ws.reportLeftovers()) {
+        ctx.checkInterrupted();
+        await new Promise(setImmediate);
+      }
+      ws.reportRejects();
+      await step();
+
+      const runId = insertRun(db, {
+        startedAt,
+        actor,
+        from: p.from ?? null,
+        to: p.to ?? null,
+        amountTolerance: p.toleranceText,
+        dateWindow: p.dateWindow,
+        failOn: p.failOn ?? null,
+        pspCount: counts.psp,
+        ledgerCount: counts.ledger,
+      });
+      storeMatches(db, runId, ws.totals);
+      const finishedAt = ctx.now().toISOString();
+      const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });
+      const exitCode = runExitCode(db, runId, p.failOn ?? null);
+      const open = db
+        .prepare(`SELECT count(*) FROM recon_run_discrepancies WHERE run_id = ? AND status_at_run IN ('open', 'acknowledged')`)
+        .pluck()
+        .get(runId) as number;
+      finishRun(db, runId, { finishedAt, exitCode, matched: ws.matchedCount(), discrepancies: open });
+      appendAudit(db, {
+        action: 'reconcile',
+        subject: `run ${runId}`,
+        details: {
+          window: { from: p.from ?? null, to: p.to ?? null },
+          amount_tolerance: p.toleranceText,
+          date_window: p.dateWindow,
+          fail_on: p.failOn ?? null,
+          counts: { psp: counts.psp, ledger: counts.ledger, matched: ws.matchedCount(), discrepancies: open },
+          new: merged.created,
+          persisting: merged.persisting,
+          auto_closed: merged.closed.length,
+          exit_code: exitCode,
+        },
+        actor,
+        at: finishedAt,
+      });
+      await step();
+      return getRunDocument(db, runId);
+    } finally {
+      ws.dispose();
+    }
+  });
+}
