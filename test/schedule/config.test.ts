@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExitCode, PayreconError } from '../../src/errors.js';
+import { loadScheduleConfig } from '../../src/schedule/config.js';
+import { tempDir } from '../helpers/cli.js';
+
+const tmp = tempDir('payrecon-schedcfg-');
+afterAll(() => tmp.cleanup());
+mkdirSync(join(tmp.dir, 'inbox'));
+writeFileSync(join(tmp.dir, 'hmac.key'), 'k'.repeat(32));
+
+const scanJob = { name: 'keys', cron: '*/15 * * * *', scan: { baselines: ['keys'] } };
+const env = { PATH: process.env.PATH, HOOK_SECRET: 's3cret' };
+
+let n = 0;
+function load(config: unknown, e: NodeJS.ProcessEnv = env) {
+  const file = join(tmp.dir, `c${n++}.json`);
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  return loadScheduleConfig(file, e);
+}
+
+function failure(config: unknown, e?: NodeJS.ProcessEnv): PayreconError {
+  try {
+    load(config, e);
+  } catch (err) {
+    if (err instanceof PayreconError) return err;
+    throw err;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('schedule config validation (exit 17, naming the key)', () => {
+  const cases: Array<[string, unknown, string | RegExp]> = [
+    ['not JSON', '{\n  "jobs": [\n    {"name": "a",}\n  ]\n}', /not valid JSON: .* at line 3, column \d+/],
+    ['unknown nested key', { jobs: [scanJob, { name: 'b', cron: '* * * * *', scan: { baselinez: ['x'] } }] }, 'jobs[1].scan.baselinez: unknown key'],
+    ['unknown top-level key', { jobz: [], jobs: [scanJob] }, 'jobz: unknown key'],
+    ['unknown sink key', { alerts: [{ type: 'file', path: 'a.jsonl', mode: 1 }], jobs: [scanJob] }, 'alerts[0].mode: unknown key'],
+    ['unknown sink type', { alerts: [{ type: 'email', to: 'x' }], jobs: [scanJob] }, 'alerts[0].type'],
+    ['no jobs', { jobs: [] }, 'jobs: needs at least one job'],
+    ['bad cron value', { jobs: [{ ...scanJob, cron: '61 * * * *' }] }, /jobs\[0\]\.cron: "61 \* \* \* \*" is not a valid cron expression/],
+    ['cron with 7 fields', { jobs: [{ ...scanJob, cron: '* * * * * * *' }] }, 'jobs[0].cron: "* * * * * * *" has 7 fields'],
+    ['bad time zone', { jobs: [{ ...scanJob, timezone: 'Mars/Olympus' }] }, 'jobs[0].timezone'],
+    ['webhook not http(s)', { alerts: [{ type: 'webhook', url: 'ftp://h/x', secretEnv: 'HOOK_SECRET' }], jobs: [scanJob] }, 'alerts[0].url: must be an http:// or https:// URL'],
+    ['webhook without secretEnv', { alerts: [{ type: 'webhook', url: 'https://h/x' }], jobs: [scanJob] }, 'alerts[0].secretEnv: required'],
+    ['secretEnv unset', { alerts: [{ type: 'webhook', url: 'https://h/x', secretEnv: 'NOT_SET_ANYWHERE' }], jobs: [scanJob] }, 'alerts[0].secretEnv: environment variable NOT_SET_ANYWHERE is not set'],
+    ['both reconcile and scan', { jobs: [{ ...scanJob, reconcile: {} }] }, 'jobs[0]: has both "reconcile" and "scan"'],
+    ['neither reconcile nor scan', { jobs: [{ name: 'x', cron: '* * * * *' }] }, 'jobs[0]: needs "reconcile" or "scan"'],
+    ['duplicate job names', { jobs: [scanJob, { ...scanJob }] }, 'jobs[1].name: "keys" is already the name of jobs[0]'],
+    ['glob directory missing', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { import: { psp: ['nowhere/*.csv'] } } }] }, /jobs\[0\]\.reconcile\.import\.psp\[0\]: directory .*nowhere does not exist/],
+    ['unknown discrepancy kind in failOn', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { failOn: ['missing'] } }] }, 'jobs[0].reconcile.failOn[0]'],
+    ['dateWindow not whole', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { dateWindow: 1.5 } }] }, 'jobs[0].reconcile.dateWindow'],
+    ['file sink directory missing', { alerts: [{ type: 'file', path: 'no/such/dir/a.jsonl' }], jobs: [scanJob] }, /alerts\[0\]\.path: directory .*no\/such\/dir does not exist/],
+    ['command not executable', { alerts: [{ type: 'command', run: ['payrecon-no-such-pager'] }], jobs: [scanJob] }, 'alerts[0].run[0]: "payrecon-no-such-pager" is not an executable file on PATH'],
+    ['keyFile missing', { keyFile: 'missing.key', jobs: [scanJob] }, /keyFile: .*missing\.key does not exist/],
+  ];
+
+  it.each(cases)('%s', (_name, config, expected) => {
+    const err = failure(config);
+    expect(err.exitCode).toBe(ExitCode.INPUT);
+    if (typeof expected === 'string') expect(err.message).toContain(expected);
+    else expect(err.message).toMatch(expected);
+  });
+
+  it('reports every problem at once, not just the first', () => {
+    const err = failure({ jobs: [{ ...scanJob, cron: 'nope' }, { ...scanJob }] });
+    expect(err.message).toContain('jobs[0].cron');
+    expect(err.message).toContain('jobs[1].name');
+  });
+
+  it('accepts the contract example shape and resolves paths against the config directory', () => {
+    const cfg = load({
+      db: 'data/payrecon.db',
+      keyFile: 'hmac.key',
+      alerts: [
+        { type: 'webhook', url: 'https://hooks.example.com/payrecon', secretEnv: 'HOOK_SECRET' },
+        { type: 'file', path: 'alerts.jsonl' },
+        { type: 'command', run: ['sh', '-c', 'cat >/dev/null'] },
+      ],
+      jobs: [
+        { name: 'nightly-recon', cron: '30 2 * * *', reconcile: { import: { psp: ['inbox/*.csv'], ledger: ['inbox/ledger-*.csv'] }, dateWindow: 3 } },
+        { name: 'keys', cron: '*/15 * * * * *', scan: { baselines: ['keys'] } },
+      ],
+    });
+    expect(cfg.db).toBe(join(tmp.dir, 'data/payrecon.db'));
+    expect(cfg.keyFile).toBe(join(tmp.dir, 'hmac.key'));
+    expect(cfg.jobs.map((j) => j.command)).toEqual(['reconcile', 'scan']);
+    expect(cfg.jobs[0].reconcile?.import?.psp).toEqual([join(tmp.dir, 'inbox/*.csv')]);
+    expect(cfg.alerts[1]).toMatchObject({ type: 'file', path: join(tmp.dir, 'alerts.jsonl') });
+    // Sink keys are how the outbox finds its rows after a restart: stable and distinct.
+    expect(new Set(cfg.alerts.map((a) => a.key)).size).toBe(3);
+  });
+
+  it('an unreadable config file is an I/O error (18), not an input error', () => {
+    expect(() => loadScheduleConfig(join(tmp.dir, 'absent.json'), env)).toThrow(expect.objectContaining({ exitCode: ExitCode.IO }));
+  });
+});
