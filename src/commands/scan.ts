@@ -1,8 +1,138 @@
-// PLACEHOLDER: replaced by the work on this command. Must not remain when work lands.
+/**
+ * `payrecon scan [<name>...]`: verify each baseline's signatures (exit 20 on any failure, before
+ * comparing anything), look at the files again, record the signed scan with its findings and
+ * return the OR of the exit bitmasks. `scanBaselines` is also what the scheduler runs.
+ */
+import { compareToBaseline, countFindings, DEFAULT_FAIL_ON, exitCodeFor } from '../checksums/compare.js';
+import { captureState, type CurrentState } from '../checksums/capture.js';
+import { loadKey } from '../checksums/key-file.js';
+import type { BaselineSpec } from '../checksums/profiles.js';
+import { scanLines } from '../checksums/render.js';
+import { selectionOf } from '../checksums/profiles.js';
 import type { CommandContext } from '../context.js';
-import { PayreconError } from '../errors.js';
-export async function run(...args: unknown[]): Promise<number> {
-  const ctx = args[args.length - 1] as CommandContext;
-  void ctx;
-  throw new PayreconError('scan is not built yet', 21);
+import { findBaseline, listBaselineRows, setLastScan, type BaselineRow } from '../db/integrity.js';
+import { insertScan } from '../db/integrity-scans.js';
+import { loadVerifiedBaseline, verifyBaselineRow } from '../db/integrity-verify.js';
+import { withWriteTransaction } from '../db/open.js';
+import { FINDING_KINDS, type FindingKind, type ScanDocument } from '../domain/integrity.js';
+import { DatabaseError, UsageError } from '../errors.js';
+import { createProgress, formatQuantity, type Progress } from '../ui/progress.js';
+import { parseFailOn } from './options.js';
+
+export interface ScanParams {
+  names: string[];
+  failOn?: FindingKind[];
+  keyFile?: string;
+}
+
+/** Scans the named baselines (all when empty); records each scan; returns the documents and the OR-ed exit code. Throws TamperError (20) etc. */
+export async function scanBaselines(
+  ctx: CommandContext,
+  params: ScanParams,
+): Promise<{ exitCode: number; scans: ScanDocument[] }> {
+  const key = loadKey(params.keyFile, ctx.env, ctx.cwd);
+  const db = ctx.db();
+  const rows = selectBaselines(ctx, params.names);
+  // Verify every baseline before scanning any: a tampered store is reported, not half-used.
+  const verified = rows.map((row) => ({ row, entries: loadVerifiedBaseline(db, key, row) }));
+  const failOn = params.failOn?.length ? new Set(params.failOn) : DEFAULT_FAIL_ON;
+  const scans: ScanDocument[] = [];
+  let exitCode = 0;
+  for (const { row, entries } of verified) {
+    const startedAt = ctx.now().toISOString();
+    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`);
+    for (const note of state.notes) ctx.out.warn(note);
+    const findings = compareToBaseline(entries, state);
+    const code = exitCodeFor(findings, failOn);
+    const doc = await withWriteTransaction(db, () => {
+      // Re-read under the write lock: another scan may have extended the chain meanwhile.
+      const head = findBaseline(db, row.name);
+      if (!head || head.id !== row.id) throw new DatabaseError(`baseline "${row.name}" was removed while it was being scanned`);
+      verifyBaselineRow(key, head);
+      const { doc, mac } = insertScan(db, key, {
+        baselineId: row.id,
+        baselineName: row.name,
+        generation: row.generation,
+        prevMac: head.last_scan_mac,
+        startedAt,
+        finishedAt: ctx.now().toISOString(),
+        failOn: params.failOn?.length ? [...failOn] : null,
+        exitCode: code,
+        counts: countFindings(state.records.length, findings),
+        findings,
+      });
+      setLastScan(db, key, head, doc.scan, mac);
+      return doc;
+    });
+    scans.push(doc);
+    exitCode |= code;
+  }
+  return { exitCode, scans };
+}
+
+function selectBaselines(ctx: CommandContext, names: string[]): BaselineRow[] {
+  const db = ctx.db();
+  if (names.length === 0) {
+    const all = listBaselineRows(db);
+    if (all.length === 0) {
+      throw new UsageError('there are no baselines to scan yet', 'create one: payrecon baseline init <name> --path <path>');
+    }
+    return all;
+  }
+  const known = () => listBaselineRows(db).map((b) => b.name);
+  return [...new Set(names)].map((name) => {
+    const row = findBaseline(db, name);
+    if (!row) {
+      const list = known();
+      throw new UsageError(
+        `no baseline named "${name}"`,
+        list.length ? `known baselines: ${list.join(', ')}` : 'create one: payrecon baseline init <name> --path <path>',
+      );
+    }
+    return row;
+  });
+}
+
+/** Walk and hash a selection with a progress bar (files and bytes) when a person is watching. */
+export async function captureWithProgress(ctx: CommandContext, spec: BaselineSpec, label: string): Promise<CurrentState> {
+  let bar: Progress | undefined;
+  try {
+    const state = await captureState(selectionOf(spec), {
+      sha512: spec.sha512,
+      checkInterrupted: () => ctx.checkInterrupted(),
+      onProgress(done, total) {
+        bar ??= createProgress(ctx.out, { label, total: total.bytes, unit: 'bytes' });
+        bar.update(done.bytes, `${formatQuantity(done.files, 'files')}/${formatQuantity(total.files, 'files')} files`);
+      },
+    });
+    bar?.finish();
+    bar = undefined;
+    return state;
+  } finally {
+    bar?.finish();
+  }
+}
+
+export async function run(
+  names: string[],
+  opts: { failOn?: string; keyFile?: string; report?: string },
+  ctx: CommandContext,
+): Promise<number> {
+  const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
+  // Loaded only when asked for: the reporters pull in what reconciliation reports need.
+  const reports = opts.report ? await import('../report/index.js') : undefined;
+  if (opts.report) reports!.checkReportPath(ctx, opts.report); // a bad report path fails before the work
+  const { exitCode, scans } = await scanBaselines(ctx, {
+    names,
+    failOn: failOn ? [...failOn] : undefined,
+    keyFile: opts.keyFile,
+  });
+  if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
+  if (ctx.out.json) {
+    ctx.out.emitJson(scans.length === 1 ? scans[0] : { exit_code: exitCode, scans });
+  } else {
+    for (const doc of scans) for (const line of scanLines(doc, ctx.out.c)) ctx.out.info(line);
+    if (opts.report) ctx.out.info(`report written to ${opts.report}`);
+  }
+  return exitCode;
 }

@@ -1,0 +1,66 @@
+/**
+ * Loading the HMAC key. There is no unsigned mode: no key file is a usage error (16), a key
+ * file that cannot be read is an I/O error (18), and one that is empty, too short or readable
+ * by group or others is refused as invalid input (17) with the command that fixes it.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, constants } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, ioErrorFor, UsageError } from '../errors.js';
+import { signingKey, type SigningKey } from './signing.js';
+
+const MIN_KEY_BYTES = 16;
+
+/** The key file path from `--key-file`, else `$PAYRECON_KEY_FILE`. */
+export function keyFilePath(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  const given = option ?? env.PAYRECON_KEY_FILE;
+  if (!given) {
+    throw new UsageError(
+      'an HMAC key file is required: pass --key-file <path> or set PAYRECON_KEY_FILE',
+      'create one with: head -c 32 /dev/urandom > payrecon.key && chmod 600 payrecon.key',
+    );
+  }
+  return resolve(cwd, given);
+}
+
+/** Read and check the key file; never falls back to anything. */
+export function loadKeyFile(path: string): SigningKey {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new InputError(`key file ${path} is a symbolic link; point --key-file at the file itself`);
+    }
+    throw ioErrorFor(`key file ${path}`, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InputError(`key file ${path} is not a regular file`);
+    if ((st.mode & 0o077) !== 0) {
+      throw new InputError(
+        `key file ${path} is accessible by group or others (mode 0${(st.mode & 0o777).toString(8)})`,
+        undefined,
+        `chmod 600 ${path}`,
+      );
+    }
+    const bytes = readFileSync(fd);
+    if (bytes.toString('latin1').trim().length === 0) throw new InputError(`key file ${path} is empty`);
+    if (bytes.length < MIN_KEY_BYTES) {
+      throw new InputError(
+        `key file ${path} holds ${bytes.length} bytes; an HMAC key needs at least ${MIN_KEY_BYTES}`,
+        undefined,
+        `head -c 32 /dev/urandom > ${path} && chmod 600 ${path}`,
+      );
+    }
+    return signingKey(bytes);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw ioErrorFor(`key file ${path}`, err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadKey(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): SigningKey {
+  return loadKeyFile(keyFilePath(option, env, cwd));
+}

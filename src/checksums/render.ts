@@ -1,0 +1,39 @@
+/**
+ * Human lines for integrity results: one summary line per scan and one line per finding,
+ * coloured through the chalk instance the Output chose (plain in CI, pipes and --no-color).
+ * Paths, attribute names, reasons and short digests only. Pure.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ScanDocument, ScanFinding } from '../domain/integrity.js';
+
+const KIND_WIDTH = 10;
+
+export function findingLine(f: ScanFinding, c: ChalkInstance): string {
+  const colour =
+    f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : f.kind === 'changed' ? c.yellow : c.magenta;
+  const parts = [`  ${colour(f.kind.padEnd(KIND_WIDTH))} ${f.path}`];
+  if (f.attributes?.length) parts.push(c.dim(`[${f.attributes.join(', ')}]`));
+  if (f.reason) parts.push(c.dim(f.reason));
+  if (f.first_seen_scan !== undefined && f.first_seen_scan !== null) parts.push(c.dim(`(since scan ${f.first_seen_scan})`));
+  return parts.join('  ');
+}
+
+export function scanSummary(doc: ScanDocument, c: ChalkInstance): string {
+  const n = doc.counts;
+  const policy = doc.findings.filter((f) => f.kind === 'policy').length;
+  const clean = doc.findings.length === 0;
+  const head = `scan ${doc.scan} of baseline "${doc.baseline}": ${n.files} files`;
+  const detail = [
+    `${n.added} added`,
+    `${n.removed} removed`,
+    `${n.changed} changed`,
+    `${n.unreadable} unreadable`,
+    `${policy} policy`,
+  ].join(', ');
+  const verdict = clean ? c.green('no changes') : doc.exit_code === 0 ? c.yellow('findings (not failing)') : c.red(`exit ${doc.exit_code}`);
+  return `${c.bold(head)}: ${detail} - ${verdict}`;
+}
+
+export function scanLines(doc: ScanDocument, c: ChalkInstance): string[] {
+  return [scanSummary(doc, c), ...doc.findings.map((f) => findingLine(f, c))];
+}

@@ -1,0 +1,200 @@
+/**
+ * Turning a selection (roots, globs, excludes) into the list of paths to record. lstat only:
+ * symbolic links are recorded as links with their target and never followed. A directory
+ * reached twice through bind mounts or hard-linked directories is recognised by (dev, inode)
+ * and walked once; a loop back into an ancestor is reported once and not followed.
+ * The file system is injected so loops can be tested without mount privileges.
+ */
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import picomatch from 'picomatch';
+import { fileType, type FileType } from './attributes.js';
+
+/** One place to look: a path, or a base directory and a glob below it. */
+export interface SelectionRoot {
+  /** Absolute path of the file or directory (the non-glob prefix for globs). */
+  base: string;
+  /** Glob relative to `base`; absent: `base` itself and, for a directory, everything below. */
+  pattern?: string;
+  /** Profile locations may be absent; a path the user named must exist at init. */
+  optional?: boolean;
+}
+
+export interface Selection {
+  roots: SelectionRoot[];
+  /** Globs on absolute paths; one without a slash matches the name at any depth. */
+  excludes: string[];
+}
+
+export interface WalkFs {
+  lstat(path: string): BigIntStats;
+  readdir(path: string): string[];
+  readlink(path: string): string;
+}
+
+export const NODE_FS: WalkFs = {
+  lstat: (p) => lstatSync(p, { bigint: true }),
+  readdir: (p) => readdirSync(p),
+  readlink: (p) => readlinkSync(p),
+};
+
+export interface WalkItem {
+  path: string;
+  type: FileType;
+  stat: BigIntStats;
+  linkTarget: string | null;
+}
+
+/** The result of a walk, sorted by nothing in particular: callers sort what they keep. */
+export interface WalkResult {
+  items: WalkItem[];
+  /** Paths that exist but could not be listed or stat'ed, with the reason in words. */
+  unreadable: Array<{ path: string; reason: string; isDir: boolean }>;
+  /** Roots that do not exist. */
+  missing: string[];
+  /** Globs that matched nothing. */
+  unmatched: string[];
+  /** Loops and duplicate directories, one line each. */
+  notes: string[];
+}
+
+const GLOB_OPTS = { dot: true, strictBrackets: true } as const;
+
+/** Compile a glob or throw with a message naming it (callers turn it into a usage error). */
+export function compileGlob(glob: string, basename = false): (path: string) => boolean {
+  try {
+    return picomatch(glob, { ...GLOB_OPTS, basename });
+  } catch (err) {
+    throw new Error(`invalid glob "${glob}": ${(err as Error).message}`);
+  }
+}
+
+/** Split a user's `--path` (absolute) into a root; globs become base + pattern. */
+export function rootFromPath(absPath: string): SelectionRoot {
+  const scan = picomatch.scan(absPath);
+  if (!scan.isGlob) return { base: absPath };
+  compileGlob(absPath); // validate the whole glob now, not on first match
+  return { base: scan.base || '/', pattern: scan.glob };
+}
+
+export function reasonFor(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'vanished while scanning';
+    case 'EIO':
+      return 'I/O error';
+    case 'ELOOP':
+      return 'replaced by a symbolic link while scanning';
+    default:
+      return (err as Error)?.message ?? String(err);
+  }
+}
+
+export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
+  const result: WalkResult = { items: [], unreadable: [], missing: [], unmatched: [], notes: [] };
+  const seenPaths = new Set<string>();
+  const walkedDirs = new Map<string, string>(); // dev:ino -> first path walked
+  const reported = new Set<string>();
+  const excludes = selection.excludes.map((g) => compileGlob(g, !g.includes('/')));
+  const excluded = (p: string) => excludes.some((m) => m(p));
+
+  const record = (path: string, st: BigIntStats): WalkItem | undefined => {
+    if (seenPaths.has(path)) return undefined;
+    seenPaths.add(path);
+    const type = fileType(st);
+    let linkTarget: string | null = null;
+    if (type === 'symlink') {
+      try {
+        linkTarget = fs.readlink(path);
+      } catch (err) {
+        result.unreadable.push({ path, reason: reasonFor(err), isDir: false });
+        return undefined;
+      }
+    }
+    const item = { path, type, stat: st, linkTarget };
+    result.items.push(item);
+    return item;
+  };
+
+  /** Walk below `dir`; `keep` decides which paths are recorded, `depth` limits globs. */
+  const descend = (dir: string, st: BigIntStats, ancestors: Set<string>, keep: (p: string) => boolean, depth: number) => {
+    const id = `${st.dev}:${st.ino}`;
+    const first = walkedDirs.get(id);
+    if (first !== undefined) {
+      if (first !== dir && !reported.has(id + dir)) {
+        reported.add(id + dir);
+        result.notes.push(
+          ancestors.has(id)
+            ? `directory loop: ${dir} is the same directory as its ancestor ${first} (bind mount or hard-linked directory); not followed`
+            : `${dir} is the same directory as ${first} (bind mount or hard link); walked once`,
+        );
+      }
+      return;
+    }
+    walkedDirs.set(id, dir);
+    if (depth <= 0) return;
+    let names: string[];
+    try {
+      names = fs.readdir(dir);
+    } catch (err) {
+      result.unreadable.push({ path: dir, reason: reasonFor(err), isDir: true });
+      return;
+    }
+    const inner = new Set(ancestors).add(id);
+    for (const name of names.sort()) {
+      const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
+      if (excluded(path)) continue;
+      let cst: BigIntStats;
+      try {
+        cst = fs.lstat(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          result.unreadable.push({ path, reason: reasonFor(err), isDir: false });
+        }
+        continue; // gone between readdir and lstat: a removal, reported by comparison
+      }
+      if (keep(path)) record(path, cst);
+      if (fileType(cst) === 'dir') descend(path, cst, inner, keep, depth - 1);
+    }
+  };
+
+  for (const root of selection.roots) {
+    let st: BigIntStats;
+    try {
+      st = fs.lstat(root.base);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        if (!root.optional) result.missing.push(root.base);
+      } else {
+        result.unreadable.push({ path: root.base, reason: reasonFor(err), isDir: false });
+      }
+      continue;
+    }
+    if (!root.pattern) {
+      if (excluded(root.base)) continue;
+      record(root.base, st);
+      if (fileType(st) === 'dir') descend(root.base, st, new Set(), () => true, Infinity);
+      else if (fileType(st) === 'symlink') {
+        result.notes.push(`${root.base} is a symbolic link: recorded as a link, not followed`);
+      }
+      continue;
+    }
+    if (fileType(st) !== 'dir') {
+      if (!root.optional) result.unmatched.push(`${root.base}/${root.pattern}`);
+      continue;
+    }
+    const matcher = compileGlob(root.pattern);
+    const prefix = root.base === '/' ? 1 : root.base.length + 1;
+    let matched = 0;
+    const keep = (p: string) => (matcher(p.slice(prefix)) ? ++matched > 0 : false);
+    // A glob without ** cannot match deeper than its number of segments.
+    const depth = root.pattern.includes('**') ? Infinity : root.pattern.split('/').length;
+    walkedDirs.delete(`${st.dev}:${st.ino}`); // a glob root may share a directory with another root
+    descend(root.base, st, new Set(), keep, depth);
+    if (matched === 0 && !root.optional) result.unmatched.push(`${root.base}/${root.pattern}`);
+  }
+  return result;
+}
