@@ -21,6 +21,8 @@ export interface ParseContext {
   file: string;
   /** `--source`, else the importer's default. */
   source: string;
+  /** Stripe: the metadata column holding the order reference (default `payment_metadata[order_id]`). */
+  referenceColumn?: string;
 }
 
 /**

@@ -1,0 +1,65 @@
+/**
+ * The importer registry and the API the import command uses: identify a file from its head,
+ * stream its records, and turn records into transactions or rejects. Importers are pure
+ * (beangulp style); reading files and storing rows is the command's job.
+ */
+import type { Side } from '../domain/transaction.js';
+import { InputError } from '../errors.js';
+import { adyenImporter } from './adyen.js';
+import { checkoutImporter } from './checkout.js';
+import { readRecordsSync } from './csv.js';
+import { ledgerImporter } from './ledger.js';
+import { paypalImporter } from './paypal.js';
+import { stripeImporter } from './stripe.js';
+import type { FileHead, Importer, ParseContext, ParseItem } from './types.js';
+
+export { readRecords, readRecordsSync, type CsvRecord } from './csv.js';
+export { readHead } from './head.js';
+export { loadMappingImporter } from './mapping.js';
+
+/** Settlement-file importers, in the order `--format` lists them. */
+export const PSP_IMPORTERS: readonly Importer[] = [stripeImporter, adyenImporter, paypalImporter, checkoutImporter];
+
+/** The canonical ledger CSV (a mapped export is built by loadMappingImporter). */
+export const LEDGER_IMPORTERS: readonly Importer[] = [ledgerImporter];
+
+/** --format name -> importer (psp side). */
+export function importerByName(name: string): Importer | undefined {
+  return PSP_IMPORTERS.find((i) => i.name === name);
+}
+
+/**
+ * Exactly one importer of `side` claims the head, else InputError (exit 17) naming the file
+ * and saying what each format expects (none claimed it) or which two claimed it.
+ */
+export function identifyImporter(side: Side, head: FileHead, file: string): Importer {
+  const candidates = side === 'psp' ? PSP_IMPORTERS : LEDGER_IMPORTERS;
+  const claimed = candidates.filter((i) => i.identify(head));
+  if (claimed.length === 1) return claimed[0];
+  if (claimed.length === 0) {
+    const first = head.firstRecord.slice(0, 8).join(',');
+    const more = head.firstRecord.length > 8 ? ',...' : '';
+    const hint = side === 'ledger' ? ' (for another export, describe it with --mapping)' : ' (or name it with --format)';
+    throw new InputError(
+      `not a recognised ${side === 'psp' ? 'settlement file' : 'ledger file'}: the first line is "${first}${more}"; expected one of:\n` +
+        candidates.map((i) => `  - ${i.expects}`).join('\n') +
+        hint,
+      { file, line: 1 },
+    );
+  }
+  throw new InputError(
+    `the file looks like ${claimed.map((i) => i.name).join(' and ')} at once; pass --format to say which it is`,
+    { file, line: 1 },
+  );
+}
+
+/** Convenience for golden tests and small files: run an importer over text. */
+export function parseText(importer: Importer, text: string, ctx: ParseContext): { header: string[] | null; items: ParseItem[] } {
+  const parser = importer.open(ctx);
+  const items: ParseItem[] = [];
+  for (const r of readRecordsSync(text, ctx.file, importer.delimiter)) {
+    for (const item of parser.record(r.fields, r.line)) items.push(item);
+  }
+  for (const item of parser.end()) items.push(item);
+  return { header: parser.header(), items };
+}

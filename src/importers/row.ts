@@ -1,0 +1,124 @@
+/**
+ * Per-row helpers shared by the importers: header lookup by name, and field readers that turn
+ * a bad value into a RowError (a rejected row, never a dropped one) whose reason says what was
+ * expected.
+ */
+import { CurrencyError, minorUnits, normalizeCurrency } from '../domain/currency.js';
+import { AmountError, parseAmountToMinor, type ParseAmountOptions } from '../domain/money.js';
+import { TimeError } from '../domain/time.js';
+import { InputError } from '../errors.js';
+
+/** A problem with one row: it becomes `{reject: {line, column, reason, raw}}`. */
+export class RowError extends Error {
+  constructor(
+    readonly column: string | undefined,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Column indexes looked up once from the header, by name (trimmed; case-insensitive fallback). */
+export class Columns {
+  private readonly exact = new Map<string, number>();
+  private readonly folded = new Map<string, number>();
+
+  constructor(
+    readonly names: string[],
+    private readonly file: string,
+    private readonly line: number,
+    private readonly format: string,
+  ) {
+    names.forEach((raw, i) => {
+      const name = raw.trim();
+      if (!this.exact.has(name)) this.exact.set(name, i);
+      const f = name.toLowerCase();
+      if (!this.folded.has(f)) this.folded.set(f, i);
+    });
+  }
+
+  /** Index of `name`, or -1 when the file does not have that column. */
+  index(name: string): number {
+    return this.exact.get(name) ?? this.folded.get(name.toLowerCase()) ?? -1;
+  }
+
+  /** Index of the first of `names` present, or -1. */
+  first(...names: string[]): number {
+    for (const n of names) {
+      const i = this.index(n);
+      if (i !== -1) return i;
+    }
+    return -1;
+  }
+
+  /** An InputError located at the header line. */
+  headerError(message: string): InputError {
+    return new InputError(message, { file: this.file, line: this.line });
+  }
+
+  /** Index of `name`; a missing required column makes the whole file unusable. */
+  require(name: string, alternatives: string[] = []): number {
+    const i = this.first(name, ...alternatives);
+    if (i === -1) {
+      const which = alternatives.length ? [name, ...alternatives].map((n) => `"${n}"`).join(' or ') : `"${name}"`;
+      throw new InputError(`${this.format} file is missing the required column ${which}; the header has: ${this.names.join(', ')}`, {
+        file: this.file,
+        line: this.line,
+      });
+    }
+    return i;
+  }
+}
+
+/** The trimmed value at `i` ('' when the column is absent or the row is short). */
+export function cell(fields: string[], i: number): string {
+  if (i < 0 || i >= fields.length) return '';
+  return fields[i].trim();
+}
+
+/** Non-empty trimmed value or null. */
+export function optional(fields: string[], i: number): string | null {
+  const v = cell(fields, i);
+  return v === '' ? null : v;
+}
+
+export function required(fields: string[], i: number, column: string, what: string): string {
+  const v = cell(fields, i);
+  if (v === '') throw new RowError(column, `expected ${what} in "${column}", found an empty value`);
+  return v;
+}
+
+export function currencyAt(fields: string[], i: number, column: string): string {
+  const v = cell(fields, i);
+  if (v === '') throw new RowError(column, `expected a currency code like EUR in "${column}", found an empty value`);
+  try {
+    return normalizeCurrency(v);
+  } catch (e) {
+    if (e instanceof CurrencyError) throw new RowError(column, `${column}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Parse a decimal amount of a currency whose exponent is `exponent`, or throw a RowError. */
+export function amountText(text: string, column: string, exponent: number, opts?: ParseAmountOptions): bigint {
+  try {
+    return parseAmountToMinor(text, exponent, opts);
+  } catch (e) {
+    if (e instanceof AmountError) throw new RowError(column, `${column}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function exponentOf(currency: string): number {
+  return minorUnits(currency);
+}
+
+/** Run a time parser, turning its error into a RowError naming the column. */
+export function timeAt<T>(column: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TimeError) throw new RowError(column, `${column}: ${e.message}`);
+    throw e;
+  }
+}
