@@ -1,8 +1,12 @@
-// PLACEHOLDER: replaced by the work on this command. Must not remain when work lands.
+/** `payrecon report [--run N] --out <path>`: write a report of a reconcile run (format from the extension). */
 import type { CommandContext } from '../context.js';
-import { PayreconError } from '../errors.js';
-export async function run(...args: unknown[]): Promise<number> {
-  const ctx = args[args.length - 1] as CommandContext;
-  void ctx;
-  throw new PayreconError('report is not built yet', 21);
+import { writeRunReport } from '../report/index.js';
+
+export async function run(opts: { run?: number; out: string }, ctx: CommandContext): Promise<number> {
+  // Unknown extension (16) and a missing directory (18) are reported before the database is
+  // read; a run that does not exist is a UsageError (16) from getRunDocument.
+  const { run: runId, reporter } = await writeRunReport(ctx, opts.out, opts.run);
+  if (ctx.out.json) ctx.out.emitJson({ run: runId, format: reporter.extension.slice(1), path: opts.out });
+  else ctx.out.info(`wrote ${reporter.name} report of run ${runId} to ${opts.out}`);
+  return 0;
 }

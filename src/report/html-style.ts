@@ -40,6 +40,8 @@ th[data-sort]{cursor:pointer;user-select:none}th[data-sort]:after{content:" \\21
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.group th{background:#eef1f6;font-size:13px;position:static}
 .side small{color:var(--muted);display:block}
+td.side{min-width:190px}td.ref{max-width:240px}
+th[data-sort]{white-space:nowrap}
 .sev-high{color:var(--bad);font-weight:600}.sev-medium{color:var(--warn)}.sev-low{color:var(--muted)}
 .st-resolved,.st-closed{color:var(--ok)}.st-acknowledged{color:var(--warn)}
 .note{background:#fffaeb;border:1px solid #fedf89;border-radius:6px;padding:8px 12px}

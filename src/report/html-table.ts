@@ -34,7 +34,7 @@ function side(s: DiscrepancySide | null, currency: string | null): Html {
 }
 
 function row(r: ReportRow): Html {
-  return html`<tr class="row"><td class="num" data-v="${r.id}">${r.id}</td><td class="st-${r.status}">${r.status}</td><td class="sev-${r.severity}" data-v="${SEVERITY_RANK[r.severity]}">${r.severity}</td><td class="num" data-v="${r.age_days}">${r.age_days}</td><td><code>${r.reference ?? ''}</code></td>${side(r.psp, r.currency)}${side(r.ledger, r.currency)}<td class="num" data-v="${r.difference ?? ''}">${r.difference ?? ''} ${r.difference !== null ? (r.currency ?? '') : ''}</td><td>${r.reason}</td></tr>`;
+  return html`<tr class="row"><td class="num" data-v="${r.id}">${r.id}</td><td class="st-${r.status}">${r.status}</td><td class="sev-${r.severity}" data-v="${SEVERITY_RANK[r.severity]}">${r.severity}</td><td class="num" data-v="${r.age_days}">${r.age_days}</td><td class="ref"><code>${r.reference ?? ''}</code></td>${side(r.psp, r.currency)}${side(r.ledger, r.currency)}<td class="num" data-v="${r.difference ?? ''}">${r.difference ?? ''} ${r.difference !== null ? (r.currency ?? '') : ''}</td><td>${r.reason}</td></tr>`;
 }
 
 const HEAD = ['ID', 'Status', 'Severity', 'Age (d)', 'Reference', 'PSP side', 'Ledger side', 'Difference', 'Reason'];

@@ -8,7 +8,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { useApp, useInput, useStdout } from 'ink';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 import { applyChange, applyError, initialState, reduceKey, type TargetStatus, type TriageState } from './triage-state.js';
-import { MIN_COLUMNS, MIN_ROWS, TriageView, listHeight, type Size } from './triage-view.js';
+import { ColourContext, MIN_COLUMNS, MIN_ROWS, TriageView, listHeight, type Size } from './triage-view.js';
 
 export interface TriageAppProps {
   /** Open and acknowledged discrepancies to triage. */
@@ -17,6 +17,8 @@ export interface TriageAppProps {
   onChange(ids: number[], status: TargetStatus, note: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** A fixed size (tests); by default the terminal's, following resizes. */
   size?: Size;
+  /** False under --no-color / NO_COLOR. */
+  colour?: boolean;
 }
 
 function useTerminalSize(fixed?: Size): Size {
@@ -66,5 +68,9 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
     else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note);
   });
 
-  return <TriageView state={state} size={size} />;
+  return (
+    <ColourContext.Provider value={props.colour ?? true}>
+      <TriageView state={state} size={size} />
+    </ColourContext.Provider>
+  );
 }
