@@ -3,7 +3,11 @@
  * exponent says where the decimal point goes (JPY 0, EUR 2, KWD 3). Amounts are parsed from
  * text with decimal.js and never pass through a JavaScript number.
  */
-import { Decimal } from 'decimal.js';
+import { Decimal as BaseDecimal } from 'decimal.js';
+
+// decimal.js rounds arithmetic results to 20 significant digits by default; money needs exactness
+// far past that (a 17-digit amount with 4 decimals is already 21 digits).
+const Decimal = BaseDecimal.clone({ precision: 100 });
 import { minorUnits } from './currency.js';
 
 export interface Money {
@@ -93,6 +97,6 @@ export function formatMinorWithExponent(minor: bigint, exponent: number): string
 }
 
 /** A user-given tolerance such as "0.05" in major units of `currency`, as minor units (rounded down). */
-export function toleranceToMinor(tolerance: Decimal, currency: string): bigint {
+export function toleranceToMinor(tolerance: BaseDecimal, currency: string): bigint {
   return BigInt(tolerance.times(new Decimal(10).pow(minorUnits(currency))).floor().toFixed(0));
 }
