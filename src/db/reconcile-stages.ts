@@ -173,7 +173,27 @@ export class RunWorkspace {
     this.claim(4);
   }
 
-  // ---- stage 5: amount + currency + type within the window, unique both ways ------------------
+  // ---- stage 5: one row each side sharing a reference, whatever the amount or currency --------
+
+  /**
+   * After the tolerant stages, a reference that names exactly one leftover PSP row and exactly
+   * one leftover ledger entry of the same type pairs them, so the user sees "ORD-7 differs by
+   * 0.05" (amount_mismatch, currency_mismatch) instead of two unrelated missing items.
+   */
+  stageReferenceUnique(): void {
+    const edges = this.db
+      .prepare(
+        `SELECT l.id AS l_id, p.id AS p_id FROM lp p JOIN ll l ON l.reference = p.reference AND l.type = p.type
+         WHERE p.reference IS NOT NULL`,
+      )
+      .all() as Array<{ l_id: number; p_id: number }>;
+    const single = components(edges).filter((c) => c.psp.length === 1 && c.ledger.length === 1);
+    const rows = loadRows(this.db, single.flatMap((c) => [c.psp[0], c.ledger[0]]));
+    for (const c of single) this.take({ rule: 'reference', psp: [rows.get(c.psp[0])!], ledger: [rows.get(c.ledger[0])!] }, 5);
+    this.claim(5);
+  }
+
+  // ---- stage 6: amount + currency + type within the window, unique both ways ------------------
 
   stageAmountDate(): void {
     const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w`;
@@ -193,9 +213,9 @@ export class RunWorkspace {
       edges.map((e) => [rows.get(e.p_id)!, rows.get(e.l_id)!] as [MatchRow, MatchRow]),
       this.opts.dateWindowDays,
     );
-    for (const pr of decision.pairings) this.take(pr, 5);
+    for (const pr of decision.pairings) this.take(pr, 6);
     for (const n of decision.notes) this.note(n.rowId, n.note);
-    this.claim(5);
+    this.claim(6);
   }
 
   // ---- payouts: the rows of a PSP payout must net to it ---------------------------------------

@@ -26,7 +26,7 @@ export interface EngineParams {
   onStage?: (name: string, done: number, total: number) => void;
 }
 
-const STAGES = ['exact id', 'leftovers', 'reference', 'split', 'payout id', 'amount + date', 'payouts', 'unmatched', 'store'];
+const STAGES = ['exact id', 'leftovers', 'reference', 'split', 'payout id', 'reference', 'amount + date', 'payouts', 'unmatched', 'store'];
 
 export async function runReconcile(ctx: CommandContext, p: EngineParams): Promise<ReconcileDocument> {
   const db = ctx.db();
@@ -65,6 +65,8 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
       ws.stageSplit();
       await step();
       ws.stagePayoutId();
+      await step();
+      ws.stageReferenceUnique();
       await step();
       ws.stageAmountDate();
       await step();
