@@ -1,0 +1,269 @@
+/**
+ * The import contract end to end: spawn bin/payrecon and check exit codes, JSON and what the
+ * database holds afterwards.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseJson, runCli, startCli, tempDir } from '../helpers/cli.js';
+
+const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
+const STRIPE_HEADER =
+  'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id';
+
+let dir: string;
+let cleanup: () => void;
+let db: string;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  db = join(dir, 'test.db');
+});
+afterEach(() => cleanup());
+
+function write(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function count(table: string): number {
+  const h = new Database(db, { readonly: true });
+  try {
+    return (h.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    h.close();
+  }
+}
+
+const goodLedger = [
+  LEDGER_HEADER,
+  'L-1,2025-03-03,ORD-1,ch_1,charge,120.00,EUR,,first',
+  'L-2,2025-03-04T10:00:00+01:00,ORD-2,,refund,-20.00,EUR,0.50,"refund, partial"',
+  'L-3,2025-03-04,ORD-3,,charge,1000,JPY,,yen',
+  'L-4,2025-03-05,ORD-4,,charge,1.250,KWD,,dinar',
+].join('\n');
+
+describe('payrecon import (end to end)', () => {
+  it('imports a clean ledger file: exit 0, JSON counts, rows and an audit entry stored', () => {
+    const f = write('ledger.csv', goodLedger + '\n');
+    const r = runCli(['--db', db, 'import', 'ledger', f, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseJson(r);
+    expect(doc.exit_code).toBe(0);
+    expect(doc.files).toHaveLength(1);
+    expect(doc.files[0]).toMatchObject({ status: 'imported', format: 'ledger', source: 'ledger', rows: { total: 4, imported: 4, skipped: 0, rejected: 0 } });
+    expect(count('transactions')).toBe(4);
+    const h = new Database(db, { readonly: true });
+    h.defaultSafeIntegers(true);
+    const rows = h.prepare('SELECT external_id, currency, amount_minor, fee_minor, booked_at FROM transactions ORDER BY external_id').all() as any[];
+    h.close();
+    expect(rows.map((x) => [x.external_id, x.currency, String(x.amount_minor)])).toEqual([
+      ['L-1', 'EUR', '12000'],
+      ['L-2', 'EUR', '-2000'],
+      ['L-3', 'JPY', '1000'],
+      ['L-4', 'KWD', '1250'],
+    ]);
+    expect(rows[1].booked_at).toBe('2025-03-04T09:00:00Z');
+    const v = runCli(['--db', db, 'audit', 'verify', '--json']);
+    expect(v.code).toBe(0);
+    expect(parseJson(v)).toMatchObject({ ok: true, entries: 1 });
+  });
+
+  it('re-importing the same bytes is a no-op that says so, exit 0', () => {
+    const f = write('ledger.csv', goodLedger);
+    expect(runCli(['--db', db, 'import', 'ledger', f]).code).toBe(0);
+    const again = runCli(['--db', db, 'import', 'ledger', f]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already imported/);
+    expect(count('transactions')).toBe(4);
+    expect(count('imports')).toBe(1);
+  });
+
+  it('skips identical restatements from another file and rejects conflicting ones (exit 8)', () => {
+    expect(runCli(['--db', db, 'import', 'ledger', write('a.csv', goodLedger)]).code).toBe(0);
+    const restated = [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,ch_1,charge,120.00,EUR,,first', 'L-2,2025-03-04T10:00:00+01:00,ORD-2,,refund,-25.00,EUR,0.50,x', 'L-9,2025-03-06,ORD-9,,charge,5.00,EUR,,new'].join('\n');
+    const r = runCli(['--db', db, 'import', 'ledger', write('b.csv', restated), '--json']);
+    expect(r.code).toBe(8);
+    const doc = parseJson(r);
+    expect(doc.files[0].rows).toEqual({ total: 3, imported: 1, skipped: 1, rejected: 1 });
+    expect(doc.files[0].rejects[0].reason).toMatch(/conflicting restatement of L-2.*a\.csv:3.*amount_minor -2000 -> -2500/);
+    expect(count('transactions')).toBe(5);
+  });
+
+  it('keeps the good rows and rejects the bad ones with file, line and reason (exit 8)', () => {
+    const bad = [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,,charge,N/A,EUR,,', 'L-2,2025-03-03,ORD-2,,charge,12.00,EUR,,ok', 'L-3,2025-02-30,ORD-3,,charge,1.00,EUR,,'].join('\n');
+    const f = write('bad.csv', bad);
+    const r = runCli(['--db', db, 'import', 'ledger', f]);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toMatch(/1 imported, 0 skipped, 2 rejected/);
+    expect(r.stdout).toMatch(/bad\.csv:2.*N\/A/);
+    expect(r.stdout).toMatch(/bad\.csv:4/);
+    expect(count('transactions')).toBe(1);
+    expect(count('rejects')).toBe(2);
+  });
+
+  it('an unrecognised file writes nothing and exits 17 naming the file and what was expected', () => {
+    const f = write('weird.csv', 'a,b,c\n1,2,3\n');
+    const r = runCli(['--db', db, 'import', 'psp', f]);
+    expect(r.code).toBe(17);
+    expect(r.stderr).toMatch(/weird\.csv/);
+    expect(r.stderr).toMatch(/expected/i);
+    expect(count('imports')).toBe(0);
+  });
+
+  it('an empty file and a binary file exit 17, writing nothing', () => {
+    expect(runCli(['--db', db, 'import', 'ledger', write('empty.csv', '')]).code).toBe(17);
+    const bin = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x00]);
+    const r = runCli(['--db', db, 'import', 'psp', write('image.csv', bin)]);
+    expect(r.code).toBe(17);
+    expect(r.stderr).toMatch(/image\.csv/);
+    expect(count('imports')).toBe(0);
+  });
+
+  it('a path that does not exist exits 18 naming it', () => {
+    const r = runCli(['--db', db, 'import', 'psp', join(dir, 'nope.csv')]);
+    expect(r.code).toBe(18);
+    expect(r.stderr).toMatch(/nope\.csv.*no such file/);
+  });
+
+  it('one bad file among several: the good ones land, the exit code is the failure', () => {
+    const good = write('good.csv', goodLedger);
+    const r = runCli(['--db', db, 'import', 'ledger', good, join(dir, 'missing.csv'), '--json']);
+    expect(r.code).toBe(18);
+    const doc = parseJson(r);
+    expect(doc.files.map((x: any) => x.status)).toEqual(['imported', 'failed']);
+    expect(count('transactions')).toBe(4);
+  });
+
+  it('identifies a Stripe balance report with lowercase currency', () => {
+    const f = write(
+      'stripe.csv',
+      [STRIPE_HEADER, 'txn_1,2025-03-03 14:02:11,2025-03-05 00:00:00,usd,120.00,3.78,116.22,charge,ch_1,Order ORD-1,po_1'].join('\n'),
+    );
+    const r = runCli(['--db', db, 'import', 'psp', f, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(r).files[0]).toMatchObject({ format: 'stripe', source: 'stripe', rows: { imported: 1 } });
+  });
+
+  it('a ledger file given to import psp is refused (17) with the right command named', () => {
+    const r = runCli(['--db', db, 'import', 'psp', write('ledger.csv', goodLedger)]);
+    expect(r.code).toBe(17);
+  });
+
+  it('--json prints exactly one JSON document on stdout even with rejects', () => {
+    const f = write('bad.csv', [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,,charge,1e3,EUR,,'].join('\n'));
+    const r = runCli(['--db', db, 'import', 'ledger', f, '--json']);
+    expect(r.code).toBe(8);
+    const doc = parseJson(r);
+    expect(doc.files[0].rejects[0]).toMatchObject({ line: 2 });
+  });
+
+  it('Ctrl-C in the middle of an import leaves the database as before (exit 130)', async () => {
+    const rows = [LEDGER_HEADER];
+    for (let i = 0; i < 400_000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,${i % 1000}.${String(i % 100).padStart(2, '0')},EUR,,row ${i}`);
+    const f = write('big.csv', rows.join('\n'));
+    // Create the schema first, so the WAL we watch below is the import's own writing.
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    const wal = db + '-wal';
+    const baseline = existsSync(wal) ? statSync(wal).size : 0;
+    const run = startCli(['--db', db, 'import', 'ledger', f]);
+    // Wait until the import has written into its open transaction, then interrupt it.
+    const started = Date.now();
+    while (Date.now() - started < 30_000) {
+      if (existsSync(wal) && statSync(wal).size > baseline + 1_000_000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(count('imports')).toBe(0);
+    expect(count('transactions')).toBe(0);
+    // And it is safe to run again to completion.
+    expect(runCli(['--db', db, 'import', 'ledger', f]).code).toBe(0);
+    expect(count('transactions')).toBe(400_000);
+  });
+});
+
+describe('CLI contract basics', () => {
+  it('unknown options and commands exit 16 with a hint', () => {
+    const a = runCli(['--db', db, 'import', 'psp', '--bogus', 'x.csv']);
+    expect(a.code).toBe(16);
+    expect(a.stderr).toMatch(/unknown option/);
+    const b = runCli(['reconcil']);
+    expect(b.code).toBe(16);
+    expect(b.stderr).toMatch(/Did you mean reconcile/);
+    expect(runCli(['import', 'psp', 'x.csv', '--format', 'nope']).code).toBe(16);
+  });
+
+  it('global options work after the command too', () => {
+    const r = runCli(['audit', 'verify', '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(parseJson(r).ok).toBe(true);
+    expect(existsSync(db)).toBe(true);
+  });
+
+  it('help exit-codes prints the contract table; --version prints the version', () => {
+    const r = runCli(['help', 'exit-codes']);
+    expect(r.code).toBe(0);
+    for (const code of ['bit 1', 'bit 8', '16', '17', '18', '19', '20', '21', '130']) expect(r.stdout).toContain(code);
+    expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('$PAYRECON_DB chooses the database when --db is absent', () => {
+    const other = join(dir, 'env.db');
+    expect(runCli(['audit', 'verify'], { env: { PAYRECON_DB: other } }).code).toBe(0);
+    expect(existsSync(other)).toBe(true);
+  });
+
+  it('a database with a newer schema is refused with exit 19', () => {
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    const h = new Database(db);
+    h.pragma('user_version = 999');
+    h.close();
+    const r = runCli(['--db', db, 'audit', 'verify']);
+    expect(r.code).toBe(19);
+    expect(r.stderr).toMatch(/newer than this payrecon/);
+  });
+
+  it('a second writer waits briefly, then exits 19 saying the database is locked', () => {
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    const holder = new Database(db);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const r = runCli(['--db', db, 'import', 'ledger', write('l.csv', goodLedger)], { env: { PAYRECON_BUSY_TIMEOUT_MS: '300' } });
+      expect(r.code).toBe(19);
+      expect(r.stderr).toMatch(/locked by another payrecon run/);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
+  it('a file that is not a database exits 19', () => {
+    writeFileSync(db, 'this is not sqlite at all, just text that is long enough to look like a header....');
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(19);
+  });
+
+  it('audit verify names the first entry altered directly in SQLite (exit 20)', () => {
+    for (const n of [1, 2, 3]) {
+      const f = write(`l${n}.csv`, [LEDGER_HEADER, `L-${n},2025-03-03,ORD-${n},,charge,1.00,EUR,,`].join('\n'));
+      expect(runCli(['--db', db, 'import', 'ledger', f]).code).toBe(0);
+    }
+    const h = new Database(db);
+    h.prepare("UPDATE audit_log SET details = replace(details, '\"imported\":1', '\"imported\":7') WHERE id = 2").run();
+    h.close();
+    const r = runCli(['--db', db, 'audit', 'verify']);
+    expect(r.code).toBe(20);
+    expect(r.stderr).toMatch(/entry 2 .*altered/);
+  });
+
+  it('a database path in an unwritable place is an error, not a crash', () => {
+    const ro = join(dir, 'ro');
+    writeFileSync(ro, '');
+    chmodSync(ro, 0o400);
+    const r = runCli(['--db', join(ro, 'x.db'), 'audit', 'verify']);
+    expect([18, 19]).toContain(r.code);
+  });
+});
