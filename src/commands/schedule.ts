@@ -5,9 +5,10 @@
  */
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { loadScheduleConfig, redactUrl, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
@@ -29,6 +30,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   const cfg = loadScheduleConfig(configPath, ctx.env);
   const dbPath = opts.db !== undefined || !cfg.db ? ctx.dbPath : cfg.db;
   const keyFile = opts.keyFile ? resolve(ctx.cwd, opts.keyFile) : cfg.keyFile;
+  if (cfg.jobs.some((j) => j.scan)) checkKey(keyFile, ctx, configPath);
   const tuning = readTuning(ctx.env);
   const log = createEventLog(ctx.out, ctx.now);
 
@@ -75,6 +77,16 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   } finally {
     outboxDb?.close();
     jobCtx.close();
+  }
+}
+
+/** Scan jobs need the HMAC key every run: a missing or unusable key is found now, not at 2 am. */
+function checkKey(keyFile: string | undefined, ctx: CommandContext, configPath: string): void {
+  try {
+    loadKey(keyFile, ctx.env, ctx.cwd);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new InputError('keyFile: scan jobs need an HMAC key file', { file: configPath }, 'set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE');
   }
 }
 

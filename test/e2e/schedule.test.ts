@@ -1,0 +1,222 @@
+/**
+ * `payrecon schedule` end to end: the built CLI with a per-second cron, a real scan job, a
+ * webhook receiver on 127.0.0.1 and SIGTERM. Run `npm run build` first.
+ */
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, tempDir } from '../helpers/cli.js';
+import { freePort, signatureValid, startReceiver } from '../schedule/receiver.js';
+
+const SECRET = 'e2e-secret';
+type LogLine = Record<string, any> & { event: string };
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+/** A db with a baseline "keys" over two files, one of which is then changed (a finding). */
+function world() {
+  const tmp = tempDir('payrecon-e2e-sched-');
+  cleanups.push(() => tmp.cleanup());
+  const dir = tmp.dir;
+  const watched = join(dir, 'secrets');
+  mkdirSync(watched);
+  writeFileSync(join(watched, 'api.key'), 'first version of the key\n', { mode: 0o600 });
+  writeFileSync(join(watched, 'db.conf'), 'host=db\n', { mode: 0o600 });
+  const key = join(dir, 'hmac.key');
+  writeFileSync(key, 'k'.repeat(32));
+  chmodSync(key, 0o600);
+  const db = join(dir, 'x.db');
+  const init = runCli(['--db', db, 'baseline', 'init', 'keys', '--path', watched, '--key-file', key]);
+  expect(init.code, init.stderr).toBe(0);
+  writeFileSync(join(watched, 'api.key'), 'second version of the key\n', { mode: 0o600 });
+  return { dir, db, key, watched };
+}
+
+function writeConfig(dir: string, config: unknown, name = 'schedule.json'): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+function logLines(stderr: string): LogLine[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LogLine);
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const p = startCli(args, {
+    env: { PAYRECON_WEBHOOK_SECRET: SECRET, PAYRECON_ALERT_RETRY_BASE_MS: '20', PAYRECON_ALERT_RETRY_MAX_MS: '100', PAYRECON_SHUTDOWN_GRACE_MS: '2000', ...env },
+  });
+  cleanups.push(() => {
+    if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  });
+  const lines = () => logLines(p.output().stderr);
+  const until = async (what: string, cond: (l: LogLine[]) => boolean, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    while (!cond(lines())) {
+      if (p.child.exitCode !== null) throw new Error(`schedule exited (${p.child.exitCode}) before ${what}:\n${p.output().stderr}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${p.output().stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { ...p, lines, until };
+}
+
+const scanJob = { name: 'keys', cron: '* * * * * *', scan: { baselines: ['keys'] } };
+
+describe('payrecon schedule', () => {
+  it('runs the scan every second, alerts an unchanged finding once (signed webhook + file), exits 0 on SIGTERM', async () => {
+    const w = world();
+    const rx = await startReceiver();
+    cleanups.push(() => rx.close());
+    rx.plan([503]); // the first delivery attempt fails: retried under the same id
+    const alertsFile = join(w.dir, 'alerts.jsonl');
+    const config = writeConfig(w.dir, {
+      db: 'x.db',
+      keyFile: 'hmac.key',
+      alerts: [
+        { type: 'webhook', url: rx.url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' },
+        { type: 'file', path: 'alerts.jsonl' },
+      ],
+      jobs: [scanJob],
+    });
+    const p = start(['schedule', '--config', config]);
+    await p.until('three runs', (l) => l.filter((x) => x.event === 'run').length >= 3);
+    await p.until('the webhook delivery', () => rx.accepted().length >= 1);
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+
+    const lines = logLines(r.stderr);
+    expect(lines.find((l) => l.event === 'scheduled')).toMatchObject({ job: 'keys', cron: '* * * * * *', next_run: expect.any(String) });
+    const runs = lines.filter((l) => l.event === 'run');
+    expect(runs[0]).toMatchObject({ job: 'keys', command: 'scan', exit_code: 4, counts: { changed: 1 }, duration_ms: expect.any(Number), start: expect.any(String) });
+    // Three or more runs saw the changed key; one alert was sent.
+    const alertIds = runs.map((l) => l.alert).filter(Boolean);
+    expect(alertIds).toHaveLength(1);
+    expect(rx.accepted()).toHaveLength(1);
+    expect(new Set(rx.received.map((x) => x.headers['x-payrecon-delivery']))).toEqual(new Set(alertIds));
+    const got = rx.accepted()[0];
+    expect(signatureValid(SECRET, got.body, got.headers['x-payrecon-signature'])).toBe(true);
+    const body = JSON.parse(got.body);
+    expect(body).toMatchObject({ id: alertIds[0], job: 'keys', command: 'scan', exit_code: 4 });
+    expect(body.findings).toEqual([expect.objectContaining({ path: join(w.watched, 'api.key'), kind: 'changed', attributes: expect.arrayContaining(['sha256']) })]);
+    const fileLines = readFileSync(alertsFile, 'utf8').trimEnd().split('\n');
+    expect(fileLines.map((l) => JSON.parse(l).id)).toEqual(alertIds);
+    expect(lines.at(-1)).toMatchObject({ event: 'stopped', pending_deliveries: 0 });
+  });
+
+  it('SIGTERM while a job is in flight: the job finishes and is recorded, then exit 0', async () => {
+    const w = world();
+    const config = writeConfig(w.dir, { keyFile: 'hmac.key', jobs: [scanJob] });
+    const p = start(['--db', w.db, 'schedule', '--config', config], { PAYRECON_BUSY_TIMEOUT_MS: '20000' });
+    await p.until('the scheduler to start', (l) => l.some((x) => x.event === 'started'));
+    // Hold the write lock from outside: the next run captures, then waits on the lock mid-job.
+    const other = new Database(w.db);
+    cleanups.push(() => other.open && other.close());
+    other.exec('BEGIN IMMEDIATE');
+    const scansBefore = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
+    const nextSecond = Math.ceil(Date.now() / 1000) * 1000;
+    await new Promise((r) => setTimeout(r, nextSecond - Date.now() + 600));
+    const killedAt = Date.now();
+    p.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    other.exec('COMMIT');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+
+    const lines = logLines(r.stderr);
+    const names = lines.map((l) => l.event);
+    expect(names).toContain('stopping');
+    expect(names.at(-1)).toBe('stopped');
+    const inFlight = lines.filter((l) => l.event === 'run').at(-1);
+    expect(inFlight).toMatchObject({ job: 'keys', exit_code: 4 });
+    // That run had started before the signal and was still waiting on the lock when it came:
+    // it finished and its scan was recorded, not rolled back.
+    expect(Date.parse(inFlight!.start)).toBeLessThan(killedAt);
+    const scansAfter = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
+    expect(scansAfter).toBeGreaterThan(scansBefore);
+  });
+
+  it('a restart delivers what the outbox held, with the same delivery id', async () => {
+    const w = world();
+    const port = await freePort();
+    const config = writeConfig(w.dir, {
+      db: 'x.db',
+      keyFile: 'hmac.key',
+      alerts: [{ type: 'webhook', url: `http://127.0.0.1:${port}/hook`, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }],
+      jobs: [scanJob],
+    });
+    // First life: the receiver is down; the alert stays pending.
+    const one = start(['schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '0' });
+    await one.until('a failed delivery', (l) => l.some((x) => x.event === 'delivery_retry'));
+    one.child.kill('SIGTERM');
+    const r1 = await one.done;
+    expect(r1.code, r1.stderr).toBe(0);
+    const alertId = logLines(r1.stderr).find((l) => l.event === 'run' && l.alert)?.alert;
+    expect(alertId).toEqual(expect.any(String));
+    expect(logLines(r1.stderr).at(-1)).toMatchObject({ event: 'stopped', pending_deliveries: 1 });
+
+    // Second life: the receiver is back; the held alert arrives under its original id, once.
+    const rx = await startReceiver(port);
+    cleanups.push(() => rx.close());
+    const two = start(['schedule', '--config', config]);
+    await two.until('the delivery', () => rx.accepted().length >= 1);
+    await two.until('a run after the restart', (l) => l.some((x) => x.event === 'run'));
+    two.child.kill('SIGTERM');
+    const r2 = await two.done;
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(rx.received.map((x) => x.headers['x-payrecon-delivery'])).toEqual([alertId]);
+    expect(JSON.parse(rx.received[0].body).id).toBe(alertId);
+    // The finding did not change: the runs after the restart alert nothing new.
+    expect(logLines(r2.stderr).filter((l) => l.event === 'run' && l.alert)).toEqual([]);
+  });
+
+  describe('bad config: exit 17 before anything runs, naming the key', () => {
+    let shared: ReturnType<typeof world>;
+    beforeAll(() => {
+      shared = world();
+      const keep = cleanups;
+      cleanups = [];
+      afterAll(() => keep.forEach((c) => c()));
+    });
+    let n = 0;
+    const cases: Array<[string, (dir: string) => unknown, string]> = [
+      ['unknown key', () => ({ jobs: [{ ...scanJob, scan: { baselinez: ['keys'] } }] }), 'jobs[0].scan.baselinez: unknown key'],
+      ['bad cron', () => ({ keyFile: 'hmac.key', jobs: [{ ...scanJob, cron: '99 * * * *' }] }), 'jobs[0].cron'],
+      ['webhook not http(s)', () => ({ alerts: [{ type: 'webhook', url: 'file:///etc/passwd', secretEnv: 'PAYRECON_WEBHOOK_SECRET' }], jobs: [scanJob] }), 'alerts[0].url'],
+      ['secret env unset', () => ({ alerts: [{ type: 'webhook', url: 'https://x.test/h', secretEnv: 'PAYRECON_UNSET_SECRET' }], jobs: [scanJob] }), 'alerts[0].secretEnv'],
+      ['both reconcile and scan', () => ({ jobs: [{ ...scanJob, reconcile: {} }] }), 'jobs[0]: has both'],
+      ['duplicate names', () => ({ keyFile: 'hmac.key', jobs: [scanJob, scanJob] }), 'jobs[1].name'],
+      ['missing baseline', () => ({ keyFile: 'hmac.key', jobs: [{ ...scanJob, scan: { baselines: ['keys', 'nope'] } }] }), 'jobs[0].scan.baselines[1]: no baseline named "nope"'],
+      ['no key file for scan jobs', () => ({ jobs: [scanJob] }), 'keyFile: scan jobs need an HMAC key file'],
+    ];
+    it.each(cases)('%s', (_name, make, expected) => {
+      const w = shared;
+      const config = writeConfig(w.dir, make(w.dir), `bad-${n++}.json`);
+      const r = runCli(['--db', w.db, 'schedule', '--config', config], { env: { PAYRECON_WEBHOOK_SECRET: SECRET } });
+      expect(r.code, r.stderr).toBe(17);
+      expect(r.stderr).toContain(expected);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toContain('"event":"started"');
+    });
+
+    it('not JSON: says where', () => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const file = join(dir, 's.json');
+      writeFileSync(file, '{\n  "jobs": [\n    {"name": "x",}\n  ]\n}\n');
+      const r = runCli(['--db', join(dir, 'x.db'), 'schedule', '--config', file]);
+      expect(r.code).toBe(17);
+      expect(r.stderr).toMatch(/not valid JSON: .* at line 3, column \d+/);
+    });
+  });
+});
