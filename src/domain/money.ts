@@ -35,7 +35,7 @@ const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export function parseAmountToMinor(text: string, exponent: number, opts: ParseAmountOptions = {}): bigint {
   let t = text.trim();
   if (t === '') throw new AmountError('expected an amount, found an empty value');
-  if (opts.group) t = t.split(opts.group).join('');
+  if (opts.group && t.includes(opts.group)) t = ungroup(t, text, opts.group, opts.decimal ?? '.');
   if (opts.decimal === ',') {
     if (t.includes('.')) throw new AmountError(`expected a decimal-comma amount, found "${text}"`);
     t = t.replace(',', '.');
@@ -51,11 +51,28 @@ export function parseAmountToMinor(text: string, exponent: number, opts: ParseAm
   if (frac.length > exponent) {
     const places = frac.replace(/0+$/, '').length; // trailing zeros are not decimals ("12.300" EUR)
     if (places > exponent) {
-      throw new AmountError(`amount "${text}" has ${places} decimals; the currency allows ${exponent}`);
+      throw new AmountError(`amount "${text}" has ${places} decimal${places === 1 ? '' : 's'}; the currency allows ${exponent}`);
     }
     frac = frac.slice(0, exponent);
   }
   return BigInt((whole === '' || whole === '+' || whole === '-' ? whole + '0' : whole) + frac.padEnd(exponent, '0'));
+}
+
+// A group separator is only believed between groups of three integer digits: with "." as the
+// thousands separator, "5.00" is a mistake (a decimal point), not five hundred.
+function ungroup(t: string, text: string, group: string, decimal: string): string {
+  const cut = t.indexOf(decimal);
+  const int = cut === -1 ? t : t.slice(0, cut);
+  const rest = cut === -1 ? '' : t.slice(cut);
+  const parts = int.replace(/^[+-]/, '').split(group);
+  const ok =
+    !rest.includes(group) && /^\d{1,3}$/.test(parts[0]) && parts.slice(1).every((p) => /^\d{3}$/.test(p));
+  if (!ok) {
+    throw new AmountError(
+      `expected "${group}" only between groups of three digits (like 1${group}234${decimal}50), found "${text}"`,
+    );
+  }
+  return int.split(group).join('') + rest;
 }
 
 /** Parse an amount of `currency` (its ISO 4217 exponent) to minor units. */
