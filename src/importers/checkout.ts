@@ -81,8 +81,9 @@ export const checkoutImporter: Importer = {
         if (cell(f, iProcCur) !== '' || cell(f, iGross) !== '') {
           currency = currencyAt(f, iProcCur, 'Processing Currency');
           amountMinor = amountText(required(f, iGross, 'Gross In Processing Currency', 'an amount'), 'Gross In Processing Currency', exponentOf(currency));
-        } else if (checkoutType(typeText) !== 'payout') {
-          // Only payout rows may lack a processing amount: they move holding-currency money.
+        } else if (payment !== null) {
+          // Only rows without a payment (payouts, account fees) may lack a processing amount:
+          // they move holding-currency money, so their amount is the net.
           throw new RowError('Gross In Processing Currency', 'expected an amount in "Gross In Processing Currency", found an empty value');
         }
         const processed = required(f, iProcessed, 'Processed On', 'a date-time like 2025-03-03T10:00:00.000');

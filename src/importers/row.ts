@@ -88,11 +88,18 @@ export function required(fields: string[], i: number, column: string, what: stri
   return v;
 }
 
+// Files repeat a handful of currency spellings millions of times: validate each spelling once.
+const knownCurrencies = new Map<string, string>();
+
 export function currencyAt(fields: string[], i: number, column: string): string {
   const v = cell(fields, i);
+  const hit = knownCurrencies.get(v);
+  if (hit !== undefined) return hit;
   if (v === '') throw new RowError(column, `expected a currency code like EUR in "${column}", found an empty value`);
   try {
-    return normalizeCurrency(v);
+    const code = normalizeCurrency(v);
+    knownCurrencies.set(v, code);
+    return code;
   } catch (e) {
     if (e instanceof CurrencyError) throw new RowError(column, `${column}: ${e.message}`);
     throw e;
