@@ -2,11 +2,11 @@
  * `payrecon schedule` end to end: the built CLI with a per-second cron, a real scan job, a
  * webhook receiver on 127.0.0.1 and SIGTERM. Run `npm run build` first.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, tempDir } from '../helpers/cli.js';
+import { FIXTURES, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { freePort, signatureValid, startReceiver } from '../schedule/receiver.js';
 
 const SECRET = 'e2e-secret';
@@ -178,6 +178,44 @@ describe('payrecon schedule', () => {
     expect(JSON.parse(rx.received[0].body).id).toBe(alertId);
     // The finding did not change: the runs after the restart alert nothing new.
     expect(logLines(r2.stderr).filter((l) => l.event === 'run' && l.alert)).toEqual([]);
+  });
+
+  it('reconcile job: imports the inbox, alerts its discrepancies once, then only what a new file brings', async () => {
+    const { dir, cleanup } = tempDir('payrecon-e2e-recon-');
+    cleanups.push(cleanup);
+    mkdirSync(join(dir, 'psp'));
+    mkdirSync(join(dir, 'ledger'));
+    copyFileSync(join(FIXTURES, 'stripe/balance-2025-03.csv'), join(dir, 'psp/balance-2025-03.csv'));
+    copyFileSync(join(FIXTURES, 'ledger/ledger-2025-03.csv'), join(dir, 'ledger/ledger-2025-03.csv'));
+    const config = writeConfig(dir, {
+      db: 'x.db',
+      alerts: [{ type: 'file', path: 'alerts.jsonl' }],
+      jobs: [{ name: 'recon', cron: '* * * * * *', reconcile: { import: { psp: ['psp/*.csv'], ledger: ['ledger/*.csv'] }, dateWindow: 3 } }],
+    });
+    const p = start(['schedule', '--config', config]);
+    await p.until('two runs', (l) => l.filter((x) => x.event === 'run').length >= 2);
+    // Delivered into the inbox the way a transfer should: written aside, then renamed in.
+    copyFileSync(join(FIXTURES, 'adyen/settlement_detail_report_batch_118.csv'), join(dir, 'incoming.tmp'));
+    renameSync(join(dir, 'incoming.tmp'), join(dir, 'psp/settlement_detail_report_batch_118.csv'));
+    const seen = p.lines().filter((x) => x.event === 'run').length;
+    await p.until('a run after the new file', (l) => l.filter((x) => x.event === 'run').length >= seen + 2);
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+
+    const runs = logLines(r.stderr).filter((l) => l.event === 'run');
+    expect(runs[0]).toMatchObject({ job: 'recon', command: 'reconcile', counts: { import: { files: 2, already: 0 } } });
+    expect(runs[1]).toMatchObject({ counts: { import: { files: 0, already: 2 } }, alert: null });
+    const alerts = readFileSync(join(dir, 'alerts.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(2);
+    expect(Object.keys(alerts[0])).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'discrepancies']);
+    expect(alerts[0].discrepancies.length).toBeGreaterThan(0);
+    // The second alert holds only discrepancies the first did not: the Adyen file's rows.
+    const key = (d: { kind: string; psp?: { id: string } | null; ledger?: { id: string } | null }) => `${d.kind} ${d.psp?.id} ${d.ledger?.id}`;
+    const first = new Set(alerts[0].discrepancies.map(key));
+    expect(alerts[1].discrepancies.length).toBeGreaterThan(0);
+    expect(alerts[1].discrepancies.filter((d: Parameters<typeof key>[0]) => first.has(key(d)))).toEqual([]);
+    expect(alerts[1].discrepancies.some((d: { psp?: { source: string } | null }) => d.psp?.source === 'adyen')).toBe(true);
   });
 
   describe('bad config: exit 17 before anything runs, naming the key', () => {
