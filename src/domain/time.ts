@@ -38,7 +38,7 @@ export function wallTimeProblem(w: WallTime): string | null {
 
 function checkWall(w: WallTime, text: string): void {
   const problem = wallTimeProblem(w);
-  if (problem) throw new TimeError(`"${text}" is not a real date/time (${problem})`);
+  if (problem) throw new TimeError(`expected a real calendar date and time, found "${text}" (${problem})`);
 }
 
 function pad2(n: number): string {

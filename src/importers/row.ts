@@ -101,7 +101,9 @@ export function currencyAt(fields: string[], i: number, column: string): string 
     knownCurrencies.set(v, code);
     return code;
   } catch (e) {
-    if (e instanceof CurrencyError) throw new RowError(column, `${column}: ${e.message}`);
+    if (e instanceof CurrencyError) {
+      throw new RowError(column, `${column}: expected an ISO 4217 currency code like USD, found "${v}"`);
+    }
     throw e;
   }
 }
