@@ -4,9 +4,13 @@
  * SIGINT is noticed; it writes nothing, so an interrupt leaves nothing behind.
  */
 import { captureRecord, comparePaths, type FileRecord } from './attributes.js';
-import { Hasher } from './hasher.js';
+import { lstatSync, type BigIntStats } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { HashWorker } from './hash-pool.js';
+import { Hasher, type HashResult } from './hasher.js';
+import { WorkQueue } from './work-queue.js';
 import type { PrivateKeyKind } from './sensitive.js';
-import { walk, type Selection, type WalkFs, NODE_FS } from './walker.js';
+import { walk, type Selection, type WalkFs, type WalkItem, NODE_FS } from './walker.js';
 
 /** What a scan or a baseline sees now. */
 export interface CurrentState {
@@ -27,15 +31,19 @@ export interface CurrentState {
 export interface CaptureOptions {
   sha512: boolean;
   /** Called after the walk with the totals, then as files are hashed. */
-  onProgress?(done: { files: number; bytes: number }, total: { files: number; bytes: number }): void;
+  onProgress?(done: { files: number; bytes: number }, total: { files: number }): void;
   /** Throws when the run was interrupted. */
   checkInterrupted?(): void;
   fs?: WalkFs;
   hasher?: Hasher;
+  /** Hash large files on a worker thread (default: when there are two cores and enough data). */
+  worker?: boolean;
 }
 
 const BATCH_FILES = 512;
 const BATCH_BYTES = 64 << 20;
+/** A worker thread costs tens of milliseconds to start: only for work that may pay for it. */
+const WORKER_MIN_FILES = 256;
 
 export async function captureState(selection: Selection, opts: CaptureOptions): Promise<CurrentState> {
   const walked = walk(selection, opts.fs ?? NODE_FS);
@@ -54,40 +62,73 @@ export async function captureState(selection: Selection, opts: CaptureOptions): 
     state.unreadable.set(u.path, u.reason);
     if (u.isDir) state.unreadableDirs.push(u.path);
   }
-  const total = { files: walked.items.length, bytes: 0 };
-  for (const it of walked.items) if (it.type === 'file') total.bytes += Number(it.stat.size);
+  const total = { files: walked.items.length };
   const done = { files: 0, bytes: 0 };
   opts.onProgress?.(done, total);
-  let sinceYield = { files: 0, bytes: 0 };
 
+  const accept = (item: WalkItem, r: HashResult) => {
+    done.files++;
+    done.bytes += r.bytes;
+    if (r.ok) {
+      state.records.push(captureRecord(item.path, r.stat, { sha256: r.sha256, sha512: r.sha512 }));
+      if (r.key) state.keys.set(item.path, r.key);
+      return;
+    }
+    // Unreadable content: its metadata is still compared, and it is never counted unchanged.
+    state.unreadable.set(item.path, r.reason);
+    const st = item.stat ?? lstatOrNull(item.path);
+    if (st) state.records.push(captureRecord(item.path, st));
+  };
+
+  const files = walked.items.filter((it) => it.type === 'file');
   for (const item of walked.items) {
-    if (item.type !== 'file') {
-      state.records.push(captureRecord(item.path, item.stat, { linkTarget: item.linkTarget }));
-    } else {
-      const r = hasher.hash(item.path, opts.sha512);
-      done.bytes += r.bytes;
-      sinceYield.bytes += r.bytes;
-      if (r.ok) {
-        state.records.push(captureRecord(item.path, r.stat, { sha256: r.sha256, sha512: r.sha512 }));
-        if (r.key) state.keys.set(item.path, r.key);
-      } else if (r.reason === 'vanished while scanning') {
-        state.unreadable.set(item.path, r.reason); // listed, then gone: never a silent pass
-      } else {
-        state.records.push(captureRecord(item.path, item.stat));
-        state.unreadable.set(item.path, r.reason);
+    if (item.type === 'file') continue;
+    state.records.push(captureRecord(item.path, item.stat!, { linkTarget: item.linkTarget }));
+    done.files++;
+  }
+  // One queue claimed from both ends: a worker thread from the front, this thread from the
+  // back. They meet wherever file sizes and the machine's load put them; neither waits.
+  const queue = new WorkQueue(files.length);
+  const worker =
+    opts.worker !== false && availableParallelism() > 1 && files.length >= WORKER_MIN_FILES
+      ? new HashWorker(files, queue, opts.sha512, accept)
+      : undefined;
+  try {
+    let since = { files: 0, bytes: 0 };
+    for (let i = queue.takeBack(); i >= 0; i = queue.takeBack()) {
+      const r = hasher.hash(files[i].path, opts.sha512);
+      accept(files[i], r);
+      since.bytes += r.bytes;
+      if (++since.files >= BATCH_FILES || since.bytes >= BATCH_BYTES) {
+        since = { files: 0, bytes: 0 };
+        await pause(opts, done, total);
       }
     }
-    done.files++;
-    if (++sinceYield.files >= BATCH_FILES || sinceYield.bytes >= BATCH_BYTES) {
-      sinceYield = { files: 0, bytes: 0 };
-      opts.onProgress?.(done, total);
-      opts.checkInterrupted?.();
-      await new Promise(setImmediate);
-      opts.checkInterrupted?.();
+    while (worker && !worker.finished) {
+      await Promise.race([worker.whenFinished, new Promise((r) => setTimeout(r, 50))]);
+      await pause(opts, done, total);
     }
+  } finally {
+    await worker?.close();
   }
   opts.onProgress?.(done, total);
   state.bytes = done.bytes;
   state.records.sort((a, b) => comparePaths(a.path, b.path));
   return state;
+}
+
+/** Let a progress bar redraw, worker results arrive, and an interrupt be noticed. */
+async function pause(opts: CaptureOptions, done: { files: number; bytes: number }, total: { files: number }) {
+  opts.onProgress?.(done, total);
+  opts.checkInterrupted?.();
+  await new Promise(setImmediate);
+  opts.checkInterrupted?.();
+}
+
+function lstatOrNull(path: string): BigIntStats | null {
+  try {
+    return lstatSync(path, { bigint: true });
+  } catch {
+    return null; // vanished: reported as unreadable with the hasher's reason
+  }
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import type { StatLike } from './attributes.js';
 import { reasonFor } from './walker.js';
 import { detectPrivateKey, type PrivateKeyKind } from './sensitive.js';
 
@@ -29,7 +30,7 @@ export const NODE_HASH_IO: HashIo = {
 };
 
 export type HashResult =
-  | { ok: true; stat: BigIntStats; sha256: string; sha512: string | null; key: PrivateKeyKind | null; bytes: number }
+  | { ok: true; stat: StatLike; sha256: string; sha512: string | null; key: PrivateKeyKind | null; bytes: number }
   | { ok: false; reason: string; bytes: number };
 
 export const CHANGED_WHILE_READ = 'changed while being read';
@@ -87,7 +88,7 @@ export class Hasher {
       ) {
         return { ok: false, reason: CHANGED_WHILE_READ, bytes };
       }
-      return { ok: true, stat: before, sha256: h256.digest('hex'), sha512: h512?.digest('hex') ?? null, key, bytes };
+      return { ok: true, stat: statLike(before), sha256: h256.digest('hex'), sha512: h512?.digest('hex') ?? null, key, bytes };
     } catch (err) {
       return { ok: false, reason: reasonFor(err), bytes };
     } finally {
@@ -95,4 +96,10 @@ export class Hasher {
       this.io.close(fd);
     }
   }
+}
+
+/** The fields capture needs, as a plain object (it crosses to and from worker threads). */
+export function statLike(st: BigIntStats): StatLike {
+  const { mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs } = st;
+  return { mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs };
 }

@@ -13,6 +13,7 @@ const PKCS12_OID = Buffer.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c])
 // 1.2.840.113549.1.7.1 (pkcs7-data): the PFX's authSafe content type.
 const PKCS7_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
 const MARKER = Buffer.from('PRIVATE KEY');
+const PUTTY = Buffer.from('PuTTY-User-Key-File-');
 
 /**
  * Does this first block of a file hold a private key or a key store? Looks for PEM private key
@@ -20,14 +21,14 @@ const MARKER = Buffer.from('PRIVATE KEY');
  * (0xFEEDFEED) and JCEKS (0xCECECECE) magic, and PuTTY key files.
  */
 export function detectPrivateKey(head: Uint8Array): PrivateKeyKind | null {
-  const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const buf = Buffer.isBuffer(head) ? head : Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   if (buf.length >= 4) {
     const magic = buf.readUInt32BE(0);
     if (magic === 0xfeedfeed) return 'jks';
     if (magic === 0xcececece) return 'jceks';
   }
   if (buf.length > 8 && buf[0] === 0x30 && isPkcs12(buf)) return 'pkcs12';
-  if (buf.indexOf('PuTTY-User-Key-File-') === 0) return 'putty';
+  if (buf.length >= PUTTY.length && buf.compare(PUTTY, 0, PUTTY.length, 0, PUTTY.length) === 0) return 'putty';
   const at = buf.indexOf(MARKER);
   if (at >= 0) {
     // Only decode the neighbourhood of the marker, and keep nothing of it.

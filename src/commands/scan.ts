@@ -16,7 +16,7 @@ import { loadVerifiedBaseline, verifyBaselineRow } from '../db/integrity-verify.
 import { withWriteTransaction } from '../db/open.js';
 import { FINDING_KINDS, type FindingKind, type ScanDocument } from '../domain/integrity.js';
 import { DatabaseError, UsageError } from '../errors.js';
-import { createProgress, formatQuantity, type Progress } from '../ui/progress.js';
+import type { Progress } from '../ui/progress.js';
 import { parseFailOn } from './options.js';
 
 export interface ScanParams {
@@ -96,13 +96,17 @@ function selectBaselines(ctx: CommandContext, names: string[]): BaselineRow[] {
 /** Walk and hash a selection with a progress bar (files and bytes) when a person is watching. */
 export async function captureWithProgress(ctx: CommandContext, spec: BaselineSpec, label: string): Promise<CurrentState> {
   let bar: Progress | undefined;
+  // ink costs a few hundred milliseconds to load: only when a person is watching.
+  const ui = ctx.out.interactive ? await import('../ui/progress.js') : undefined;
   try {
     const state = await captureState(selectionOf(spec), {
       sha512: spec.sha512,
+      worker: ctx.env.PAYRECON_HASH_WORKERS !== '0',
       checkInterrupted: () => ctx.checkInterrupted(),
       onProgress(done, total) {
-        bar ??= createProgress(ctx.out, { label, total: total.bytes, unit: 'bytes' });
-        bar.update(done.bytes, `${formatQuantity(done.files, 'files')}/${formatQuantity(total.files, 'files')} files`);
+        if (!ui) return;
+        bar ??= ui.createProgress(ctx.out, { label, total: total.files, unit: 'files' });
+        bar.update(done.files, `files, ${ui.formatQuantity(done.bytes, 'bytes')} hashed`);
       },
     });
     bar?.finish();
