@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ATTRIBUTES,
+  captureRecord,
+  changeSeverity,
+  compareRecords,
+  comparePaths,
+  CONTENT_ATTRIBUTES,
+  describeChange,
+  type FileRecord,
+} from '../../src/checksums/attributes.js';
+import { openDatabase } from '../../src/db/open.js';
+
+const base: FileRecord = {
+  path: '/srv/keys/id_ed25519',
+  type: 'file',
+  size: 411n,
+  mode: 0o600,
+  uid: 1000,
+  gid: 1000,
+  inode: 42n,
+  nlink: 1,
+  mtime: 1_763_775_000_123_456_789n,
+  ctime: 1_763_775_000_123_456_789n,
+  link_target: null,
+  sha256: 'a'.repeat(64),
+  sha512: null,
+};
+const dir: FileRecord = { ...base, path: '/srv/keys', type: 'dir', size: 4096n, nlink: 2, sha256: null };
+const link: FileRecord = { ...base, path: '/srv/keys/current', type: 'symlink', size: 10n, mode: 0o777, link_target: 'id_ed25519', sha256: null };
+
+describe('compareRecords: which attributes changed', () => {
+  const cases: Array<[string, FileRecord, FileRecord, string[]]> = [
+    ['identical file', base, { ...base }, []],
+    ['content rewritten in place', base, { ...base, size: 412n, mtime: base.mtime + 1n, ctime: base.ctime + 1n, sha256: 'b'.repeat(64) }, ['size', 'mtime', 'ctime', 'sha256']],
+    ['same size, other content, times restored (touch -r)', base, { ...base, ctime: base.ctime + 5n, sha256: 'c'.repeat(64) }, ['ctime', 'sha256']],
+    ['chmod 644', base, { ...base, mode: 0o644, ctime: base.ctime + 1n }, ['mode', 'ctime']],
+    ['chown to another user', base, { ...base, uid: 0, ctime: base.ctime + 1n }, ['uid', 'ctime']],
+    ['group changed', base, { ...base, gid: 27 }, ['gid']],
+    ['replaced by a new file (rename over)', base, { ...base, inode: 43n }, ['inode']],
+    ['hard link added', base, { ...base, nlink: 2 }, ['nlink']],
+    ['nanosecond mtime difference is seen', base, { ...base, mtime: base.mtime + 1n }, ['mtime']],
+    ['file replaced by a symlink', base, { ...link, path: base.path }, ['type', 'size', 'mode', 'link_target', 'sha256']],
+    ['symlink retargeted', link, { ...link, link_target: '/tmp/evil' }, ['link_target']],
+    ['directory mtime/size/nlink are not compared (adding a file is reported as added)', dir, { ...dir, size: 8192n, nlink: 3, mtime: dir.mtime + 9n, ctime: dir.ctime + 9n }, []],
+    ['directory mode is compared', dir, { ...dir, mode: 0o777 }, ['mode']],
+    ['sha512 not requested at baseline: not compared', base, { ...base, sha512: 'd'.repeat(128) }, []],
+    ['sha512 requested and different', { ...base, sha512: 'e'.repeat(128) }, { ...base, sha512: 'f'.repeat(128) }, ['sha512']],
+    ['unreadable at baseline, readable now', { ...base, sha256: null }, base, ['sha256']],
+  ];
+  it.each(cases)('%s', (_name, oldRec, newRec, expected) => {
+    expect(compareRecords(oldRec, newRec)).toEqual(expected);
+  });
+
+  it('leaves the digests out when the content could not be read this time', () => {
+    expect(compareRecords(base, { ...base, sha256: null, mode: 0o000 }, CONTENT_ATTRIBUTES)).toEqual(['mode']);
+  });
+});
+
+describe('the attribute table', () => {
+  it('names every attribute of a record once, in a stable order', () => {
+    expect(ATTRIBUTES.map((a) => a.name)).toEqual([
+      'type', 'size', 'mode', 'uid', 'gid', 'inode', 'nlink', 'mtime', 'ctime', 'link_target', 'sha256', 'sha512',
+    ]);
+  });
+
+  it('matches the columns of baseline_entries in the migration', () => {
+    const db = openDatabase(':memory:');
+    const cols = (db.prepare('PRAGMA table_info(baseline_entries)').all() as Array<{ name: string }>).map((c) => c.name);
+    db.close();
+    expect(cols).toEqual(['baseline_id', 'path', ...ATTRIBUTES.map((a) => a.column), 'mac']);
+  });
+
+  it('captures a record from a bigint stat through the table', () => {
+    const st = { mode: 0o100640n, size: 5n, uid: 7n, gid: 8n, ino: 9n, nlink: 1n, mtimeNs: 10n, ctimeNs: 11n };
+    expect(captureRecord('/x', st, { sha256: 'ab' })).toEqual({
+      path: '/x', type: 'file', size: 5n, mode: 0o640, uid: 7, gid: 8, inode: 9n, nlink: 1, mtime: 10n, ctime: 11n,
+      link_target: null, sha256: 'ab', sha512: null,
+    });
+    expect(captureRecord('/l', { ...st, mode: 0o120777n }, { linkTarget: 't' }).type).toBe('symlink');
+    expect(captureRecord('/d', { ...st, mode: 0o040755n }).type).toBe('dir');
+  });
+});
+
+describe('severity and description of a change', () => {
+  it.each([
+    [['mtime', 'ctime'], 'medium'],
+    [['inode'], 'medium'],
+    [['mode', 'ctime'], 'high'],
+    [['sha256'], 'high'],
+  ] as const)('%j -> %s', (attrs, sev) => {
+    expect(changeSeverity([...attrs])).toBe(sev);
+  });
+
+  it('shows values a person can act on, digests shortened, never more', () => {
+    const now = { ...base, mode: 0o644, sha256: 'b'.repeat(64) };
+    const text = describeChange(base, now, ['mode', 'sha256']);
+    expect(text).toBe(`mode 0600 -> 0644; sha256 ${'a'.repeat(12)} -> ${'b'.repeat(12)}`);
+  });
+});
+
+describe('comparePaths orders like UTF-8 bytes (SQLite BINARY)', () => {
+  const samples = ['/a', '/a/b', '/a-b', '/ä', '/\u{1F511}key', '/\uFF21', '/Z', '/a b', '/'];
+  it('agrees with Buffer.compare on every pair', () => {
+    for (const x of samples) {
+      for (const y of samples) {
+        expect(Math.sign(comparePaths(x, y))).toBe(Math.sign(Buffer.compare(Buffer.from(x), Buffer.from(y))));
+      }
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHANGED_WHILE_READ, Hasher, NODE_HASH_IO, type HashIo } from '../../src/checksums/hasher.js';
+import { WorkQueue } from '../../src/checksums/work-queue.js';
+import { tempDir } from '../helpers/cli.js';
+
+describe('Hasher on real files', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  it('computes SHA-256 (and SHA-512 on request) across buffer boundaries', () => {
+    const data = Buffer.alloc(3 * 4096 + 17, 7);
+    writeFileSync(join(dir, 'f'), data);
+    const r = new Hasher(NODE_HASH_IO, 4096).hash(join(dir, 'f'), true);
+    expect(r).toMatchObject({
+      ok: true,
+      bytes: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      sha512: createHash('sha512').update(data).digest('hex'),
+    });
+  });
+
+  it('reports a missing file as vanished, not as an empty one', () => {
+    expect(new Hasher().hash(join(dir, 'missing'), false)).toEqual({ ok: false, reason: 'vanished while scanning', bytes: 0 });
+  });
+
+  it('classifies a private key from the first block', () => {
+    writeFileSync(join(dir, 'k'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+    expect(new Hasher().hash(join(dir, 'k'), false)).toMatchObject({ ok: true, key: 'pem' });
+  });
+});
+
+/** A file whose stat moves `changes` times while being read (a writer racing the scan). */
+function racingIo(changes: number): { io: HashIo; opens: () => number } {
+  let opens = 0;
+  let fstats = 0;
+  let reads = 0;
+  const content = Buffer.from('hello');
+  const io: HashIo = {
+    open: () => ++opens,
+    fstat: () => {
+      fstats++;
+      // Before and after of attempt k are fstat 2k-1 and 2k; the first `changes` attempts differ.
+      const attempt = Math.ceil(fstats / 2);
+      const after = fstats % 2 === 0;
+      const mtimeNs = attempt <= changes && after ? 2n : 1n;
+      return { isFile: () => true, size: 5n, mtimeNs, ctimeNs: mtimeNs, mode: 0o100600n, uid: 0n, gid: 0n, ino: 1n, nlink: 1n } as unknown as BigIntStats;
+    },
+    read: (_fd, buf) => {
+      reads++;
+      if (reads % 2 === 0) return 0;
+      content.copy(buf);
+      return content.length;
+    },
+    close: () => {},
+  };
+  return { io, opens: () => opens };
+}
+
+describe('Hasher: a file that changes while being read', () => {
+  it('is read once more, and trusted when the second read is stable', () => {
+    const { io, opens } = racingIo(1);
+    const r = new Hasher(io).hash('/x', false);
+    expect(opens()).toBe(2);
+    expect(r).toMatchObject({ ok: true, sha256: createHash('sha256').update('hello').digest('hex') });
+  });
+  it('is reported as unreadable when it changes again', () => {
+    const { io, opens } = racingIo(2);
+    const r = new Hasher(io).hash('/x', false);
+    expect(opens()).toBe(2);
+    expect(r).toMatchObject({ ok: false, reason: CHANGED_WHILE_READ });
+  });
+});
+
+describe('WorkQueue', () => {
+  it('hands every index out exactly once from both ends', () => {
+    for (const n of [0, 1, 2, 7, 100]) {
+      const q = new WorkQueue(n);
+      const view = new WorkQueue(n, q.cells.buffer as SharedArrayBuffer); // what the worker sees
+      const got: number[] = [];
+      for (let turn = 0; ; turn++) {
+        const i = turn % 3 === 0 ? view.takeFront() : q.takeBack();
+        if (i < 0) break;
+        got.push(i);
+      }
+      expect(got.sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+      expect(q.takeFront()).toBe(-1);
+    }
+  });
+});
