@@ -39,7 +39,7 @@ export function identifyImporter(side: Side, head: FileHead, file: string): Impo
   if (claimed.length === 0) {
     const first = head.firstRecord.slice(0, 8).join(',');
     const more = head.firstRecord.length > 8 ? ',...' : '';
-    const hint = side === 'ledger' ? ' (for another export, describe it with --mapping)' : ' (or name it with --format)';
+    const hint = side === 'ledger' ? '\nFor another export, describe its columns with --mapping.' : '\nOr name the format with --format.';
     throw new InputError(
       `not a recognised ${side === 'psp' ? 'settlement file' : 'ledger file'}: the first line is "${first}${more}"; expected one of:\n` +
         candidates.map((i) => `  - ${i.expects}`).join('\n') +
