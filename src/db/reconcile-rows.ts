@@ -37,15 +37,17 @@ export function scopeParams(s: RunScope) {
   return { pFrom: s.from, pTo: s.toExclusive, lFrom: s.ledgerFrom, lTo: s.ledgerToExclusive };
 }
 
+// `+side` keeps SQLite from walking the (side, source, external_id) index for half the table:
+// a plain scan is several times faster than an index scan plus a rowid lookup per row.
 /** SQL condition: alias `a` is a PSP row in scope. */
 export const PSP_IN_SCOPE = (a: string) =>
-  `${a}.side = 'psp' AND (@pFrom IS NULL OR ${a}.booked_at >= @pFrom) AND (@pTo IS NULL OR ${a}.booked_at < @pTo)`;
+  `+${a}.side = 'psp' AND (@pFrom IS NULL OR ${a}.booked_at >= @pFrom) AND (@pTo IS NULL OR ${a}.booked_at < @pTo)`;
 /** SQL condition: alias `a` is a ledger row considered for matching (widened window). */
 export const LEDGER_IN_SCOPE = (a: string) =>
-  `${a}.side = 'ledger' AND (@lFrom IS NULL OR ${a}.booked_at >= @lFrom) AND (@lTo IS NULL OR ${a}.booked_at < @lTo)`;
+  `+${a}.side = 'ledger' AND (@lFrom IS NULL OR ${a}.booked_at >= @lFrom) AND (@lTo IS NULL OR ${a}.booked_at < @lTo)`;
 /** SQL condition: alias `a` is a ledger row the run reports on (unwidened window). */
 export const LEDGER_REPORTED = (a: string) =>
-  `${a}.side = 'ledger' AND (@pFrom IS NULL OR ${a}.booked_at >= @pFrom) AND (@pTo IS NULL OR ${a}.booked_at < @pTo)`;
+  `+${a}.side = 'ledger' AND (@pFrom IS NULL OR ${a}.booked_at >= @pFrom) AND (@pTo IS NULL OR ${a}.booked_at < @pTo)`;
 
 interface StoredRow {
   id: bigint;

@@ -74,13 +74,16 @@ export class RunWorkspace {
   // ---- stage 1: exact identifier over the whole store ----------------------------------------
 
   stageExactId(): void {
+    // CROSS JOIN fixes the join order: scan the ledger once, look each reference up in
+    // transaction_ids' primary key, fetch the PSP row by rowid. Left to itself the planner
+    // may pair every ledger row with every PSP row first.
     this.candidateStage(
       1,
       'id',
       `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l
-       JOIN transaction_ids ti ON ti.ident = l.psp_reference
-       JOIN transactions p ON p.id = ti.tx_id
+       CROSS JOIN transaction_ids ti ON ti.ident = l.psp_reference
+       CROSS JOIN transactions p ON p.id = ti.tx_id
        WHERE ${LEDGER_IN_SCOPE('l')} AND l.psp_reference IS NOT NULL AND ${PSP_IN_SCOPE('p')} AND p.type = l.type`,
     );
   }
@@ -221,40 +224,41 @@ export class RunWorkspace {
   // ---- payouts: the rows of a PSP payout must net to it ---------------------------------------
 
   verifyPayouts(): void {
+    const payoutIds = this.db
+      .prepare(`SELECT p.id FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND p.type = 'payout'`)
+      .pluck()
+      .all(this.params) as number[];
+    if (payoutIds.length === 0) return;
+    const payouts = loadRows(this.db, payoutIds);
     this.db.exec(`
       DROP TABLE IF EXISTS temp.pg;
       CREATE TEMP TABLE pg AS
         SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
           sum(CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END) AS rows_net,
           sum(type <> 'payout') AS n_rows
-        FROM transactions WHERE side = 'psp' AND payout_id IS NOT NULL
+        FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL
         GROUP BY source, payout_id, cur;
-      CREATE INDEX pg_id ON pg (source, payout_id);
     `);
-    // The payout row names its batch in payout_id, or (Stripe) carries the payout id as an identifier.
-    const payoutRows = this.db
-      .prepare(`SELECT p.id FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND p.type = 'payout'`)
-      .pluck()
-      .all(this.params) as number[];
-    if (payoutRows.length === 0) return;
-    const rows = loadRows(this.db, payoutRows);
-    const idents = this.db.prepare('SELECT ident FROM transaction_ids WHERE tx_id = ?').pluck();
-    const group = this.db.prepare('SELECT cur, rows_net, n_rows FROM pg WHERE source = ? AND payout_id = ?').safeIntegers(true);
-    const byBatch = new Map<string, { source: string; payoutId: string; rows: MatchRow[] }>();
-    for (const r of rows.values()) {
-      const candidates = [r.payoutId, ...(idents.all(r.id) as string[])].filter((x): x is string => Boolean(x));
-      const id = candidates.find((c) => group.all(r.source, c).length > 0);
-      if (!id) continue; // a payout whose rows are not in the store (yet) cannot be verified
-      const key = `${r.source}\u0000${id}`;
-      const entry = byBatch.get(key) ?? { source: r.source, payoutId: id, rows: [] };
-      entry.rows.push(r);
-      byBatch.set(key, entry);
-    }
-    for (const b of byBatch.values()) {
-      const cur = b.rows[0].settlementCurrency ?? b.rows[0].currency;
-      const g = (group.all(b.source, b.payoutId) as Array<{ cur: string; rows_net: bigint; n_rows: bigint }>).find((x) => x.cur === cur);
-      if (!g || g.n_rows === 0n) continue;
-      const finding = verifyPayout({ source: b.source, payoutId: b.payoutId, currency: cur, payoutRows: b.rows, rowsNetMinor: g.rows_net, rowCount: Number(g.n_rows) });
+    const groups = this.db.prepare('SELECT source, payout_id, cur, rows_net, n_rows FROM pg WHERE n_rows > 0 ORDER BY source, payout_id, cur').safeIntegers(true).all() as Array<{
+      source: string;
+      payout_id: string;
+      cur: string;
+      rows_net: bigint;
+      n_rows: bigint;
+    }>;
+    // The payout row names its batch in payout_id (Adyen, Stripe) or carries the payout id as
+    // one of its identifiers (Stripe's source_id po_...): look the batch id up in transaction_ids.
+    const byIdent = this.db.prepare('SELECT tx_id FROM transaction_ids WHERE ident = ?').pluck().safeIntegers(false);
+    for (const g of groups) {
+      const rows = new Map<number, MatchRow>();
+      for (const r of payouts.values()) if (r.payoutId === g.payout_id) rows.set(r.id, r);
+      for (const id of byIdent.all(g.payout_id) as number[]) {
+        const r = payouts.get(id);
+        if (r) rows.set(r.id, r);
+      }
+      const mine = [...rows.values()].filter((r) => r.source === g.source && (r.settlementCurrency ?? r.currency) === g.cur);
+      if (mine.length === 0) continue; // no payout row in scope: the batch is not paid out (yet)
+      const finding = verifyPayout({ source: g.source, payoutId: g.payout_id, currency: g.cur, payoutRows: mine, rowsNetMinor: g.rows_net, rowCount: Number(g.n_rows) });
       if (finding) this.addFinding(finding);
     }
   }
