@@ -83,6 +83,7 @@ export class Dispatcher {
 }
 
 const OUTBOX_ERROR_PAUSE_MS = 1000;
+const BATCH = 64;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -95,6 +96,8 @@ class SinkWorker {
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Due rows read but not yet started (claimed in memory; still pending in the outbox). */
+  private queue: DueDelivery[] = [];
   private readonly now: () => Date;
   private readonly random: () => number;
 
@@ -115,28 +118,28 @@ class SinkWorker {
       this.timer = setTimeout(() => this.fill(), this.pausedUntil - Date.now());
       return;
     }
-    const free = this.sink.concurrency - this.inflight.size;
-    if (free > 0) {
-      const rows = this.opts.outbox.due(this.sink.key, this.now().getTime(), free, this.inflight.keys());
-      for (const row of rows) {
-        const p = this.attempt(row)
-          .catch((err: unknown) => {
-            // The outbox could not record the outcome: the row stays pending and is retried.
-            this.opts.log.event('outbox_error', { alert: row.alertId, sink: this.sink.label, error: (err as Error)?.message ?? String(err) }, 'error');
-            this.pausedUntil = Date.now() + OUTBOX_ERROR_PAUSE_MS;
-          })
-          .finally(() => {
+    while (this.inflight.size < this.sink.concurrency) {
+      // Rows are read in batches (one query per BATCH deliveries, not one per delivery).
+      if (this.queue.length === 0) this.queue = this.opts.outbox.due(this.sink.key, this.now().getTime(), BATCH, this.inflight.keys());
+      const row = this.queue.shift();
+      if (!row) break;
+      const p = this.attempt(row)
+        .catch((err: unknown) => {
+          // The outbox could not record the outcome: the row stays pending and is retried.
+          this.opts.log.event('outbox_error', { alert: row.alertId, sink: this.sink.label, error: (err as Error)?.message ?? String(err) }, 'error');
+          this.pausedUntil = Date.now() + OUTBOX_ERROR_PAUSE_MS;
+        })
+        .finally(() => {
           this.inflight.delete(row.alertId);
           this.fill();
         });
-        this.inflight.set(row.alertId, p);
-      }
+      this.inflight.set(row.alertId, p);
     }
     this.arm();
   }
 
   busy(): boolean {
-    return this.inflight.size > 0;
+    return this.inflight.size > 0 || this.queue.length > 0;
   }
 
   nextDueAt(): number | undefined {
@@ -149,13 +152,15 @@ class SinkWorker {
 
   stop(): void {
     this.stopped = true;
+    this.queue = [];
     clearTimeout(this.timer);
   }
 
   private arm(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.stopped || this.draining) return;
+    // With every slot busy, a finishing delivery calls fill(); a timer would only spin.
+    if (this.stopped || this.draining || this.inflight.size >= this.sink.concurrency || this.queue.length > 0) return;
     const next = this.opts.outbox.nextDueAt(this.sink.key, this.inflight.keys());
     if (next === undefined) return;
     // Timers cap at ~24.8 days; a far retry simply re-arms when this fires.

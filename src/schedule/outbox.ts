@@ -4,6 +4,7 @@
  * their write transactions across awaits, and a synchronous wait here would block the very
  * event loop those jobs need to finish. A busy database is retried asynchronously instead.
  */
+import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { DatabaseError } from '../errors.js';
 
@@ -35,6 +36,7 @@ function isBusy(err: unknown): boolean {
 
 export class Outbox {
   private closed = false;
+  private readonly statements = new Map<string, Statement>();
   constructor(
     private readonly db: DB,
     /** Give up on a busy database after this long (ms); a job's transaction may take a while. */
@@ -57,9 +59,16 @@ export class Outbox {
     }
   }
 
+  /** Deliveries run these statements thousands of times: compile each once. */
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
+    return st;
+  }
+
   /** Fingerprints already alerted for `job`, with their kind. */
   alerted(job: string): Map<string, 'finding' | 'failure'> {
-    const rows = this.db.prepare('SELECT fingerprint, kind FROM schedule_alerted WHERE job = ?').all(job) as Array<{
+    const rows = this.sql('SELECT fingerprint, kind FROM schedule_alerted WHERE job = ?').all(job) as Array<{
       fingerprint: string;
       kind: 'finding' | 'failure';
     }>;
@@ -69,14 +78,14 @@ export class Outbox {
   /** Record a run's outcome and enqueue its alert for every sink, atomically. */
   recordRun(rec: RunRecord): Promise<void> {
     return this.write(() => {
-      const del = this.db.prepare('DELETE FROM schedule_alerted WHERE job = ? AND fingerprint = ?');
+      const del = this.sql('DELETE FROM schedule_alerted WHERE job = ? AND fingerprint = ?');
       for (const fp of rec.forget) del.run(rec.job, fp);
       if (rec.alert) {
-        this.db.prepare('INSERT INTO schedule_alerts (id, job, created_at, body) VALUES (?, ?, ?, ?)').run(rec.alert.id, rec.job, rec.alert.at, rec.alert.body);
-        const enqueue = this.db.prepare("INSERT INTO schedule_outbox (alert_id, sink, status, next_attempt_at) VALUES (?, ?, 'pending', ?)");
+        this.sql('INSERT INTO schedule_alerts (id, job, created_at, body) VALUES (?, ?, ?, ?)').run(rec.alert.id, rec.job, rec.alert.at, rec.alert.body);
+        const enqueue = this.sql("INSERT INTO schedule_outbox (alert_id, sink, status, next_attempt_at) VALUES (?, ?, 'pending', ?)");
         for (const sink of rec.sinks) enqueue.run(rec.alert.id, sink, rec.nowMs);
       }
-      const add = this.db.prepare(
+      const add = this.sql(
         'INSERT OR IGNORE INTO schedule_alerted (job, fingerprint, kind, alert_id, first_alerted_at) VALUES (?, ?, ?, ?, ?)',
       );
       for (const r of rec.remember) add.run(rec.job, r.fingerprint, r.kind, rec.alert?.id ?? '', rec.alert?.at ?? new Date(rec.nowMs).toISOString());
@@ -85,13 +94,13 @@ export class Outbox {
 
   /** Deliveries for `sink` due by `nowMs`, oldest first, leaving out those already in hand. */
   due(sink: string, nowMs: number, limit: number, exclude: Iterable<string>): DueDelivery[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT o.alert_id AS alertId, o.sink AS sink, a.body AS body, o.attempts AS attempts
            FROM schedule_outbox o JOIN schedule_alerts a ON a.id = o.alert_id
           WHERE o.sink = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
             AND o.alert_id NOT IN (SELECT value FROM json_each(?))
-          ORDER BY o.next_attempt_at, a.created_at, o.rowid
+          ORDER BY o.next_attempt_at, o.rowid
           LIMIT ?`,
       )
       .all(sink, nowMs, JSON.stringify([...exclude]), limit) as DueDelivery[];
@@ -99,8 +108,8 @@ export class Outbox {
 
   /** When the next pending delivery for `sink` falls due (epoch ms), if any. */
   nextDueAt(sink: string, exclude: Iterable<string>): number | undefined {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `SELECT MIN(next_attempt_at) AS at FROM schedule_outbox
           WHERE sink = ? AND status = 'pending' AND alert_id NOT IN (SELECT value FROM json_each(?))`,
       )
@@ -110,16 +119,16 @@ export class Outbox {
 
   markDelivered(d: DueDelivery, at: Date): Promise<void> {
     return this.write(() => {
-      this.db
-        .prepare("UPDATE schedule_outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE alert_id = ? AND sink = ?")
+      this
+        .sql("UPDATE schedule_outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE alert_id = ? AND sink = ?")
         .run(d.attempts + 1, at.toISOString(), d.alertId, d.sink);
     });
   }
 
   markRetry(d: DueDelivery, nextAtMs: number, error: string): Promise<void> {
     return this.write(() => {
-      this.db
-        .prepare('UPDATE schedule_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE alert_id = ? AND sink = ?')
+      this
+        .sql('UPDATE schedule_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE alert_id = ? AND sink = ?')
         .run(d.attempts + 1, nextAtMs, error, d.alertId, d.sink);
     });
   }
@@ -127,15 +136,15 @@ export class Outbox {
   /** The receiver refused the alert for good (a 4xx): kept for inspection, not retried. */
   markFailed(d: DueDelivery, error: string): Promise<void> {
     return this.write(() => {
-      this.db
-        .prepare("UPDATE schedule_outbox SET status = 'failed', attempts = ?, last_error = ? WHERE alert_id = ? AND sink = ?")
+      this
+        .sql("UPDATE schedule_outbox SET status = 'failed', attempts = ?, last_error = ? WHERE alert_id = ? AND sink = ?")
         .run(d.attempts + 1, error, d.alertId, d.sink);
     });
   }
 
   /** Pending deliveries per sink key (including sinks no longer configured). */
   pendingBySink(): Map<string, number> {
-    const rows = this.db.prepare("SELECT sink, COUNT(*) AS n FROM schedule_outbox WHERE status = 'pending' GROUP BY sink").all() as Array<{
+    const rows = this.sql("SELECT sink, COUNT(*) AS n FROM schedule_outbox WHERE status = 'pending' GROUP BY sink").all() as Array<{
       sink: string;
       n: number;
     }>;

@@ -26,22 +26,35 @@ export function createCommandSink(opts: CommandSinkOptions): Sink {
         const child = spawn(opts.argv[0], opts.argv.slice(1), {
           stdio: ['pipe', 'ignore', 'pipe'],
           env: { ...opts.env, PAYRECON_DELIVERY_ID: d.alertId },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs)]),
-          killSignal: 'SIGTERM',
         });
         let stderr = '';
+        let why: string | undefined;
+        const kill = (reason: string) => {
+          why ??= reason;
+          child.kill('SIGTERM');
+        };
+        // A timer and a removable listener rather than AbortSignal.any: the stop signal lives as
+        // long as the process and must not collect a listener per delivery.
+        const timer = setTimeout(() => kill(`no exit within ${opts.timeoutMs} ms`), opts.timeoutMs);
+        const onStop = () => kill('stopped while the command ran');
+        signal.addEventListener('abort', onStop, { once: true });
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onStop);
+        };
         child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-STDERR_TAIL)));
         // A program that exits without reading stdin is judged by its exit code, not by EPIPE.
         child.stdin.on('error', () => undefined);
         child.stdin.end(d.body + '\n');
         child.on('error', (err) => {
-          const aborted = (err as { name?: string }).name === 'AbortError';
-          reject(new DeliveryError(aborted ? (signal.aborted ? 'stopped while the command ran' : `no exit within ${opts.timeoutMs} ms`) : `cannot run ${opts.argv[0]}: ${err.message}`, true));
+          done();
+          reject(new DeliveryError(`cannot run ${opts.argv[0]}: ${err.message}`, true));
         });
         child.on('close', (code, sig) => {
-          if (code === 0) return resolve();
-          const why = sig ? `killed by ${sig}` : `exit ${code}`;
-          reject(new DeliveryError(`${opts.argv[0]} ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`, true));
+          done();
+          if (code === 0 && !why) return resolve();
+          const how = why ?? (sig ? `killed by ${sig}` : `exit ${code}`);
+          reject(new DeliveryError(`${opts.argv[0]} ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}`, true));
         });
       });
     },

@@ -26,7 +26,16 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
     label: opts.label,
     concurrency: opts.concurrency ?? 8,
     async deliver(d: Delivery, signal: AbortSignal): Promise<void> {
-      const timeout = AbortSignal.timeout(opts.timeoutMs);
+      // One controller per request, its listener removed afterwards: the stop signal lives as
+      // long as the process, and listeners left on it (AbortSignal.any) would pile up.
+      const request = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.abort();
+      }, opts.timeoutMs);
+      const onStop = () => request.abort();
+      signal.addEventListener('abort', onStop, { once: true });
       let res: Response;
       try {
         res = await fetch(opts.url, {
@@ -39,16 +48,19 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
           },
           body: d.body,
           redirect: 'manual',
-          signal: AbortSignal.any([signal, timeout]),
+          signal: request.signal,
         });
+        // Drain the body so the connection can be reused; its content does not matter.
+        await res.arrayBuffer().catch(() => undefined);
       } catch (err) {
-        if (timeout.aborted) throw new DeliveryError(`no response within ${opts.timeoutMs} ms`, true);
+        if (timedOut) throw new DeliveryError(`no response within ${opts.timeoutMs} ms`, true);
         if (signal.aborted) throw new DeliveryError('stopped before the receiver answered', true);
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         throw new DeliveryError(`connection failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onStop);
       }
-      // Drain the body so the connection can be reused; its content does not matter.
-      await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return;
       const what = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
       if (res.status >= 500 || res.status === 429) {
