@@ -34,6 +34,8 @@ export class CsvTokenizer {
   // chunk without any quote cannot finish it, so it is appended without reparsing (keeps a
   // truncated file with an early open quote linear instead of quadratic).
   private awaitingQuote = false;
+  // Likewise when the carried-over text has no line end yet: only a chunk with a "\n" helps.
+  private awaitingLineEnd = false;
   private readonly delimCode: number;
 
   constructor(
@@ -59,7 +61,7 @@ export class CsvTokenizer {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if (this.awaitingQuote && text.indexOf('"') === -1) {
+    if ((this.awaitingQuote && text.indexOf('"') === -1) || (this.awaitingLineEnd && text.indexOf('\n') === -1)) {
       this.rest += text;
       return;
     }
@@ -80,6 +82,7 @@ export class CsvTokenizer {
     // are not rescanned once per line (which would be quadratic).
     let nextQuote = s.indexOf('"');
     this.awaitingQuote = false;
+    this.awaitingLineEnd = false;
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c === LF) {
@@ -95,7 +98,10 @@ export class CsvTokenizer {
       }
       let nl = s.indexOf('\n', i);
       if (nl === -1) {
-        if (!final) break;
+        if (!final) {
+          this.awaitingLineEnd = true;
+          break;
+        }
         nl = n;
       }
       if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
