@@ -3,9 +3,12 @@
  * name) that group or others can read or write, or that is now owned by another user than at
  * baseline time. Reported at init too: baselining an insecure file does not make it secure. Pure.
  */
+import { basename } from 'node:path';
 import type { ScanFinding } from '../domain/integrity.js';
 import type { FileRecord } from './attributes.js';
 import { isCredentialsPath, type PrivateKeyKind } from './sensitive.js';
+
+const GROUP_READ_BY_DESIGN = new Set(['shadow', 'gshadow', 'shadow-', 'gshadow-']);
 
 const KEY_WORDS: Record<PrivateKeyKind, string> = {
   pem: 'private key',
@@ -31,7 +34,8 @@ export function policyFindings(current: FileRecord, key: PrivateKeyKind | null, 
   const what = secretKind(current.path, key);
   if (!what) return [];
   const out: ScanFinding[] = [];
-  const access = exposure(current.mode);
+  // /etc/shadow is group-readable by design (group shadow, for unix_chkpwd): only others count.
+  const access = exposure(GROUP_READ_BY_DESIGN.has(basename(current.path)) ? current.mode & ~0o070 : current.mode);
   if (access) {
     out.push({ path: current.path, kind: 'policy', severity: 'high', reason: `${what} ${access} (mode ${octal(current.mode)}; chmod 600 it)` });
   }

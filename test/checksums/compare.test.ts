@@ -62,6 +62,8 @@ describe('policy findings', () => {
     ['private key 0600', file('/k/tls.pem', { mode: 0o600 }), undefined, new Map([['/k/tls.pem', 'pem']]), []],
     ['world-readable certificate (no key inside)', file('/k/cert.pem', { mode: 0o644 }), undefined, new Map(), []],
     ['credentials file by name', file('/home/u/.pgpass', { mode: 0o604 }), undefined, new Map(), ['credentials file readable by others (mode 0604; chmod 600 it)']],
+    ['/etc/shadow readable by its group is by design', file('/etc/shadow', { mode: 0o640 }), undefined, new Map(), []],
+    ['/etc/shadow readable by others is not', file('/etc/shadow', { mode: 0o644 }), undefined, new Map(), ['credentials file readable by others (mode 0644; chmod 600 it)']],
     ['.env.example is not a secret', file('/app/.env.example', { mode: 0o644 }), undefined, new Map(), []],
     ['owner changed since baseline', file('/k/tls.pem', { uid: 0 }), file('/k/tls.pem'), new Map([['/k/tls.pem', 'pem']]), ['private key now owned by uid 0, was uid 1000 at baseline']],
   ];
