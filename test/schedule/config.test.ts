@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, PayreconError } from '../../src/errors.js';
-import { loadScheduleConfig } from '../../src/schedule/config.js';
-import { tempDir } from '../helpers/cli.js';
+import { loadScheduleConfig, parseScheduleConfig } from '../../src/schedule/config.js';
+import { FIXTURES, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir('payrecon-schedcfg-');
 afterAll(() => tmp.cleanup());
@@ -93,5 +93,12 @@ describe('schedule config validation (exit 17, naming the key)', () => {
 
   it('an unreadable config file is an I/O error (18), not an input error', () => {
     expect(() => loadScheduleConfig(join(tmp.dir, 'absent.json'), env)).toThrow(expect.objectContaining({ exitCode: ExitCode.IO }));
+  });
+});
+
+describe('the example configs in fixtures/schedule', () => {
+  it.each(['payrecon.schedule.json', 'scan-every-minute.json'])('%s is valid', (name) => {
+    const file = join(FIXTURES, 'schedule', name);
+    expect(parseScheduleConfig(readFileSync(file, 'utf8'), file).jobs.length).toBeGreaterThan(0);
   });
 });
