@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../helpers/cli.js';
@@ -134,6 +134,16 @@ describe('baseline init and scan', () => {
     expect(r.stdout).toMatch(/^scan 1 of baseline "conf": 6 files: 1 added, 0 removed, 0 changed, 0 unreadable, 0 policy - exit 1\n/);
     expect(r.stdout).toContain(`  added      ${join(t.tree, 'new.conf')}`);
     expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('--report writes the scan documents; an unknown report format fails before scanning (16)', () => {
+    writeFileSync(join(t.tree, 'new.conf'), 'n');
+    const bad = t.run(['scan', '--report', join(t.dir, 'r.txt')]);
+    expect(bad.code).toBe(16);
+    const r = t.run(['--json', 'scan', '--report', join(t.dir, 'r.json')]);
+    expect(r.code).toBe(1);
+    expect(parseJson(r).scan).toBe(1); // the refused run recorded nothing
+    expect(readFileSync(join(t.dir, 'r.json'), 'utf8')).toContain(join(t.tree, 'new.conf'));
   });
 
   it('--sha512 records and compares SHA-512 as well', () => {
