@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildAlert, serializeAlert } from '../../src/schedule/alert.js';
 import { Dispatcher } from '../../src/schedule/dispatcher.js';
 import { MemoryLog } from '../../src/schedule/log.js';
+import { Scheduler } from '../../src/schedule/scheduler.js';
 import type { Outbox } from '../../src/schedule/outbox.js';
 import { createCommandSink } from '../../src/schedule/sinks/command.js';
 import { createFileSink } from '../../src/schedule/sinks/file.js';
@@ -114,7 +116,6 @@ describe('webhook delivery to a real HTTP receiver', () => {
     const store = setup();
     const { db, outbox } = store.open();
     // Port of a server that accepts but never answers: the first attempt must time out.
-    const { createServer } = await import('node:http');
     const hang = createServer(() => undefined);
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => (hang.closeAllConnections(), hang.close(() => r()))));
@@ -185,5 +186,38 @@ describe('file and command sinks', () => {
     await waitFor(() => outboxRows(db)[0].status === 'delivered', 'the second attempt');
     expect(readFileSync(out, 'utf8')).toBe(`${id} ${body}\n`);
     expect(log.named('delivery_retry')[0].fields.error).toBe('sh exit 3: pager down');
+  });
+});
+
+describe('deliveries run beside jobs', () => {
+  it('a webhook that never answers does not hold up the next runs', async () => {
+    const store = setup();
+    let requests = 0;
+    const hang = createServer(() => void requests++);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => (hang.closeAllConnections(), hang.close(() => r()))));
+    const url = `http://127.0.0.1:${(hang.address() as { port: number }).port}/`;
+    const { db, outbox } = store.open();
+    const sink = createWebhookSink({ key: 'webhook hang', label: 'hang', url, secret: SECRET, timeoutMs: 60_000 });
+    const { d } = dispatcher(outbox, [sink]);
+    d.start();
+    let n = 0;
+    const job = { name: 'keys', cron: '* * * * *', command: 'scan' as const, scan: { baselines: ['keys'] } };
+    const scheduler = new Scheduler({
+      jobs: [job],
+      sinkKeys: [sink.key],
+      outbox,
+      log: new MemoryLog(),
+      onAlert: () => d.kick(),
+      runJob: async () => ({ exitCode: 4, counts: {}, items: [{ path: `/etc/k${n++}`, kind: 'added', severity: 'high' }] }),
+    });
+    cleanups.push(() => scheduler.stop());
+    await scheduler.trigger(job);
+    await waitFor(() => requests === 1, 'the first delivery to be in flight');
+    // The receiver is holding the first alert; two more runs complete and enqueue theirs.
+    expect(await scheduler.trigger(job)).toMatchObject({ alertId: expect.any(String) });
+    expect(await scheduler.trigger(job)).toMatchObject({ alertId: expect.any(String) });
+    expect(d.stats.delivered).toBe(0);
+    expect(outboxRows(db).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
   });
 });
