@@ -36,8 +36,13 @@ export interface CaptureOptions {
   checkInterrupted?(): void;
   fs?: WalkFs;
   hasher?: Hasher;
-  /** Hash large files on a worker thread (default: when there are two cores and enough data). */
+  /** Hash on a worker thread as well (default: when there are two cores and enough files). */
   worker?: boolean;
+  /**
+   * Work for this thread while the worker starts hashing (a scan verifies the stored baseline
+   * here). If it throws, the capture stops and nothing is returned.
+   */
+  meanwhile?(): void;
 }
 
 const BATCH_FILES = 512;
@@ -94,6 +99,7 @@ export async function captureState(selection: Selection, opts: CaptureOptions): 
       ? new HashWorker(files, queue, opts.sha512, accept)
       : undefined;
   try {
+    opts.meanwhile?.();
     let since = { files: 0, bytes: 0 };
     for (let i = queue.takeBack(); i >= 0; i = queue.takeBack()) {
       const r = hasher.hash(files[i].path, opts.sha512);

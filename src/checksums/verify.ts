@@ -38,7 +38,7 @@ export function verifyEntries(key: SigningKey, b: BaselineSigned, entries: Signe
   if (entries.length !== b.entry_count) {
     return `baseline "${b.name}": entry count: signed with ${b.entry_count} entries, the database holds ${entries.length} (rows added or deleted outside payrecon)`;
   }
-  const sorted = [...entries].sort((x, y) => comparePaths(x.record.path, y.record.path));
+  const sorted = isSorted(entries) ? entries : [...entries].sort((x, y) => comparePaths(x.record.path, y.record.path));
   for (const e of sorted) {
     if (!macEquals(mac(key, entryCanonical(b.id, b.generation, e.record)), e.mac)) {
       return `baseline "${b.name}": entry ${e.record.path} does not verify (altered outside payrecon)`;
@@ -80,4 +80,9 @@ export function verifyScanChain(key: SigningKey, b: BaselineSigned, scans: Signe
     return `baseline "${b.name}": scan history: the latest signed scan is ${b.last_scan_id ?? 'none'}, the database has ${last?.id ?? 'none'} (scans deleted or added outside payrecon)`;
   }
   return null;
+}
+
+function isSorted(entries: SignedEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (comparePaths(entries[i - 1].record.path, entries[i].record.path) > 0) return false;
+  return true;
 }

@@ -3,6 +3,7 @@
  * comparing anything), look at the files again, record the signed scan with its findings and
  * return the OR of the exit bitmasks. `scanBaselines` is also what the scheduler runs.
  */
+import type { FileRecord } from '../checksums/attributes.js';
 import { compareToBaseline, countFindings, DEFAULT_FAIL_ON, exitCodeFor } from '../checksums/compare.js';
 import { captureState, type CurrentState } from '../checksums/capture.js';
 import { loadKey } from '../checksums/key-file.js';
@@ -33,14 +34,19 @@ export async function scanBaselines(
   const key = loadKey(params.keyFile, ctx.env, ctx.cwd);
   const db = ctx.db();
   const rows = selectBaselines(ctx, params.names);
-  // Verify every baseline before scanning any: a tampered store is reported, not half-used.
-  const verified = rows.map((row) => ({ row, entries: loadVerifiedBaseline(db, key, row) }));
+  // Every baseline record is checked before any scan starts; each one's entries and scan chain
+  // are verified while the worker thread already hashes, and always before comparing.
+  for (const row of rows) verifyBaselineRow(key, row);
   const failOn = params.failOn?.length ? new Set(params.failOn) : DEFAULT_FAIL_ON;
   const scans: ScanDocument[] = [];
   let exitCode = 0;
-  for (const { row, entries } of verified) {
+  for (const row of rows) {
     const startedAt = ctx.now().toISOString();
-    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`);
+    let entries: Map<string, FileRecord> | undefined;
+    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`, () => {
+      entries = loadVerifiedBaseline(db, key, row);
+    });
+    if (!entries) throw new Error('baseline was not verified'); // unreachable: meanwhile always runs
     for (const note of state.notes) ctx.out.warn(note);
     const findings = compareToBaseline(entries, state);
     const code = exitCodeFor(findings, failOn);
@@ -94,7 +100,12 @@ function selectBaselines(ctx: CommandContext, names: string[]): BaselineRow[] {
 }
 
 /** Walk and hash a selection with a progress bar (files and bytes) when a person is watching. */
-export async function captureWithProgress(ctx: CommandContext, spec: BaselineSpec, label: string): Promise<CurrentState> {
+export async function captureWithProgress(
+  ctx: CommandContext,
+  spec: BaselineSpec,
+  label: string,
+  meanwhile?: () => void,
+): Promise<CurrentState> {
   let bar: Progress | undefined;
   // ink costs a few hundred milliseconds to load: only when a person is watching.
   const ui = ctx.out.interactive ? await import('../ui/progress.js') : undefined;
@@ -102,6 +113,7 @@ export async function captureWithProgress(ctx: CommandContext, spec: BaselineSpe
     const state = await captureState(selectionOf(spec), {
       sha512: spec.sha512,
       worker: ctx.env.PAYRECON_HASH_WORKERS !== '0',
+      meanwhile,
       checkInterrupted: () => ctx.checkInterrupted(),
       onProgress(done, total) {
         if (!ui) return;

@@ -38,7 +38,8 @@ const ENTRY_COLUMNS = ATTRIBUTES.map((a) => a.column);
 
 /** All entries of a baseline with their MACs, integers exact (bigint where the table says so). */
 export function readEntries(db: DB, baselineId: number): SignedEntry[] {
-  const stmt = db.prepare(`SELECT path, ${ENTRY_COLUMNS.join(', ')}, mac FROM baseline_entries WHERE baseline_id = ?`);
+  const stmt = db.prepare(`SELECT path, ${ENTRY_COLUMNS.join(', ')}, mac FROM baseline_entries WHERE baseline_id = ? ORDER BY path`);
+  // ORDER BY path is the primary key's order (BINARY collation = comparePaths), so free.
   // Arrays, not objects: twice as fast on 20,000 rows, and this runs before every scan.
   const rows = stmt.safeIntegers(true).raw(true).all(baselineId) as unknown[][];
   const macAt = ATTRIBUTES.length + 1;
