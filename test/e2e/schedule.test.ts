@@ -247,6 +247,16 @@ describe('payrecon schedule', () => {
       expect(r.stderr).not.toContain('"event":"started"');
     });
 
+    it('--db on the command line beats "db" in the config', () => {
+      const w = shared;
+      const config = writeConfig(w.dir, { db: 'x.db', keyFile: 'hmac.key', jobs: [scanJob] }, 'db-precedence.json');
+      const other = join(w.dir, 'other.db');
+      const r = runCli(['--db', other, 'schedule', '--config', config]);
+      // The baseline lives in x.db; the empty database named by --db does not have it.
+      expect(r.code, r.stderr).toBe(17);
+      expect(r.stderr).toContain(`jobs[0].scan.baselines[0]: no baseline named "keys" in ${other}`);
+    });
+
     it('not JSON: says where', () => {
       const { dir, cleanup } = tempDir();
       cleanups.push(cleanup);

@@ -221,3 +221,17 @@ describe('deliveries run beside jobs', () => {
     expect(outboxRows(db).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
   });
 });
+
+describe('command sink timeout', () => {
+  it('a command that does not exit in time is killed and retried', async () => {
+    const store = setup();
+    const sink = createCommandSink({ key: 'command sleep', label: 'command sleep', argv: ['sleep', '30'], timeoutMs: 50, env: process.env });
+    const { db, outbox } = store.open();
+    await enqueue(outbox, [sink]);
+    const { d, log } = dispatcher(outbox, [sink]);
+    d.start();
+    await waitFor(() => log.named('delivery_retry').length >= 1, 'the timed-out attempt');
+    expect(log.named('delivery_retry')[0].fields.error).toBe('sleep no exit within 50 ms');
+    expect(outboxRows(db)[0].status).toBe('pending');
+  });
+});
