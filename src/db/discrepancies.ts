@@ -177,7 +177,8 @@ export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
   };
 }
 
-/** Matched count and gross amount per currency for a run (report headline). */
+/** Matched count and gross amount per currency for a run (report headline). Payouts count as
+ *  matched rows but add no amount: their money is the charges and refunds already counted. */
 export function matchedTotals(db: DB, runId: number): Array<{ currency: string; count: number; amount: string }> {
   const rows = db
     .prepare('SELECT currency, matched, amount_minor FROM recon_run_totals WHERE run_id = ? ORDER BY currency')

@@ -30,7 +30,8 @@ const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
   OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
   OR abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w)`;
 
-const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur, p.amount_minor AS amt, ${SUSPECT} AS suspect`;
+const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
+  CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
 
 export interface CurrencyTotal {
   matched: number;
@@ -310,6 +311,7 @@ export class RunWorkspace {
       rule,
       stage,
     );
+    // Payouts count as matched rows but add nothing: their money is the rows already counted.
     const bulk = db
       .prepare(`SELECT cur, count(*) AS n, sum(amt) AS amt FROM cand WHERE suspect = 0 AND ${single} GROUP BY cur`)
       .safeIntegers(true)
@@ -351,7 +353,7 @@ export class RunWorkspace {
     const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
     for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(p.id, l.id, pr.rule, grp, finding ? 0 : 1, stage);
     if (finding) this.addFinding(finding);
-    else for (const p of pr.psp) this.addTotal(p.currency, 1, p.amountMinor);
+    else for (const p of pr.psp) this.addTotal(p.currency, 1, p.type === 'payout' ? 0n : p.amountMinor);
   }
 
   private note(rowId: number, note: string): void {

@@ -31,6 +31,15 @@ export function pickUniquePairs(edges: Array<[MatchRow, MatchRow]>, dateWindowDa
       note: `ambiguous: ${others.length} ${otherSide} candidates with ${formatMinor(row.amountMinor, row.currency)} ${row.currency} within ${dateWindowDays} days (${others.map((o) => o.externalId).join(', ')}); not guessed`,
     });
   };
+  const contested = (row: MatchRow, only: MatchRow, rivals: MatchRow[]) => {
+    const key = `${row.side}:${row.id}`;
+    if (noted.has(key)) return;
+    noted.add(key);
+    notes.push({
+      rowId: row.id,
+      note: `ambiguous: its only candidate ${only.externalId} (${formatMinor(only.amountMinor, only.currency)} ${only.currency}) also matches ${rivals.map((r) => r.externalId).join(', ')}; not guessed`,
+    });
+  };
   for (const [p, l] of edges) {
     const ls = byPsp.get(p.id)!;
     const ps = byLedger.get(l.id)!;
@@ -41,8 +50,8 @@ export function pickUniquePairs(edges: Array<[MatchRow, MatchRow]>, dateWindowDa
     if (ls.length > 1) note(p, ls, 'ledger');
     if (ps.length > 1) note(l, ps, 'PSP');
     // A row whose only candidate is contested is ambiguous too: say with whom.
-    if (ls.length === 1 && ps.length > 1) note(p, ps.filter((q) => q !== p), 'other PSP');
-    if (ps.length === 1 && ls.length > 1) note(l, ls.filter((q) => q !== l), 'other ledger');
+    if (ls.length === 1 && ps.length > 1) contested(p, l, ps.filter((q) => q !== p));
+    if (ps.length === 1 && ls.length > 1) contested(l, p, ls.filter((q) => q !== l));
   }
   return { pairings, notes };
 }

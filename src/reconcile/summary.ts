@@ -17,7 +17,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     c.bold(`reconcile run ${doc.run}${window}: `) +
       `${doc.counts.psp} PSP rows, ${doc.counts.ledger} ledger entries, ${doc.counts.matched} matched, ${doc.counts.discrepancies} open discrepancies`,
   );
-  for (const t of totals) lines.push(`  matched ${t.currency}: ${t.count} rows, ${t.amount}`);
+  for (const t of totals) lines.push(`  matched ${t.currency}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
   if (doc.discrepancies.length === 0) {
     lines.push(c.green('everything in scope matched'));
     return lines;
