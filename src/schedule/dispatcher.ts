@@ -62,14 +62,14 @@ export class Dispatcher {
       for (const w of this.workers) w.fill();
       const inflight = this.workers.filter((w) => w.busy());
       if (inflight.length) {
-        await Promise.race([Promise.all(inflight.map((w) => w.idle())), sleep(left)]);
+        await raceTimeout(Promise.all(inflight.map((w) => w.idle())), left);
         continue;
       }
       // Nothing in flight: wait for the next retry if it falls due within the grace period.
       const next = Math.min(...this.workers.map((w) => w.nextDueAt() ?? Infinity));
       const wait = next - (this.opts.now ?? (() => new Date()))().getTime();
       if (!Number.isFinite(next) || wait >= left) break;
-      await sleep(Math.max(wait, 1));
+      await raceTimeout(new Promise<void>(() => undefined), Math.max(wait, 1));
     }
     this.stopController.abort();
     for (const w of this.workers) w.stop();
@@ -85,8 +85,14 @@ export class Dispatcher {
 const OUTBOX_ERROR_PAUSE_MS = 1000;
 const BATCH = 64;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Wait for `p` or `ms`, whichever is first, leaving no timer behind to hold the process open. */
+async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 class SinkWorker {
@@ -172,24 +178,28 @@ class SinkWorker {
     const { outbox, log } = this.opts;
     const attempt = d.attempts + 1;
     const fields = { alert: d.alertId, sink: this.sink.label, attempt };
+    let failure: DeliveryError | undefined;
     try {
       await this.sink.deliver({ alertId: d.alertId, body: d.body }, this.parent.abortSignal);
+    } catch (err) {
+      failure = err instanceof DeliveryError ? err : new DeliveryError((err as Error)?.message ?? String(err), true);
+    }
+    // Recording the outcome may fail too (a locked database): that propagates to fill(),
+    // which logs it and leaves the row pending, to be delivered again under the same id.
+    if (!failure) {
       await outbox.markDelivered(d, this.now());
       this.parent.record('delivered');
       log.event('delivered', fields);
-    } catch (err) {
-      const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error)?.message ?? String(err), true);
-      if (!e.retryable) {
-        await outbox.markFailed(d, e.message);
-        this.parent.record('failed');
-        log.event('delivery_failed', { ...fields, error: e.message }, 'error');
-        return;
-      }
-      const delay = retryDelay(this.opts.backoff, attempt, this.random, e.retryAfterMs);
+    } else if (!failure.retryable) {
+      await outbox.markFailed(d, failure.message);
+      this.parent.record('failed');
+      log.event('delivery_failed', { ...fields, error: failure.message }, 'error');
+    } else {
+      const delay = retryDelay(this.opts.backoff, attempt, this.random, failure.retryAfterMs);
       const nextAt = new Date(this.now().getTime() + delay);
-      await outbox.markRetry(d, nextAt.getTime(), e.message);
+      await outbox.markRetry(d, nextAt.getTime(), failure.message);
       this.parent.record('retried');
-      log.event('delivery_retry', { ...fields, error: e.message, next_attempt_at: nextAt.toISOString() }, 'warn');
+      log.event('delivery_retry', { ...fields, error: failure.message, next_attempt_at: nextAt.toISOString() }, 'warn');
     }
   }
 }
