@@ -29,7 +29,9 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   const configPath = resolve(ctx.cwd, opts.config);
   const cfg = loadScheduleConfig(configPath, ctx.env);
   const dbPath = opts.db !== undefined || !cfg.db ? ctx.dbPath : cfg.db;
-  const keyFile = opts.keyFile ? resolve(ctx.cwd, opts.keyFile) : cfg.keyFile;
+  // Resolved once, here: jobs run with the config's directory as their working directory.
+  const keyFileGiven = opts.keyFile ?? (cfg.keyFile ? undefined : ctx.env.PAYRECON_KEY_FILE);
+  const keyFile = keyFileGiven ? resolve(ctx.cwd, keyFileGiven) : cfg.keyFile;
   if (cfg.jobs.some((j) => j.scan)) checkKey(keyFile, ctx, configPath);
   const tuning = readTuning(ctx.env);
   const log = createEventLog(ctx.out, ctx.now);
