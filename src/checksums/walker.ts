@@ -53,7 +53,8 @@ export interface WalkItem {
 /** The result of a walk, sorted by nothing in particular: callers sort what they keep. */
 export interface WalkResult {
   items: WalkItem[];
-  /** Paths that exist but could not be listed or stat'ed, with the reason in words. */
+  /** Paths that exist but could not be listed or stat'ed, with the reason in words; `isDir`:
+   * nothing below this path could be seen (a directory not listed, or a path not stat'ed). */
   unreadable: Array<{ path: string; reason: string; isDir: boolean }>;
   /** Roots that do not exist. */
   missing: string[];
@@ -161,8 +162,9 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
       try {
         cst = fs.lstat(path);
       } catch (err) {
+        // Whatever the baseline has below a path we cannot stat is unverifiable, not removed.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          result.unreadable.push({ path, reason: reasonFor(err), isDir: false });
+          result.unreadable.push({ path, reason: reasonFor(err), isDir: true });
         }
         continue; // gone between readdir and lstat: a removal, reported by comparison
       }
@@ -179,7 +181,7 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
         if (!root.optional) result.missing.push(root.base);
       } else {
-        result.unreadable.push({ path: root.base, reason: reasonFor(err), isDir: false });
+        result.unreadable.push({ path: root.base, reason: reasonFor(err), isDir: true });
       }
       continue;
     }
