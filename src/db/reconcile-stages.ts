@@ -75,6 +75,9 @@ export class RunWorkspace {
   // ---- stage 1: exact identifier over the whole store ----------------------------------------
 
   stageExactId(): void {
+    // An identifier pairs regardless of date: a booking a month late still names its PSP row
+    // (the pair is then flagged date_out_of_window), and a booking inside the window may name a
+    // PSP row from before it. So either side being in scope is enough.
     // CROSS JOIN fixes the join order: scan the ledger once, look each reference up in
     // transaction_ids' primary key, fetch the PSP row by rowid. Left to itself the planner
     // may pair every ledger row with every PSP row first.
@@ -85,7 +88,8 @@ export class RunWorkspace {
        FROM transactions l
        CROSS JOIN transaction_ids ti ON ti.ident = l.psp_reference
        CROSS JOIN transactions p ON p.id = ti.tx_id
-       WHERE ${LEDGER_IN_SCOPE('l')} AND l.psp_reference IS NOT NULL AND ${PSP_IN_SCOPE('p')} AND p.type = l.type`,
+       WHERE +l.side = 'ledger' AND l.psp_reference IS NOT NULL AND +p.side = 'psp' AND p.type = l.type
+         AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`,
     );
   }
 

@@ -294,6 +294,19 @@ describe('open items across runs', () => {
     expect(feb).toHaveLength(1);
   });
 
+  test('an identifier pairs across the window edge in both directions', async () => {
+    const doc = await run(
+      [
+        { side: 'psp', id: 't-feb', amount: '10.00', at: '2025-02-27' },
+        { side: 'ledger', id: 'L-feb', amount: '10.00', pspReference: 't-feb', at: '2025-03-02' },
+        { side: 'psp', id: 't-late', amount: '20.00', at: '2025-03-30' },
+        { side: 'ledger', id: 'L-late', amount: '20.00', pspReference: 't-late', at: '2025-04-20' },
+      ],
+      { from: '2025-03-01', to: '2025-03-31' },
+    );
+    expect(doc.discrepancies.map((d) => [d.kind, d.psp?.id, d.ledger?.id])).toEqual([['date_out_of_window', 't-late', 'L-late']]);
+  });
+
   test('a windowed run sees ledger bookings up to the window later, but does not report them', async () => {
     const doc = await run(
       [
