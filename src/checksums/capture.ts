@@ -3,14 +3,14 @@
  * the attribute table. Long work yields between batches so a progress bar can redraw and
  * SIGINT is noticed; it writes nothing, so an interrupt leaves nothing behind.
  */
-import { captureRecord, comparePaths, type FileRecord } from './attributes.js';
 import { lstatSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { captureRecord, comparePaths, type FileRecord } from './attributes.js';
 import { HashWorker } from './hash-pool.js';
 import { Hasher, type HashResult } from './hasher.js';
-import { WorkQueue } from './work-queue.js';
 import type { PrivateKeyKind } from './sensitive.js';
-import { walk, type Selection, type WalkFs, type WalkItem, NODE_FS } from './walker.js';
+import { NODE_FS, walk, type Selection, type WalkFs, type WalkItem } from './walker.js';
+import { WorkQueue } from './work-queue.js';
 
 /** What a scan or a baseline sees now. */
 export interface CurrentState {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import type { StatLike } from './attributes.js';
-import { reasonFor } from './walker.js';
+import { reasonFor } from './reasons.js';
 import { detectPrivateKey, type PrivateKeyKind } from './sensitive.js';
 
 export interface HashIo {

@@ -8,6 +8,7 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats, type Dirent } from 'node:fs';
 import picomatch from 'picomatch';
 import { fileType, type FileType } from './attributes.js';
+import { reasonFor } from './reasons.js';
 
 /** One place to look: a path, or a base directory and a glob below it. */
 export interface SelectionRoot {
@@ -81,23 +82,6 @@ export function rootFromPath(absPath: string): SelectionRoot {
   if (!scan.isGlob) return { base: absPath };
   compileGlob(absPath); // validate the whole glob now, not on first match
   return { base: scan.base || '/', pattern: scan.glob };
-}
-
-export function reasonFor(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'vanished while scanning';
-    case 'EIO':
-      return 'I/O error';
-    case 'ELOOP':
-      return 'replaced by a symbolic link while scanning';
-    default:
-      return (err as Error)?.message ?? String(err);
-  }
 }
 
 export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {

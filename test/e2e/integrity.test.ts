@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../helpers/cli.js';
@@ -144,6 +144,23 @@ describe('baseline init and scan', () => {
     expect(r.code).toBe(1);
     expect(parseJson(r).scan).toBe(1); // the refused run recorded nothing
     expect(readFileSync(join(t.dir, 'r.json'), 'utf8')).toContain(join(t.tree, 'new.conf'));
+  });
+
+  it('a selection large enough for the hashing worker finds the same changes as one thread', () => {
+    const many = join(t.dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 400; i++) writeFileSync(join(many, `f${i}`), `file ${i}`);
+    expect(t.run(['baseline', 'init', 'many', '--path', many]).code).toBe(0);
+    writeFileSync(join(many, 'f0'), 'edited');
+    writeFileSync(join(many, 'f399'), 'edited');
+    rmSync(join(many, 'f200'));
+    const brief = (r: { doc: { findings: Array<{ kind: string; path: string }> } }) => r.doc.findings.map((f) => `${f.kind} ${f.path}`);
+    const threaded = scan('many');
+    const single = { ...t.run(['--json', 'scan', 'many'], { PAYRECON_HASH_WORKERS: '0' }) };
+    expect(threaded.code).toBe(6);
+    expect(brief(threaded)).toEqual([`changed ${join(many, 'f0')}`, `removed ${join(many, 'f200')}`, `changed ${join(many, 'f399')}`]);
+    expect(brief({ doc: parseJson(single) })).toEqual(brief(threaded));
+    expect(threaded.doc.counts.files).toBe(400);
   });
 
   it('--sha512 records and compares SHA-512 as well', () => {
