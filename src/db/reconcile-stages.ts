@@ -28,7 +28,8 @@ import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, sco
 /** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
 const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
   OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
-  OR abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w)`;
+  OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
+      AND abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w))`;
 
 const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
   CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
@@ -36,6 +37,13 @@ const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
 export interface CurrencyTotal {
   matched: number;
   amountMinor: bigint;
+}
+
+/** Rows in scope, in one scan: PSP rows by date, ledger rows the run reports on. */
+export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number } {
+  return db
+    .prepare(`SELECT coalesce(sum(${PSP_IN_SCOPE('t')}), 0) AS psp, coalesce(sum(${LEDGER_REPORTED('t')}), 0) AS ledger FROM transactions t`)
+    .get(scopeParams(scope)) as { psp: number; ledger: number };
 }
 
 /** One run's working state: temp tables, what was matched, what was found. */
@@ -47,29 +55,27 @@ export class RunWorkspace {
   private readonly insertMatch;
   private readonly insertFinding;
 
+  /**
+   * Pairs go straight to recon_matches (emptied of the previous run's first), not to a temp
+   * table: a million pairs in memory would cost the RSS budget, on disk they cost a WAL append.
+   */
   constructor(
     private readonly db: DB,
     private readonly scope: RunScope,
     private readonly opts: MatchOptions,
+    private readonly runId: number,
   ) {
     this.params = { ...scopeParams(scope), w: opts.dateWindowDays };
     db.exec(`
-      DROP TABLE IF EXISTS temp.m; DROP TABLE IF EXISTS temp.f;
-      CREATE TEMP TABLE m (p_id INTEGER NOT NULL, l_id INTEGER NOT NULL, rule TEXT NOT NULL, grp INTEGER, clean INTEGER NOT NULL, stage INTEGER NOT NULL);
+      DELETE FROM recon_matches;
+      DROP TABLE IF EXISTS temp.f;
       CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
         psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER);
     `);
-    this.insertMatch = db.prepare('INSERT INTO m (p_id, l_id, rule, grp, clean, stage) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
     this.insertFinding = db.prepare(
       `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id)`,
     );
-  }
-
-  /** Rows in scope: PSP rows by date, ledger rows the run reports on. */
-  counts(): { psp: number; ledger: number } {
-    const psp = this.db.prepare(`SELECT count(*) AS n FROM transactions t WHERE ${PSP_IN_SCOPE('t')}`).get(this.params) as { n: number };
-    const ledger = this.db.prepare(`SELECT count(*) AS n FROM transactions t WHERE ${LEDGER_REPORTED('t')}`).get(this.params) as { n: number };
-    return { psp: psp.n, ledger: ledger.n };
   }
 
   // ---- stage 1: exact identifier over the whole store ----------------------------------------
@@ -82,7 +88,6 @@ export class RunWorkspace {
     // transaction_ids' primary key, fetch the PSP row by rowid. Left to itself the planner
     // may pair every ledger row with every PSP row first.
     this.candidateStage(
-      1,
       'id',
       `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l
@@ -100,8 +105,8 @@ export class RunWorkspace {
       DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;
       CREATE TEMP TABLE claimed_p (id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE claimed_l (id INTEGER PRIMARY KEY);
-      INSERT OR IGNORE INTO claimed_p SELECT p_id FROM m ORDER BY p_id;
-      INSERT OR IGNORE INTO claimed_l SELECT l_id FROM m ORDER BY l_id;
+      INSERT OR IGNORE INTO claimed_p SELECT psp_tx_id FROM recon_matches ORDER BY psp_tx_id;
+      INSERT OR IGNORE INTO claimed_l SELECT ledger_tx_id FROM recon_matches ORDER BY ledger_tx_id;
     `);
     this.db
       .prepare(
@@ -130,20 +135,21 @@ export class RunWorkspace {
   // ---- stage 2: merchant reference + currency + type, amount within tolerance -----------------
 
   stageReference(): void {
+    const since = this.mark();
     this.candidateStage(
-      2,
       'reference',
       `SELECT ${CANDIDATE_COLUMNS}
        FROM lp p JOIN ll l ON l.reference = p.reference AND l.currency = p.currency AND l.type = p.type
        JOIN tol ON tol.currency = p.currency
        WHERE p.reference IS NOT NULL AND abs(p.amount_minor - l.amount_minor) <= tol.minor`,
     );
-    this.claim(2);
+    this.claim(since);
   }
 
   // ---- stage 3: split bookings by reference, parts summing exactly ----------------------------
 
   stageSplit(): void {
+    const since = this.mark();
     const keys = this.db
       .prepare(
         `SELECT p.reference, p.currency, p.type FROM
@@ -163,22 +169,22 @@ export class RunWorkspace {
         ps.map((id) => rows.get(id)!),
         ls.map((id) => rows.get(id)!),
       );
-      if (pairing) this.take(pairing, 3);
+      if (pairing) this.take(pairing);
     }
-    this.claim(3);
+    this.claim(since);
   }
 
   // ---- stage 4: a ledger payout naming the PSP payout (batch) id ------------------------------
 
   stagePayoutId(): void {
+    const since = this.mark();
     this.candidateStage(
-      4,
       'payout_id',
       `SELECT ${CANDIDATE_COLUMNS}
        FROM ll l JOIN lp p ON p.payout_id = l.psp_reference AND p.type = 'payout'
        WHERE l.type = 'payout'`,
     );
-    this.claim(4);
+    this.claim(since);
   }
 
   // ---- stage 5: one row each side sharing a reference, whatever the amount or currency --------
@@ -189,6 +195,7 @@ export class RunWorkspace {
    * 0.05" (amount_mismatch, currency_mismatch) instead of two unrelated missing items.
    */
   stageReferenceUnique(): void {
+    const since = this.mark();
     const edges = this.db
       .prepare(
         `SELECT l.id AS l_id, p.id AS p_id FROM lp p JOIN ll l ON l.reference = p.reference AND l.type = p.type
@@ -197,13 +204,14 @@ export class RunWorkspace {
       .all() as Array<{ l_id: number; p_id: number }>;
     const single = components(edges).filter((c) => c.psp.length === 1 && c.ledger.length === 1);
     const rows = loadRows(this.db, single.flatMap((c) => [c.psp[0], c.ledger[0]]));
-    for (const c of single) this.take({ rule: 'reference', psp: [rows.get(c.psp[0])!], ledger: [rows.get(c.ledger[0])!] }, 5);
-    this.claim(5);
+    for (const c of single) this.take({ rule: 'reference', psp: [rows.get(c.psp[0])!], ledger: [rows.get(c.ledger[0])!] });
+    this.claim(since);
   }
 
   // ---- stage 6: amount + currency + type within the window, unique both ways ------------------
 
   stageAmountDate(): void {
+    const since = this.mark();
     const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w`;
     const edges = this.db
       .prepare(
@@ -221,9 +229,9 @@ export class RunWorkspace {
       edges.map((e) => [rows.get(e.p_id)!, rows.get(e.l_id)!] as [MatchRow, MatchRow]),
       this.opts.dateWindowDays,
     );
-    for (const pr of decision.pairings) this.take(pr, 6);
+    for (const pr of decision.pairings) this.take(pr);
     for (const n of decision.notes) this.note(n.rowId, n.note);
-    this.claim(6);
+    this.claim(since);
   }
 
   // ---- payouts: the rows of a PSP payout must net to it ---------------------------------------
@@ -235,14 +243,16 @@ export class RunWorkspace {
       .all(this.params) as number[];
     if (payoutIds.length === 0) return;
     const payouts = loadRows(this.db, payoutIds);
+    // Summed into a keyed table (few keys) rather than GROUP BY, which would sort every row.
     this.db.exec(`
       DROP TABLE IF EXISTS temp.pg;
-      CREATE TEMP TABLE pg AS
-        SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
-          sum(CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END) AS rows_net,
-          sum(type <> 'payout') AS n_rows
-        FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL
-        GROUP BY source, payout_id, cur;
+      CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, rows_net INTEGER NOT NULL, n_rows INTEGER NOT NULL,
+        PRIMARY KEY (source, payout_id, cur));
+      INSERT INTO pg
+        SELECT source, payout_id, coalesce(settlement_currency, currency),
+          CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END, type <> 'payout'
+        FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL AND true
+        ON CONFLICT DO UPDATE SET rows_net = rows_net + excluded.rows_net, n_rows = n_rows + excluded.n_rows;
     `);
     const groups = this.db.prepare('SELECT source, payout_id, cur, rows_net, n_rows FROM pg WHERE n_rows > 0 ORDER BY source, payout_id, cur').safeIntegers(true).all() as Array<{
       source: string;
@@ -301,7 +311,7 @@ export class RunWorkspace {
    * A stage whose candidates SQL can enumerate: clean one-to-one pairs are claimed in bulk in
    * SQL; suspect pairs and groups (rows with several candidates) go through the matchers.
    */
-  private candidateStage(stage: number, rule: MatchRule, fillSql: string): void {
+  private candidateStage(rule: MatchRule, fillSql: string): void {
     const db = this.db;
     db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.multi_l; DROP TABLE IF EXISTS temp.multi_p;');
     db.prepare(`CREATE TEMP TABLE cand AS ${fillSql}`).run(this.params);
@@ -311,9 +321,9 @@ export class RunWorkspace {
       CREATE UNIQUE INDEX multi_l_id ON multi_l (id); CREATE UNIQUE INDEX multi_p_id ON multi_p (id);
     `);
     const single = `NOT EXISTS (SELECT 1 FROM multi_l WHERE id = cand.l_id) AND NOT EXISTS (SELECT 1 FROM multi_p WHERE id = cand.p_id)`;
-    db.prepare(`INSERT INTO m (p_id, l_id, rule, grp, clean, stage) SELECT p_id, l_id, ?, NULL, 1, ? FROM cand WHERE suspect = 0 AND ${single}`).run(
+    db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0 AND ${single}`).run(
+      this.runId,
       rule,
-      stage,
     );
     // Payouts count as matched rows but add nothing: their money is the rows already counted.
     const bulk = db
@@ -324,7 +334,7 @@ export class RunWorkspace {
 
     for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND ${single} AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
       const rows = loadRows(db, page.flatMap((e) => [e.l_id, e.p_id]));
-      for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] }, stage);
+      for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] });
     }
 
     const edges = db
@@ -339,23 +349,28 @@ export class RunWorkspace {
           this.opts,
           rule,
         );
-        for (const pr of decision.pairings) this.take(pr, stage);
+        for (const pr of decision.pairings) this.take(pr);
         for (const n of decision.notes) this.note(n.rowId, n.note);
       }
     }
     db.exec('DROP TABLE temp.cand; DROP TABLE temp.multi_l; DROP TABLE temp.multi_p;');
   }
 
-  /** Remove what `stage` paired from the leftover tables. */
-  private claim(stage: number): void {
-    this.db.prepare('DELETE FROM lp WHERE id IN (SELECT p_id FROM m WHERE stage = ?)').run(stage);
-    this.db.prepare('DELETE FROM ll WHERE id IN (SELECT l_id FROM m WHERE stage = ?)').run(stage);
+  /** Where the current stage's pairs start in recon_matches. */
+  private mark(): number {
+    return (this.db.prepare('SELECT coalesce(max(rowid), 0) FROM recon_matches').pluck().get() as number) ?? 0;
   }
 
-  private take(pr: Pairing, stage: number): void {
+  /** Remove what was paired since `since` (a mark()) from the leftover tables. */
+  private claim(since: number): void {
+    this.db.prepare('DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+    this.db.prepare('DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+  }
+
+  private take(pr: Pairing): void {
     const finding = pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule);
     const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
-    for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(p.id, l.id, pr.rule, grp, finding ? 0 : 1, stage);
+    for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(this.runId, p.id, l.id, pr.rule, grp);
     if (finding) this.addFinding(finding);
     else for (const p of pr.psp) this.addTotal(p.currency, 1, p.type === 'payout' ? 0n : p.amountMinor);
   }
@@ -399,7 +414,7 @@ export class RunWorkspace {
   dispose(): void {
     this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.claimed_p;
       DROP TABLE IF EXISTS temp.claimed_l; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
-      DROP TABLE IF EXISTS temp.m; DROP TABLE IF EXISTS temp.f;`);
+      DROP TABLE IF EXISTS temp.f;`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Writing a run: the run record, its matches, its per-currency totals, and its findings merged
  * into the discrepancies that live across runs (same cause, same id; cause gone, closed with an
- * audit entry). Called inside the run's write transaction, after the stages filled temp.m/temp.f.
+ * audit entry). Called inside the run's write transaction, after the stages filled recon_matches and temp.f.
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
@@ -31,10 +31,8 @@ export function insertRun(db: DB, r: RunRecord): number {
   return Number(info.lastInsertRowid);
 }
 
-/** Replace the stored pairs with this run's (only the latest run keeps pairs) and record totals. */
-export function storeMatches(db: DB, runId: number, totals: Map<string, CurrencyTotal>): void {
-  db.exec('DELETE FROM recon_matches');
-  db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, rule, grp FROM temp.m').run(runId);
+/** Record the run's matched totals per currency (its pairs are already in recon_matches). */
+export function storeTotals(db: DB, runId: number, totals: Map<string, CurrencyTotal>): void {
   const ins = db.prepare('INSERT INTO recon_run_totals (run_id, currency, matched, amount_minor) VALUES (?, ?, ?, ?)');
   for (const [currency, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) ins.run(runId, currency, t.matched, t.amountMinor);
 }

@@ -9,8 +9,8 @@ import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
 import { withWriteTransaction } from '../db/open.js';
 import { makeScope } from '../db/reconcile-rows.js';
-import { RunWorkspace } from '../db/reconcile-stages.js';
-import { finishRun, insertRun, mergeFindings, runExitCode, storeMatches } from '../db/reconcile-store.js';
+import { countInScope, RunWorkspace } from '../db/reconcile-stages.js';
+import { finishRun, insertRun, mergeFindings, runExitCode, storeTotals } from '../db/reconcile-store.js';
 import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 
@@ -45,16 +45,27 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
   };
 
   return withWriteTransaction(db, async () => {
-    const ws = new RunWorkspace(db, scope, opts);
-    try {
-      const counts = ws.counts();
-      if (counts.psp + counts.ledger === 0) {
+    const counts = countInScope(db, scope);
+    if (counts.psp + counts.ledger === 0) {
         const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
         throw new UsageError(
           `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,
           'import first: payrecon import psp <files> and payrecon import ledger <files>',
         );
-      }
+    }
+    const runId = insertRun(db, {
+      startedAt,
+      actor,
+      from: p.from ?? null,
+      to: p.to ?? null,
+      amountTolerance: p.toleranceText,
+      dateWindow: p.dateWindow,
+      failOn: p.failOn ?? null,
+      pspCount: counts.psp,
+      ledgerCount: counts.ledger,
+    });
+    const ws = new RunWorkspace(db, scope, opts, runId);
+    try {
       ctx.checkInterrupted();
       ws.stageExactId();
       await step();
@@ -79,18 +90,7 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
       ws.reportRejects();
       await step();
 
-      const runId = insertRun(db, {
-        startedAt,
-        actor,
-        from: p.from ?? null,
-        to: p.to ?? null,
-        amountTolerance: p.toleranceText,
-        dateWindow: p.dateWindow,
-        failOn: p.failOn ?? null,
-        pspCount: counts.psp,
-        ledgerCount: counts.ledger,
-      });
-      storeMatches(db, runId, ws.totals);
+      storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
       const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });
       const exitCode = runExitCode(db, runId, p.failOn ?? null);
