@@ -36,6 +36,10 @@ export async function run(
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, DISCREPANCY_KINDS);
+  // Loaded on demand: the report renderers (HTML, JUnit, ...) are only needed with --report.
+  // The path is checked before the run, so a typo costs nothing and records no run.
+  const report = opts.report ? await import('../report/index.js') : undefined;
+  if (report && opts.report) report.checkReportPath(ctx, opts.report);
   const doc = await reconcile(ctx, {
     from: opts.from,
     to: opts.to,
@@ -43,11 +47,7 @@ export async function run(
     dateWindow: parseWholeOption('--date-window', opts.dateWindow),
     failOn: failOn ? [...failOn] : undefined,
   });
-  if (opts.report) {
-    // Loaded on demand: the report renderers (HTML, JUnit, ...) are only needed with --report.
-    const { writeReport } = await import('../report/index.js');
-    await writeReport(ctx, opts.report, doc.run);
-  }
+  if (report && opts.report) await report.writeReport(ctx, opts.report, doc.run);
   if (ctx.out.json) {
     ctx.out.emitJson(doc);
   } else {

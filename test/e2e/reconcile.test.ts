@@ -4,6 +4,7 @@
  * the workflow's bad input, and the audit chain. Run `npm run build` first.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
 
@@ -151,12 +152,24 @@ describe('the demo month, night by night', () => {
       ['--amount-tolerance', 'abc'],
       ['--date-window', '-1'],
       ['--fail-on', 'everything'],
+      ['--report', join(tmp.dir, 'report.pdf')],
     ]) {
       const r = cli('reconcile', ...args, '--json');
       expect(r.code, args.join(' ')).toBe(16);
       expect(r.stdout).toBe('');
     }
+    const io = cli('reconcile', '--report', join(tmp.dir, 'no-such-dir', 'r.html'), '--json');
+    expect(io.code).toBe(18);
+    expect(io.stdout).toBe('');
     expect(runs()).toBe(before + 1);
+  });
+
+  test('--report writes the run as a report beside the JSON', () => {
+    const out = join(tmp.dir, 'run.json');
+    const r = cli('reconcile', '--report', out, '--json');
+    expect(r.code).toBe(7);
+    const doc = parseJson(r);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ run: doc.run, exit_code: 7 });
   });
 
   test('a window reconciles only its days and closes nothing outside them', () => {
