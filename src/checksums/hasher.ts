@@ -70,6 +70,9 @@ export class Hasher {
       const h256 = createHash('sha256');
       const h512 = sha512 ? createHash('sha512') : null;
       let key: PrivateKeyKind | null = null;
+      // Stop at the size fstat reported instead of paying a read() for EOF on every file: a
+      // file that grew meanwhile shows up in the second fstat and is read again.
+      const size = Number(before.size);
       for (;;) {
         const n = this.io.read(fd, this.buf);
         if (n === 0) break;
@@ -78,6 +81,7 @@ export class Hasher {
         h256.update(chunk);
         h512?.update(chunk);
         bytes += n;
+        if (bytes >= size && n < this.buf.length) break;
       }
       const after = this.io.fstat(fd);
       if (

@@ -36,10 +36,13 @@ describe('Hasher on real files', () => {
 function racingIo(changes: number): { io: HashIo; opens: () => number } {
   let opens = 0;
   let fstats = 0;
-  let reads = 0;
+  let served = false; // one read per open returns the content, the next one EOF
   const content = Buffer.from('hello');
   const io: HashIo = {
-    open: () => ++opens,
+    open: () => {
+      served = false;
+      return ++opens;
+    },
     fstat: () => {
       fstats++;
       // Before and after of attempt k are fstat 2k-1 and 2k; the first `changes` attempts differ.
@@ -49,8 +52,8 @@ function racingIo(changes: number): { io: HashIo; opens: () => number } {
       return { isFile: () => true, size: 5n, mtimeNs, ctimeNs: mtimeNs, mode: 0o100600n, uid: 0n, gid: 0n, ino: 1n, nlink: 1n } as unknown as BigIntStats;
     },
     read: (_fd, buf) => {
-      reads++;
-      if (reads % 2 === 0) return 0;
+      if (served) return 0;
+      served = true;
       content.copy(buf);
       return content.length;
     },
