@@ -62,16 +62,22 @@ export function joinRows(doc: ReconcileDocument, views: DiscrepancyView[]): Repo
   );
 }
 
-/** Everything a report of run `runId` shows (UsageError, exit 16, when there is no such run). */
-export function gatherReconcileData(db: DB, runId: number | undefined, now: Date): ReconcileReportData {
+/**
+ * Everything a report of run `runId` shows (UsageError, exit 16, when there is no such run).
+ * With `documentOnly` the rows, totals and scans are left empty: the JSON format needs only
+ * the document, and reading 100,000 discrepancies twice is what a large report costs most.
+ */
+export function gatherReconcileData(db: DB, runId: number | undefined, now: Date, documentOnly = false): ReconcileReportData {
   const document = getRunDocument(db, runId);
+  const generatedAt = now.toISOString();
+  if (documentOnly) return { document, rows: [], matched: [], scans: [], generatedAt };
   const views = listDiscrepancies(db, { status: 'all', run: document.run }, now);
   return {
     document,
     rows: joinRows(document, views),
     matched: matchedTotals(db, document.run),
     scans: latestScanDocuments(db),
-    generatedAt: now.toISOString(),
+    generatedAt,
   };
 }
 
@@ -86,7 +92,7 @@ export async function writeReport(ctx: CommandContext, path: string, runId: numb
  */
 export async function writeRunReport(ctx: CommandContext, path: string, runId?: number): Promise<{ run: number; reporter: Reporter }> {
   const { abs, reporter } = checkReportPath(ctx, path);
-  const data = gatherReconcileData(ctx.db(), runId, ctx.now());
+  const data = gatherReconcileData(ctx.db(), runId, ctx.now(), reporter.documentOnly);
   ctx.checkInterrupted();
   const text = reporter.renderReconcile(data);
   ctx.checkInterrupted();

@@ -40,6 +40,8 @@ export interface Reporter {
   extension: string;
   /** Short name for help and error messages, e.g. "JUnit XML". */
   name: string;
+  /** True when the format needs only the run document (not workflow state, totals or scans). */
+  documentOnly?: boolean;
   renderReconcile(data: ReconcileReportData): string;
   renderScan(data: ScanReportData): string;
 }
