@@ -32,7 +32,7 @@ svg text{font:12px system-ui,sans-serif;fill:var(--fg)}svg text.val{fill:var(--m
 .c-open{fill:#b42318}.c-settled{fill:#98a2b3}.c-age{fill:#b54708}.sw.c-open{background:#b42318}.sw.c-settled{background:#98a2b3}
 ${kindRules}
 .legend{font-size:12px;color:var(--muted);margin-top:4px}.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}
-.empty{color:var(--muted);font-style:italic}
+.empty{color:var(--muted);font-style:italic}.zero{color:var(--line)}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:var(--panel);position:sticky;top:0}

@@ -67,7 +67,7 @@ function headline(data: ReconcileReportData): Html {
   const open = bySev.length
     ? html`<table class="compact"><thead><tr><th>Kind</th><th class="num">High</th><th class="num">Medium</th><th class="num">Low</th><th class="num">Total</th></tr></thead><tbody>${bySev.map(
         (r) =>
-          html`<tr><td><span class="sw ${kindClass(r.kind)}"></span>${r.kind.replaceAll('_', ' ')}</td><td class="num sev-high">${r.bySeverity.high}</td><td class="num sev-medium">${r.bySeverity.medium}</td><td class="num sev-low">${r.bySeverity.low}</td><td class="num"><b>${r.total}</b></td></tr>`,
+          html`<tr><td><span class="sw ${kindClass(r.kind)}"></span>${r.kind.replaceAll('_', ' ')}</td>${(['high', 'medium', 'low'] as const).map((sev) => html`<td class="num ${r.bySeverity[sev] ? `sev-${sev}` : 'zero'}">${r.bySeverity[sev]}</td>`)}<td class="num"><b>${r.total}</b></td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">No open discrepancies.</p>`;
   return html`<div class="cards">${card('PSP rows', d.counts.psp)}${card('Ledger entries', d.counts.ledger)}${card('Matched', d.counts.matched, 'ok')}${card('Discrepancies', d.counts.discrepancies)}${card('Still open', unresolved, unresolved ? 'bad' : 'ok')}${card('Exit code', d.exit_code, d.exit_code ? 'bad' : 'ok')}</div>

@@ -7,7 +7,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { useApp, useInput, useStdout } from 'ink';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
-import { applyChange, applyError, initialState, reduceKey, type TargetStatus, type TriageState } from './triage-state.js';
+import { applyChange, applyError, initialState, reduceInput, type TargetStatus, type TriageState } from './triage-state.js';
 import { ColourContext, MIN_COLUMNS, MIN_ROWS, TriageView, listHeight, type Size } from './triage-view.js';
 
 export interface TriageAppProps {
@@ -62,7 +62,7 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
       if (input === 'q' || key.escape) exit();
       return;
     }
-    const step = reduceKey(current.current, input, key, listHeight(size));
+    const step = reduceInput(current.current, input, key, listHeight(size));
     set(step.state);
     if (step.effect?.type === 'quit') exit();
     else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note);

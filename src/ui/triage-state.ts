@@ -145,6 +145,23 @@ export function reduceKey(state: TriageState, input: string, key: KeyInfo, page 
   return { state };
 }
 
+/**
+ * Keys typed faster than the terminal is read arrive as one string ("jjr"). Outside a prompt
+ * each character is its own key; once a key opens a prompt the rest is text for it.
+ */
+export function reduceInput(state: TriageState, input: string, key: KeyInfo, page = 10): Step {
+  const chars = [...input];
+  if (chars.length <= 1 || state.mode === 'note' || state.mode === 'filter' || key.ctrl || key.meta) return reduceKey(state, input, key, page);
+  let s = state;
+  for (let i = 0; i < chars.length; i++) {
+    if (s.mode === 'note' || s.mode === 'filter') return reduceKey(s, chars.slice(i).join(''), {}, page);
+    const step = reduceKey(s, chars[i], {}, page);
+    if (step.effect) return step; // quit, or a change: later keys would race the write
+    s = step.state;
+  }
+  return { state: s };
+}
+
 function notePrompt(state: TriageState, input: string, key: KeyInfo): Step {
   if (key.escape) return { state: { ...state, mode: state.back, input: '', pending: undefined, message: { text: 'cancelled', tone: 'info' } } };
   if (isErase(key)) return { state: { ...state, input: state.input.slice(0, -1) } };

@@ -71,3 +71,15 @@ describe('applyChange', () => {
     expect(next.busy).toBe(false);
   });
 });
+
+describe('reduceInput (keys that arrive together)', () => {
+  it('treats each character as a key until a prompt opens, then as text', async () => {
+    const { reduceInput } = await import('../../src/ui/triage-state.js');
+    const step = reduceInput(initialState(items()), 'jrpaid late', {});
+    expect(step.state).toMatchObject({ cursor: 1, mode: 'note', input: 'paid late' });
+  });
+  it('stops at quit', async () => {
+    const { reduceInput } = await import('../../src/ui/triage-state.js');
+    expect(reduceInput(initialState(items()), 'jqj', {}).effect).toEqual({ type: 'quit' });
+  });
+});
