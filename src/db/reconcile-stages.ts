@@ -39,11 +39,16 @@ export interface CurrencyTotal {
   amountMinor: bigint;
 }
 
-/** Rows in scope, in one scan: PSP rows by date, ledger rows the run reports on. */
-export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number } {
-  return db
-    .prepare(`SELECT coalesce(sum(${PSP_IN_SCOPE('t')}), 0) AS psp, coalesce(sum(${LEDGER_REPORTED('t')}), 0) AS ledger FROM transactions t`)
-    .get(scopeParams(scope)) as { psp: number; ledger: number };
+/** Rows in scope, and the PSP payout rows among them, in one scan of the store. */
+export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number; payoutRows: number[] } {
+  const r = db
+    .prepare(
+      `SELECT coalesce(sum(${PSP_IN_SCOPE('t')}), 0) AS psp, coalesce(sum(${LEDGER_REPORTED('t')}), 0) AS ledger,
+         json_group_array(t.id) FILTER (WHERE t.type = 'payout' AND ${PSP_IN_SCOPE('t')}) AS payouts
+       FROM transactions t`,
+    )
+    .get(scopeParams(scope)) as { psp: number; ledger: number; payouts: string };
+  return { psp: r.psp, ledger: r.ledger, payoutRows: JSON.parse(r.payouts) as number[] };
 }
 
 /** One run's working state: temp tables, what was matched, what was found. */
@@ -100,26 +105,21 @@ export class RunWorkspace {
 
   /** What stage 1 left, as small indexed tables the later stages claim from by deleting. */
   buildLeftovers(): void {
-    this.db.exec(`
-      DROP TABLE IF EXISTS temp.claimed_p; DROP TABLE IF EXISTS temp.claimed_l;
-      DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;
-      CREATE TEMP TABLE claimed_p (id INTEGER PRIMARY KEY);
-      CREATE TEMP TABLE claimed_l (id INTEGER PRIMARY KEY);
-      INSERT OR IGNORE INTO claimed_p SELECT psp_tx_id FROM recon_matches ORDER BY psp_tx_id;
-      INSERT OR IGNORE INTO claimed_l SELECT ledger_tx_id FROM recon_matches ORDER BY ledger_tx_id;
-    `);
+    // cand_p / cand_l still hold stage 1's rows: n > 0 means claimed.
+    this.db.exec('DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;');
     this.db
       .prepare(
         `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
-         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM claimed_p c WHERE c.id = p.id)`,
+         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)`,
       )
       .run(this.params);
     this.db
       .prepare(
         `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
-         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM claimed_l c WHERE c.id = l.id)`,
+         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)`,
       )
       .run(this.params);
+    this.db.exec('DROP TABLE temp.cand_p; DROP TABLE temp.cand_l;');
     this.db.exec(`
       CREATE UNIQUE INDEX lp_id ON lp (id); CREATE UNIQUE INDEX ll_id ON ll (id);
       CREATE INDEX lp_ref ON lp (reference, currency, type); CREATE INDEX ll_ref ON ll (reference, currency, type);
@@ -236,11 +236,8 @@ export class RunWorkspace {
 
   // ---- payouts: the rows of a PSP payout must net to it ---------------------------------------
 
-  verifyPayouts(): void {
-    const payoutIds = this.db
-      .prepare(`SELECT p.id FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND p.type = 'payout'`)
-      .pluck()
-      .all(this.params) as number[];
+  /** `payoutIds`: the PSP payout rows in scope (countInScope found them). */
+  verifyPayouts(payoutIds: number[]): void {
     if (payoutIds.length === 0) return;
     const payouts = loadRows(this.db, payoutIds);
     // Summed into a keyed table (few keys) rather than GROUP BY, which would sort every row.
@@ -310,38 +307,53 @@ export class RunWorkspace {
   /**
    * A stage whose candidates SQL can enumerate: clean one-to-one pairs are claimed in bulk in
    * SQL; suspect pairs and groups (rows with several candidates) go through the matchers.
+   *
+   * Rows are counted per side in keyed tables (cand_l, cand_p: id -> candidates, set to 0 when
+   * a group leaves the row unclaimed). Candidates arrive in nearly ascending id order, so these
+   * are appends, cheaper than sorting a million edges twice; they are also exactly the rows the
+   * stage claimed, which is what buildLeftovers needs after stage 1.
    */
   private candidateStage(rule: MatchRule, fillSql: string): void {
     const db = this.db;
-    db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.multi_l; DROP TABLE IF EXISTS temp.multi_p;');
+    db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand_p; DROP TABLE IF EXISTS temp.tot;');
     db.prepare(`CREATE TEMP TABLE cand AS ${fillSql}`).run(this.params);
     db.exec(`
-      CREATE TEMP TABLE multi_l AS SELECT l_id AS id FROM cand GROUP BY l_id HAVING count(*) > 1;
-      CREATE TEMP TABLE multi_p AS SELECT p_id AS id FROM cand GROUP BY p_id HAVING count(*) > 1;
-      CREATE UNIQUE INDEX multi_l_id ON multi_l (id); CREATE UNIQUE INDEX multi_p_id ON multi_p (id);
+      CREATE TEMP TABLE cand_l (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+      CREATE TEMP TABLE cand_p (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+      INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+      INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
     `);
-    const single = `NOT EXISTS (SELECT 1 FROM multi_l WHERE id = cand.l_id) AND NOT EXISTS (SELECT 1 FROM multi_p WHERE id = cand.p_id)`;
-    db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0 AND ${single}`).run(
+    // Edges of rows with several candidates form groups: mark them (suspect = 2) for resolveGroup.
+    const grouped = db.prepare('SELECT EXISTS (SELECT 1 FROM cand_l WHERE n > 1) OR EXISTS (SELECT 1 FROM cand_p WHERE n > 1)').pluck().get();
+    if (grouped) {
+      db.exec(`UPDATE cand SET suspect = 2
+               WHERE (SELECT n FROM cand_l WHERE id = cand.l_id) > 1 OR (SELECT n FROM cand_p WHERE id = cand.p_id) > 1`);
+    }
+    db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0`).run(
       this.runId,
       rule,
     );
-    // Payouts count as matched rows but add nothing: their money is the rows already counted.
-    const bulk = db
-      .prepare(`SELECT cur, count(*) AS n, sum(amt) AS amt FROM cand WHERE suspect = 0 AND ${single} GROUP BY cur`)
-      .safeIntegers(true)
-      .all() as Array<{ cur: string; n: bigint; amt: bigint }>;
-    for (const t of bulk) this.addTotal(t.cur, Number(t.n), t.amt);
+    // Per-currency totals summed into a keyed table rather than GROUP BY (which sorts every pair).
+    // Payouts count as matched rows but add nothing (amt is 0): their money is the rows already counted.
+    db.exec(`
+      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n INTEGER NOT NULL, amt INTEGER NOT NULL);
+      INSERT INTO tot SELECT cur, 1, amt FROM cand WHERE suspect = 0 AND true
+        ON CONFLICT (cur) DO UPDATE SET n = n + 1, amt = amt + excluded.amt;
+    `);
+    for (const t of db.prepare('SELECT cur, n, amt FROM tot').safeIntegers(true).all() as Array<{ cur: string; n: bigint; amt: bigint }>) {
+      this.addTotal(t.cur, Number(t.n), t.amt);
+    }
 
-    for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND ${single} AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
+    for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
       const rows = loadRows(db, page.flatMap((e) => [e.l_id, e.p_id]));
       for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] });
     }
 
-    const edges = db
-      .prepare(`SELECT l_id, p_id FROM cand WHERE NOT (${single})`)
-      .all() as Array<{ l_id: number; p_id: number }>;
+    const edges = grouped ? (db.prepare('SELECT l_id, p_id FROM cand WHERE suspect = 2').all() as Array<{ l_id: number; p_id: number }>) : [];
     if (edges.length) {
       const rows = loadRows(db, new Set(edges.flatMap((e) => [e.l_id, e.p_id])));
+      const unclaimL = db.prepare('UPDATE cand_l SET n = 0 WHERE id = ?');
+      const unclaimP = db.prepare('UPDATE cand_p SET n = 0 WHERE id = ?');
       for (const comp of components(edges)) {
         const decision = resolveGroup(
           comp.psp.map((id) => rows.get(id)!),
@@ -349,11 +361,17 @@ export class RunWorkspace {
           this.opts,
           rule,
         );
-        for (const pr of decision.pairings) this.take(pr);
+        const claimed = new Set<number>();
+        for (const pr of decision.pairings) {
+          this.take(pr);
+          for (const r of [...pr.psp, ...pr.ledger]) claimed.add(r.id);
+        }
+        for (const id of comp.psp) if (!claimed.has(id)) unclaimP.run(id);
+        for (const id of comp.ledger) if (!claimed.has(id)) unclaimL.run(id);
         for (const n of decision.notes) this.note(n.rowId, n.note);
       }
     }
-    db.exec('DROP TABLE temp.cand; DROP TABLE temp.multi_l; DROP TABLE temp.multi_p;');
+    db.exec('DROP TABLE temp.cand; DROP TABLE temp.tot;');
   }
 
   /** Where the current stage's pairs start in recon_matches. */
@@ -412,8 +430,8 @@ export class RunWorkspace {
   }
 
   dispose(): void {
-    this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.claimed_p;
-      DROP TABLE IF EXISTS temp.claimed_l; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
+    this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.cand_p;
+      DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.tot; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
       DROP TABLE IF EXISTS temp.f;`);
   }
 }

@@ -32,7 +32,7 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
   const db = ctx.db();
   // Working tables of a million rows belong in memory, not in a temp file; this connection only.
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -32768');
   const scope = makeScope(p.from, p.to, p.dateWindow);
   const opts = { tolerance: p.tolerance, dateWindowDays: p.dateWindow };
   const actor = defaultActor(ctx.env);
@@ -81,7 +81,7 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
       await step();
       ws.stageAmountDate();
       await step();
-      ws.verifyPayouts();
+      ws.verifyPayouts(counts.payoutRows);
       await step();
       for (const _ of ws.reportLeftovers()) {
         ctx.checkInterrupted();
