@@ -9,7 +9,27 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fmt, measure, table } from './lib.mjs';
+import { tmpdir } from 'node:os';
+import { fmt, HAS_GNU_TIME, table } from './lib.mjs';
+
+/** Like lib.mjs's measure, plus CPU seconds (user + sys): on a shared, busy machine wall time
+ *  swings with the load, CPU time much less. */
+function measure(argv, opts = {}) {
+  const statFile = join(tmpdir(), `payrecon-bench-recon-${process.pid}-${Date.now()}.time`);
+  const cmd = HAS_GNU_TIME ? ['/usr/bin/time', '-o', statFile, '-f', '%e %U %S %M', ...argv] : argv;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...opts });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  let cpu = NaN;
+  let maxRssMB = NaN;
+  if (HAS_GNU_TIME && existsSync(statFile)) {
+    const [, user, sys, kb] = readFileSync(statFile, 'utf8').trim().split(/\s+/).slice(-4);
+    cpu = Number(user) + Number(sys);
+    maxRssMB = Number(kb) / 1024;
+    rmSync(statFile, { force: true });
+  }
+  return { seconds, cpu, maxRssMB, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -82,15 +102,17 @@ const extra = [...got].filter((k) => !want.has(k));
 
 // ---- figures ------------------------------------------------------------------------------
 const total = results.reduce((s, r) => s + r.seconds, 0);
+const totalCpu = results.reduce((s, r) => s + r.cpu, 0);
 const peak = Math.max(...results.map((r) => r.maxRssMB));
 console.log(`\nrows: ${planted.rows.psp} PSP + ${planted.rows.ledger} ledger; planted faults: ${planted.faults.length}`);
 table([
-  ['step', 'seconds', 'peak RSS MB', 'exit'],
-  ...results.map((r) => [r.name, fmt(r.seconds), fmt(r.maxRssMB, 0), r.code]),
-  ['payrecon total', fmt(total), fmt(peak, 0), ''],
-  ['sqlite3 CLI (import+index+join)', fmt(base.seconds), fmt(base.maxRssMB, 0), base.code],
+  ['step', 'wall s', 'cpu s', 'peak RSS MB', 'exit'],
+  ...results.map((r) => [r.name, fmt(r.seconds), fmt(r.cpu), fmt(r.maxRssMB, 0), r.code]),
+  ['payrecon total', fmt(total), fmt(totalCpu), fmt(peak, 0), ''],
+  ['sqlite3 CLI (import+index+join)', fmt(base.seconds), fmt(base.cpu), fmt(base.maxRssMB, 0), base.code],
 ]);
-console.log(`\nratio payrecon / sqlite3: ${fmt(total / base.seconds)}x (target <= 2.0x); peak RSS ${fmt(peak, 0)} MB (target < 300 MB)`);
+console.log(`\nratio payrecon / sqlite3: ${fmt(total / base.seconds)}x wall, ${fmt(totalCpu / base.cpu)}x cpu (target <= 2.0x); peak RSS ${fmt(peak, 0)} MB (target < 300 MB)`);
+console.log(`reconcile alone / sqlite3: ${fmt(results[2].seconds / base.seconds)}x wall, ${fmt(results[2].cpu / base.cpu)}x cpu`);
 console.log(`sqlite3 baseline says: ${base.stdout.trim().split('\n').join('; ')}`);
 console.log(`faults: ${want.size} planted, ${got.size} reported, ${missed.length} missed, ${extra.length} unexpected`);
 if (doc) console.log(`reconcile: ${JSON.stringify(doc.counts)} by kind ${JSON.stringify(doc.by_kind)}`);
