@@ -5,7 +5,7 @@
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
-import type { CurrencyTotal } from './reconcile-stages.js';
+import type { CurrencyTotal } from './reconcile-workspace.js';
 import { DISCREPANCY_KINDS, KIND_EXIT_BIT, type DiscrepancyKind } from '../domain/discrepancy.js';
 
 export interface RunRecord {

@@ -16,6 +16,7 @@ export { classifyPair, differences } from './classify-pair.js';
 export { resolveGroup, duplicateFinding, type GroupDecision } from './resolve-group.js';
 export { matchSplit } from './split.js';
 export { pickUniquePairs } from './amount-date.js';
+export { components } from './components.js';
 export { verifyPayout, rowNet, type PayoutSummary } from './payout.js';
 export { missingFinding, rejectedFinding, type RejectRow } from './missing.js';
 export * from './facts.js';

@@ -1,0 +1,212 @@
+/**
+ * A reconcile run's working state inside its one write transaction: pairs go to
+ * recon_matches, findings to temp.f, everything else lives in temporary tables of this
+ * connection. Clean one-to-one pairs never leave SQL; only what needs a decision (suspect
+ * pairs, groups, leftovers) is streamed through the pure matchers in bounded batches.
+ */
+import { formatMinor } from '../domain/money.js';
+import type { DiscrepancySide } from '../domain/discrepancy.js';
+import { classifyPair, components, resolveGroup, type Finding, type MatchOptions, type MatchRow, type MatchRule, type Pairing } from '../matchers/index.js';
+import type { DB } from './open.js';
+import { loadRows, pagedIds, scopeParams, type RunScope } from './reconcile-rows.js';
+
+/** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
+export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
+  OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
+  OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
+      AND abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w))`;
+
+export const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
+  CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
+
+export interface CurrencyTotal {
+  matched: number;
+  amountMinor: bigint;
+}
+
+/**
+ * The machinery every stage shares: where pairs and findings go, running totals, notes on
+ * ambiguous rows, and the candidate-stage pattern (bulk clean pairs in SQL, the rest through
+ * the pure matchers). The stages themselves are in reconcile-stages.ts.
+ */
+export class Workspace {
+  readonly totals = new Map<string, CurrencyTotal>();
+  protected readonly notes = new Map<number, string[]>();
+  private groupNo = 0;
+  protected readonly params: Record<string, unknown>;
+  private readonly insertMatch;
+  private readonly insertFinding;
+
+  /**
+   * Pairs go straight to recon_matches (emptied of the previous run's first), not to a temp
+   * table: a million pairs in memory would cost the RSS budget, on disk they cost a WAL append.
+   */
+  constructor(
+    protected readonly db: DB,
+    protected readonly scope: RunScope,
+    protected readonly opts: MatchOptions,
+    protected readonly runId: number,
+  ) {
+    this.params = { ...scopeParams(scope), w: opts.dateWindowDays };
+    db.exec(`
+      DELETE FROM recon_matches;
+      DROP TABLE IF EXISTS temp.f;
+      CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
+        psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER);
+    `);
+    this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
+    this.insertFinding = db.prepare(
+      `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id)`,
+    );
+  }
+
+  // ---- shared machinery ----------------------------------------------------------------------
+
+  /**
+   * A stage whose candidates SQL can enumerate: clean one-to-one pairs are claimed in bulk in
+   * SQL; suspect pairs and groups (rows with several candidates) go through the matchers.
+   *
+   * Rows are counted per side in keyed tables (cand_l, cand_p: id -> candidates, set to 0 when
+   * a group leaves the row unclaimed). Candidates arrive in nearly ascending id order, so these
+   * are appends, cheaper than sorting a million edges twice; they are also exactly the rows the
+   * stage claimed, which is what buildLeftovers needs after stage 1.
+   */
+  protected candidateStage(rule: MatchRule, fillSql: string): void {
+    const db = this.db;
+    db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand_p; DROP TABLE IF EXISTS temp.tot;');
+    db.prepare(`CREATE TEMP TABLE cand AS ${fillSql}`).run(this.params);
+    db.exec(`
+      CREATE TEMP TABLE cand_l (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+      CREATE TEMP TABLE cand_p (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+      INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+      INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+    `);
+    // Edges of rows with several candidates form groups: mark them (suspect = 2) for resolveGroup.
+    const grouped = db.prepare('SELECT EXISTS (SELECT 1 FROM cand_l WHERE n > 1) OR EXISTS (SELECT 1 FROM cand_p WHERE n > 1)').pluck().get();
+    if (grouped) {
+      db.exec(`UPDATE cand SET suspect = 2
+               WHERE (SELECT n FROM cand_l WHERE id = cand.l_id) > 1 OR (SELECT n FROM cand_p WHERE id = cand.p_id) > 1`);
+    }
+    db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0`).run(
+      this.runId,
+      rule,
+    );
+    // Per-currency totals summed into a keyed table rather than GROUP BY (which sorts every pair).
+    // Payouts count as matched rows but add nothing (amt is 0): their money is the rows already counted.
+    db.exec(`
+      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n INTEGER NOT NULL, amt INTEGER NOT NULL);
+      INSERT INTO tot SELECT cur, 1, amt FROM cand WHERE suspect = 0 AND true
+        ON CONFLICT (cur) DO UPDATE SET n = n + 1, amt = amt + excluded.amt;
+    `);
+    for (const t of db.prepare('SELECT cur, n, amt FROM tot').safeIntegers(true).all() as Array<{ cur: string; n: bigint; amt: bigint }>) {
+      this.addTotal(t.cur, Number(t.n), t.amt);
+    }
+
+    for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
+      const rows = loadRows(db, page.flatMap((e) => [e.l_id, e.p_id]));
+      for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] });
+    }
+
+    const edges = grouped ? (db.prepare('SELECT l_id, p_id FROM cand WHERE suspect = 2').all() as Array<{ l_id: number; p_id: number }>) : [];
+    if (edges.length) {
+      const rows = loadRows(db, new Set(edges.flatMap((e) => [e.l_id, e.p_id])));
+      const unclaimL = db.prepare('UPDATE cand_l SET n = 0 WHERE id = ?');
+      const unclaimP = db.prepare('UPDATE cand_p SET n = 0 WHERE id = ?');
+      for (const comp of components(edges)) {
+        const decision = resolveGroup(
+          comp.psp.map((id) => rows.get(id)!),
+          comp.ledger.map((id) => rows.get(id)!),
+          this.opts,
+          rule,
+        );
+        const claimed = new Set<number>();
+        for (const pr of decision.pairings) {
+          this.take(pr);
+          for (const r of [...pr.psp, ...pr.ledger]) claimed.add(r.id);
+        }
+        for (const id of comp.psp) if (!claimed.has(id)) unclaimP.run(id);
+        for (const id of comp.ledger) if (!claimed.has(id)) unclaimL.run(id);
+        for (const n of decision.notes) this.note(n.rowId, n.note);
+      }
+    }
+    db.exec('DROP TABLE temp.cand; DROP TABLE temp.tot;');
+  }
+
+  /** Where the current stage's pairs start in recon_matches. */
+  protected mark(): number {
+    return (this.db.prepare('SELECT coalesce(max(rowid), 0) FROM recon_matches').pluck().get() as number) ?? 0;
+  }
+
+  /** Remove what was paired since `since` (a mark()) from the leftover tables. */
+  protected claim(since: number): void {
+    this.db.prepare('DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+    this.db.prepare('DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+  }
+
+  protected take(pr: Pairing): void {
+    const finding = pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule);
+    const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
+    for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(this.runId, p.id, l.id, pr.rule, grp);
+    if (finding) this.addFinding(finding);
+    else for (const p of pr.psp) this.addTotal(p.currency, 1, p.type === 'payout' ? 0n : p.amountMinor);
+  }
+
+  protected note(rowId: number, note: string): void {
+    const list = this.notes.get(rowId) ?? [];
+    if (!list.includes(note)) list.push(note);
+    this.notes.set(rowId, list);
+  }
+
+  private addTotal(currency: string, n: number, amount: bigint): void {
+    const t = this.totals.get(currency) ?? { matched: 0, amountMinor: 0n };
+    t.matched += n;
+    t.amountMinor += amount;
+    this.totals.set(currency, t);
+  }
+
+  addFinding(f: Finding): void {
+    this.insertFinding.run({
+      fingerprint: f.fingerprint,
+      kind: f.kind,
+      severity: f.severity,
+      reason: f.reason,
+      currency: f.currency,
+      reference: f.reference,
+      psp: f.psp.length ? JSON.stringify(sideOf(f.psp)) : null,
+      ledger: f.ledger.length ? JSON.stringify(sideOf(f.ledger)) : null,
+      difference: f.differenceMinor !== null && f.currency ? formatMinor(f.differenceMinor, f.currency) : null,
+      difference_minor: f.differenceMinor,
+      scope_date: f.scopeDate,
+      reject_id: f.rejectId ?? null,
+    });
+  }
+
+  matchedCount(): number {
+    let n = 0;
+    for (const t of this.totals.values()) n += t.matched;
+    return n;
+  }
+
+  dispose(): void {
+    this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.cand_p;
+      DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.tot; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
+      DROP TABLE IF EXISTS temp.f;`);
+  }
+}
+
+/** One side of a discrepancy as printed: a row, or several rows shown as one (split, duplicate). */
+export function sideOf(rows: MatchRow[]): DiscrepancySide {
+  const first = rows[0];
+  const sameCurrency = rows.every((r) => r.currency === first.currency);
+  let sum = 0n;
+  for (const r of rows) sum += r.amountMinor;
+  return {
+    id: rows.map((r) => r.externalId).join('+'),
+    amount: sameCurrency ? formatMinor(sum, first.currency) : rows.map((r) => formatMinor(r.amountMinor, r.currency)).join('+'),
+    currency: sameCurrency ? first.currency : rows.map((r) => r.currency).join('+'),
+    source: first.source,
+    file: first.file,
+    line: first.line,
+    booked_at: first.bookedAt,
+  };
+}
