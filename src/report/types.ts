@@ -3,7 +3,7 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyStatus, DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
+import type { DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
@@ -45,6 +45,3 @@ export interface Reporter {
   renderReconcile(data: ReconcileReportData): string;
   renderScan(data: ScanReportData): string;
 }
-
-/** Statuses that still need someone's attention. */
-export const UNRESOLVED: ReadonlySet<DiscrepancyStatus> = new Set(['open', 'acknowledged']);
