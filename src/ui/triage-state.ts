@@ -56,31 +56,45 @@ export function initialState(items: DiscrepancyView[]): TriageState {
   return { items, filter: '', cursor: 0, mode: 'list', back: 'list', input: '', busy: false };
 }
 
-function matches(item: DiscrepancyView, needle: string): boolean {
-  if (!needle) return true;
-  const hay = [
-    String(item.id),
-    item.kind,
-    item.status,
-    item.reference ?? '',
-    item.currency ?? '',
-    item.psp?.source ?? '',
-    item.psp?.id ?? '',
-    item.ledger?.id ?? '',
-    item.reason,
-  ]
-    .join('\u0000')
-    .toLowerCase();
-  return needle
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => hay.includes(word));
+// The text a filter searches, built once per item: the list may hold 100,000 items and the
+// filter runs on every key typed.
+const haystacks = new WeakMap<DiscrepancyView, string>();
+
+function haystack(item: DiscrepancyView): string {
+  let hay = haystacks.get(item);
+  if (hay === undefined) {
+    hay = [
+      String(item.id),
+      item.kind,
+      item.status,
+      item.reference ?? '',
+      item.currency ?? '',
+      item.psp?.source ?? '',
+      item.psp?.id ?? '',
+      item.ledger?.id ?? '',
+      item.reason,
+    ]
+      .join('\u0000')
+      .toLowerCase();
+    haystacks.set(item, hay);
+  }
+  return hay;
 }
+
+let lastVisible: { items: DiscrepancyView[]; filter: string; result: DiscrepancyView[] } | undefined;
 
 /** The items the filter lets through, in list order. Every word of the filter must match. */
 export function visibleItems(state: TriageState): DiscrepancyView[] {
-  return state.items.filter((i) => matches(i, state.filter));
+  if (!state.filter.trim()) return state.items;
+  // A screen asks several times per key for the same (items, filter): answer from the last call.
+  if (lastVisible && lastVisible.items === state.items && lastVisible.filter === state.filter) return lastVisible.result;
+  const words = state.filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const result = state.items.filter((i) => {
+    const hay = haystack(i);
+    return words.every((w) => hay.includes(w));
+  });
+  lastVisible = { items: state.items, filter: state.filter, result };
+  return result;
 }
 
 export function selectedItem(state: TriageState): DiscrepancyView | undefined {
