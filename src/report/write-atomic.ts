@@ -3,7 +3,7 @@
  * a temporary file in the same directory (same file system), fsync, then rename over.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { IoError, ioErrorFor } from '../errors.js';
 
@@ -26,9 +26,18 @@ export function assertWritableDir(absPath: string, shown: string): void {
 export function writeFileAtomic(absPath: string, text: string, shown = absPath): void {
   assertWritableDir(absPath, shown);
   const tmp = join(dirname(absPath), `.${basename(absPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Replacing a report keeps its permissions (someone may have made it private); a new one
+  // gets the usual 0666 less the umask.
+  let keepMode: number | undefined;
+  try {
+    keepMode = statSync(absPath).mode & 0o7777;
+  } catch {
+    keepMode = undefined;
+  }
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o644);
+    fd = openSync(tmp, 'wx', 0o666);
+    if (keepMode !== undefined) fchmodSync(fd, keepMode);
     writeSync(fd, text);
     fsyncSync(fd);
     closeSync(fd);
