@@ -373,6 +373,33 @@ describe('bad input writes nothing', () => {
     expect(count()).toBe(0);
   });
 
+  test('a run interrupted between stages writes nothing, even after earlier runs', async () => {
+    await run([{ side: 'psp', id: 't1', amount: '1.00' }, { side: 'ledger', id: 'L1', amount: '1.00', pspReference: 't1' }]);
+    store!.add({ side: 'psp', id: 't2', amount: '2.00' });
+    const before = count();
+    const matches = () => store!.db.prepare('SELECT count(*) FROM recon_matches').pluck().get();
+    expect(matches()).toBe(1);
+    const ac = new AbortController();
+    const ctx = store!.context({ signal: ac.signal });
+    const { runReconcile } = await import('../../src/reconcile/engine.js');
+    const { Decimal } = await import('decimal.js');
+    const stages: string[] = [];
+    const p = runReconcile(ctx, {
+      tolerance: new Decimal(0),
+      toleranceText: '0',
+      dateWindow: 3,
+      onStage: (name) => {
+        stages.push(name);
+        if (stages.length === 3) ac.abort('SIGINT'); // after the identifier stage and the leftovers
+      },
+    });
+    await expect(p).rejects.toMatchObject({ exitCode: 130 });
+    ctx.close();
+    expect(stages).toHaveLength(3);
+    expect(count()).toBe(before);
+    expect(matches()).toBe(1); // the previous run's pairs, untouched
+  });
+
   test('resolving an unknown or already resolved id changes nothing', async () => {
     await run([{ side: 'psp', id: 't1', amount: '1.00' }, { side: 'psp', id: 't2', amount: '2.00' }]);
     const before = count();
