@@ -8,6 +8,7 @@ import { DISCREPANCY_KINDS, type DiscrepancyKind, type ReconcileDocument } from 
 import { UsageError } from '../errors.js';
 import { runReconcile } from '../reconcile/engine.js';
 import { formatSummary } from '../reconcile/summary.js';
+import { createProgress } from '../ui/progress.js';
 import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
 export interface ReconcileParams {
@@ -28,7 +29,21 @@ export async function reconcile(ctx: CommandContext, params: ReconcileParams): P
   const dateWindow = params.dateWindow ?? 3;
   if (!Number.isInteger(dateWindow) || dateWindow < 0) throw new UsageError(`--date-window must be a whole number of days, got ${dateWindow}`);
   const failOn = params.failOn ? [...parseFailOn(params.failOn.join(','), DISCREPANCY_KINDS)!] : undefined;
-  return runReconcile(ctx, { from, to, tolerance, toleranceText, dateWindow, failOn });
+  // A bar on a terminal (a no-op in a pipe, in CI and with --json): a million rows take seconds.
+  const progress = createProgress(ctx.out, { label: 'reconcile', total: 0, unit: 'rows' });
+  try {
+    return await runReconcile(ctx, {
+      from,
+      to,
+      tolerance,
+      toleranceText,
+      dateWindow,
+      failOn,
+      onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
+    });
+  } finally {
+    progress.finish();
+  }
 }
 
 export async function run(

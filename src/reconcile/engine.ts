@@ -22,7 +22,8 @@ export interface EngineParams {
   toleranceText: string;
   dateWindow: number;
   failOn?: DiscrepancyKind[];
-  /** Called between stages (e.g. to move a progress bar). */
+  /** Called after each stage with the stage name and the rows in scope scaled by the stages
+   *  done so far (a progress bar's done and total). */
   onStage?: (name: string, done: number, total: number) => void;
 }
 
@@ -38,14 +39,17 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
   const actor = defaultActor(ctx.env);
   const startedAt = ctx.now().toISOString();
   let stage = 0;
+  let rows = 0;
   const step = async () => {
-    p.onStage?.(STAGES[stage] ?? 'done', ++stage, STAGES.length);
+    stage++;
+    p.onStage?.(STAGES[stage - 1] ?? 'done', Math.round((rows * stage) / STAGES.length), rows);
     ctx.checkInterrupted();
     await new Promise(setImmediate);
   };
 
   return withWriteTransaction(db, async () => {
     const counts = countInScope(db, scope);
+    rows = counts.psp + counts.ledger;
     if (counts.psp + counts.ledger === 0) {
         const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
         throw new UsageError(
