@@ -1,5 +1,6 @@
 /** A small reconciled database for the report and TUI end-to-end tests, built through the CLI. */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parseJson, runCli } from '../helpers/cli.js';
@@ -34,4 +35,29 @@ export function seedReconciled(dir: string, db: string) {
   expect(rec.code, rec.stderr).toBeGreaterThan(0);
   expect(rec.code, rec.stderr).toBeLessThan(16);
   return parseJson(rec);
+}
+
+let template: { db: string; dir: string; doc: any } | undefined;
+
+/**
+ * The same reconciled database as seedReconciled, built once per test file and copied: three
+ * CLI runs per test would dominate the suite. Files are written to `dir` as well.
+ */
+export function seededCopy(dir: string, db: string) {
+  if (!template) {
+    const tdir = mkdtempSync(join(tmpdir(), 'payrecon-report-template-'));
+    const tdb = join(tdir, 'template.db');
+    template = { db: tdb, dir: tdir, doc: seedReconciled(tdir, tdb) };
+  }
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(template.db + suffix)) copyFileSync(template.db + suffix, db + suffix);
+  }
+  for (const f of ['ledger.csv', 'stripe.csv']) copyFileSync(join(template.dir, f), join(dir, f));
+  return structuredClone(template.doc);
+}
+
+/** Remove the template built by seededCopy (call from afterAll). */
+export function dropTemplate(): void {
+  if (template) rmSync(template.dir, { recursive: true, force: true });
+  template = undefined;
 }

@@ -3,9 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson, runCli, tempDir } from '../helpers/cli.js';
-import { FORMULA_REF, SCRIPT_REF, seedReconciled } from './report-setup.js';
+import { FORMULA_REF, SCRIPT_REF, dropTemplate, seededCopy as seedReconciled } from './report-setup.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -16,6 +16,7 @@ beforeEach(() => {
   db = join(dir, 'test.db');
 });
 afterEach(() => cleanup());
+afterAll(() => dropTemplate());
 
 const report = (...args: string[]) => runCli(['--db', db, 'report', ...args]);
 

@@ -39,7 +39,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
   const screen = () => tmux('capture-pane', '-p', '-t', 'tui').stdout ?? '';
 
   async function until(check: (s: string) => boolean, what: string): Promise<string> {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const s = screen();
       if (check(s)) return s;
       await new Promise((r) => setTimeout(r, 50));
@@ -68,7 +68,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     tmux('send-keys', '-t', 'tui', 'Enter');
     await until((s) => s.includes(`resolved #${target.id}`), 'the confirmation');
     tmux('send-keys', '-t', 'tui', 'q');
-    for (let i = 0; i < 100 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(tmux('has-session', '-t', 'tui').status).not.toBe(0);
 
     const all = parseJson(runCli(['--db', db, 'discrepancies', '--status', 'all', '--json'])).discrepancies;

@@ -21,7 +21,8 @@ function items(): DiscrepancyView[] {
 
 /** Re-check until the frame satisfies `check` (ink renders asynchronously after input). */
 async function until(frame: () => string | undefined, check: (f: string) => boolean): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  // Generous: a loaded CI machine may take a while to re-render; a pass returns at once.
+  for (let i = 0; i < 500; i++) {
     const f = frame() ?? '';
     if (check(f)) return f;
     await new Promise((r) => setTimeout(r, 10));
