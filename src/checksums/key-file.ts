@@ -26,11 +26,10 @@ export function keyFilePath(option: string | undefined, env: NodeJS.ProcessEnv, 
 export function loadKeyFile(path: string): SigningKey {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // Symlinks are followed (Kubernetes mounts secrets as links); the checks below apply to
+    // the file actually opened.
+    fd = openSync(path, constants.O_RDONLY);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new InputError(`key file ${path} is a symbolic link; point --key-file at the file itself`);
-    }
     throw ioErrorFor(`key file ${path}`, err);
   }
   try {

@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
@@ -93,6 +93,14 @@ describe('the key file', () => {
     const r = t.run(['scan', '--key-file', short]);
     expect(r.code).toBe(17);
     expect(r.stderr).toContain('an HMAC key needs at least 16');
+  });
+
+  it('a symlink to the key is followed, and the file it points to must be private', () => {
+    const link = join(t.dir, 'key-link');
+    symlinkSync(t.key, link);
+    expect(t.run(['scan', 'conf', '--key-file', link]).code).toBe(0);
+    chmodSync(t.key, 0o644);
+    expect(t.run(['scan', 'conf', '--key-file', link]).code).toBe(17);
   });
 
   it('not given at all: a usage error (16) saying how to give one', () => {
