@@ -67,14 +67,20 @@ document.querySelectorAll('table.sortable').forEach(function(t){
   t.querySelectorAll('th[data-sort]').forEach(function(th){
     th.addEventListener('click',function(){
       var col=+th.dataset.sort, dir=th.dataset.dir==='asc'?-1:1; th.dataset.dir=dir===1?'asc':'desc';
+      var num=/^-?\\d+(\\.\\d+)?$/;
       t.querySelectorAll('tbody').forEach(function(tb){
-        var rows=[].slice.call(tb.querySelectorAll('tr.row'));
-        rows.sort(function(a,b){
-          var x=a.cells[col].dataset.v||a.cells[col].textContent, y=b.cells[col].dataset.v||b.cells[col].textContent;
-          if(/^-?\\d+(\\.\\d+)?$/.test(x)&&/^-?\\d+(\\.\\d+)?$/.test(y)) return (parseFloat(x)-parseFloat(y))*dir;
-          return x.localeCompare(y)*dir;
+        // Read each key once, sort plain values, then move the rows in one fragment.
+        var keyed=[].map.call(tb.querySelectorAll('tr.row'),function(r){
+          var c=r.cells[col], v=c.dataset.v!==undefined&&c.dataset.v!==''?c.dataset.v:c.textContent;
+          return {r:r,v:v,n:num.test(v)?parseFloat(v):NaN};
         });
-        rows.forEach(function(r){tb.appendChild(r);});
+        keyed.sort(function(a,b){
+          if(!isNaN(a.n)&&!isNaN(b.n)) return (a.n-b.n)*dir;
+          return a.v<b.v?-dir:a.v>b.v?dir:0;
+        });
+        var f=document.createDocumentFragment();
+        keyed.forEach(function(k){f.appendChild(k.r);});
+        tb.appendChild(f);
       });
     });
   });
