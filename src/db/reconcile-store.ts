@@ -5,8 +5,13 @@
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
-import type { CurrencyTotal } from './reconcile-workspace.js';
 import { DISCREPANCY_KINDS, KIND_EXIT_BIT, type DiscrepancyKind } from '../domain/discrepancy.js';
+
+/** Clean matches of a run in one currency: how many PSP rows, and their gross (payouts add 0). */
+export interface CurrencyTotal {
+  matched: number;
+  amountMinor: bigint;
+}
 
 export interface RunRecord {
   startedAt: string;

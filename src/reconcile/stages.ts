@@ -1,7 +1,7 @@
 /**
  * The stages of a reconcile run: candidate generation per stage in SQL over indexed tables
  * (the whole store for identifiers, small leftover tables after that), payout verification,
- * and the leftovers reported as missing. The shared machinery is in reconcile-workspace.ts.
+ * and the leftovers reported as missing. The shared machinery is in workspace.ts.
  */
 import {
   components,
@@ -14,9 +14,9 @@ import {
   type MatchRow,
   type RejectRow,
 } from '../matchers/index.js';
-import type { DB } from './open.js';
-import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './reconcile-rows.js';
-import { CANDIDATE_COLUMNS, Workspace } from './reconcile-workspace.js';
+import type { DB } from '../db/open.js';
+import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './rows.js';
+import { CANDIDATE_COLUMNS, Workspace } from './workspace.js';
 
 
 /** Rows in scope, and the PSP payout rows among them, in one scan of the store. */

@@ -7,8 +7,9 @@
 import { formatMinor } from '../domain/money.js';
 import type { DiscrepancySide } from '../domain/discrepancy.js';
 import { classifyPair, components, resolveGroup, type Finding, type MatchOptions, type MatchRow, type MatchRule, type Pairing } from '../matchers/index.js';
-import type { DB } from './open.js';
-import { loadRows, pagedIds, scopeParams, type RunScope } from './reconcile-rows.js';
+import type { DB } from '../db/open.js';
+import type { CurrencyTotal } from '../db/reconcile-store.js';
+import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
 
 /** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
 export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
@@ -19,15 +20,10 @@ export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_
 export const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
   CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
 
-export interface CurrencyTotal {
-  matched: number;
-  amountMinor: bigint;
-}
-
 /**
  * The machinery every stage shares: where pairs and findings go, running totals, notes on
  * ambiguous rows, and the candidate-stage pattern (bulk clean pairs in SQL, the rest through
- * the pure matchers). The stages themselves are in reconcile-stages.ts.
+ * the pure matchers). The stages themselves are in stages.ts.
  */
 export class Workspace {
   readonly totals = new Map<string, CurrencyTotal>();

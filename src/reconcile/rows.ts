@@ -3,7 +3,7 @@
  * of a run. Money columns come back as bigint (safeIntegers), never as JS numbers.
  */
 import type { MatchRow } from '../matchers/types.js';
-import type { DB } from './open.js';
+import type { DB } from '../db/open.js';
 
 /** The dates a run covers. PSP rows by their own date; ledger rows widened by the date window. */
 export interface RunScope {
