@@ -54,7 +54,9 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
         const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
         throw new UsageError(
           `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,
-          'import first: payrecon import psp <files> and payrecon import ledger <files>',
+          where
+            ? 'check --from/--to against the dates imported (payrecon discrepancies --status all shows earlier runs), or import first'
+            : 'import first: payrecon import psp <files> and payrecon import ledger <files>',
         );
     }
     const runId = insertRun(db, {
