@@ -55,7 +55,7 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
         throw new UsageError(
           `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,
           where
-            ? 'check --from/--to against the dates imported (payrecon discrepancies --status all shows earlier runs), or import first'
+            ? 'check --from/--to against the dates of the imported files, or import first'
             : 'import first: payrecon import psp <files> and payrecon import ledger <files>',
         );
     }
