@@ -14,10 +14,14 @@ import {
   type MatchRow,
   type RejectRow,
 } from '../matchers/index.js';
+import { formatMinor } from '../domain/money.js';
 import type { DB } from '../db/open.js';
 import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './rows.js';
 import { CANDIDATE_COLUMNS, Workspace } from './workspace.js';
 
+
+/** More unmatched rows than this with one amount (per side) are not paired by amount. */
+export const CROWD = 50;
 
 /** Rows in scope, and the PSP payout rows among them, in one scan of the store. */
 export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number; payoutRows: number[] } {
@@ -162,17 +166,42 @@ export class RunWorkspace extends Workspace {
 
   stageAmountDate(): void {
     const since = this.mark();
+    // Amounts shared by more than CROWD rows on a side (a subscription price, a standard fee)
+    // are not paired by amount at all: the join would grow with the square of the crowd, and
+    // an equal amount among so many says nothing about which row is whose.
+    this.db.exec(`
+      DROP TABLE IF EXISTS temp.crowd;
+      CREATE TEMP TABLE crowd (currency TEXT, type TEXT, amount INTEGER, n INTEGER, PRIMARY KEY (currency, type, amount));
+      INSERT INTO crowd SELECT currency, type, abs(amount_minor), count(*) FROM lp GROUP BY 1, 2, 3 HAVING count(*) > ${CROWD};
+      INSERT INTO crowd SELECT currency, type, abs(amount_minor), count(*) FROM ll GROUP BY 1, 2, 3 HAVING count(*) > ${CROWD}
+        ON CONFLICT DO UPDATE SET n = max(n, excluded.n);
+    `);
+    const crowded = this.db.prepare('SELECT count(*) FROM crowd').pluck().get() as number;
+    if (crowded > 0) {
+      const rows = this.db
+        .prepare(
+          `SELECT x.id, c.n, x.amount_minor, x.currency FROM (SELECT id, currency, type, amount_minor FROM lp UNION ALL SELECT id, currency, type, amount_minor FROM ll) x
+           JOIN crowd c ON c.currency = x.currency AND c.type = x.type AND c.amount = abs(x.amount_minor)`,
+        )
+        .safeIntegers(true)
+        .all() as Array<{ id: bigint; n: bigint; amount_minor: bigint; currency: string }>;
+      for (const r of rows) {
+        this.note(Number(r.id), `not paired by amount: ${r.n} unmatched rows on one side share ${formatMinor(r.amount_minor, r.currency)} ${r.currency}`);
+      }
+    }
     const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w`;
+    const uncrowded = `NOT EXISTS (SELECT 1 FROM crowd c WHERE c.currency = p.currency AND c.type = p.type AND c.amount = abs(p.amount_minor))`;
     const edges = this.db
       .prepare(
         `SELECT p.id AS p_id, l.id AS l_id FROM lp p
-           JOIN ll l ON l.currency = p.currency AND l.type = p.type AND l.amount_minor = p.amount_minor WHERE ${near}
+           JOIN ll l ON l.currency = p.currency AND l.type = p.type AND l.amount_minor = p.amount_minor WHERE ${near} AND ${uncrowded}
          UNION
          SELECT p.id, l.id FROM lp p
            JOIN ll l ON l.currency = p.currency AND l.type = p.type AND l.amount_minor = -p.amount_minor
-           WHERE p.type = 'payout' AND p.amount_minor <> 0 AND ${near}`,
+           WHERE p.type = 'payout' AND p.amount_minor <> 0 AND ${near} AND ${uncrowded}`,
       )
       .all({ w: this.opts.dateWindowDays }) as Array<{ p_id: number; l_id: number }>;
+    this.db.exec('DROP TABLE temp.crowd;');
     if (edges.length === 0) return;
     const rows = loadRows(this.db, new Set(edges.flatMap((e) => [e.p_id, e.l_id])));
     const decision = pickUniquePairs(

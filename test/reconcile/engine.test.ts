@@ -210,6 +210,18 @@ describe('one scenario per kind', () => {
     expect(doc.counts.matched).toBe(matched);
   });
 
+  test('a crowd of equal amounts is not paired by amount, and says so', async () => {
+    const rows: RowSpec[] = [];
+    for (let i = 0; i < 51; i++) {
+      rows.push({ side: 'psp', id: `sub-${i}`, amount: '9.99', at: '2025-03-10' });
+      rows.push({ side: 'ledger', id: `L-sub-${i}`, amount: '9.99', at: '2025-03-10' });
+    }
+    const doc = await run(rows);
+    expect(doc.counts.matched).toBe(0);
+    expect(doc.discrepancies).toHaveLength(102);
+    expect(doc.discrepancies[0].reason).toMatch(/not paired by amount: 51 unmatched rows on one side share 9.99 EUR/);
+  });
+
   test('the ambiguous item names its candidates in the reason', async () => {
     const doc = await run(cases.find((c) => c.name.startsWith('ambiguous'))!.rows);
     const m = doc.discrepancies.find((d) => d.kind === 'missing_in_ledger')!;
