@@ -58,6 +58,11 @@ function toItem(r: DiscrepancyRecord): DiscrepancyItem {
 
 const DAY_MS = 86_400_000;
 
+// Every column the views need; not difference_minor, an integer that exists for SQL ordering
+// and that a JS number could not always hold exactly.
+const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.psp, d.ledger, d.difference, d.status, d.note,
+  d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id`;
+
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
   // An item ages until someone resolves it or its cause goes away.
   const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : r.status === 'resolved' && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
@@ -89,7 +94,7 @@ export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date):
     where.push('d.id IN (SELECT discrepancy_id FROM recon_run_discrepancies WHERE run_id = @run)');
     params.run = filter.run;
   }
-  const sql = `SELECT d.* FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
+  const sql = `SELECT ${COLUMNS} FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
   return (db.prepare(sql).all(params) as DiscrepancyRecord[]).map((r) => toView(r, now));
 }
 
@@ -106,7 +111,7 @@ export function setDiscrepancyStatus(
   if (ids.length === 0) throw new UsageError('name at least one discrepancy id');
   if (!change.note.trim()) throw new UsageError('--note must say why (it is kept in the audit log)');
   const unique = [...new Set(ids)];
-  const get = db.prepare('SELECT * FROM discrepancies WHERE id = ?');
+  const get = db.prepare(`SELECT ${COLUMNS} FROM discrepancies d WHERE d.id = ?`);
   const apply = db.transaction(() => {
     const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
     const problems: string[] = [];
@@ -160,7 +165,7 @@ export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
   }
   const rows = db
     .prepare(
-      `SELECT d.* FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
+      `SELECT ${COLUMNS} FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
        WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged') ORDER BY d.id`,
     )
     .all(run.id) as DiscrepancyRecord[];
