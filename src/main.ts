@@ -9,7 +9,21 @@ import { ExitCode, PayreconError } from './errors.js';
 
 const REPORT_URL = 'https://github.com/payrecon/payrecon/issues';
 
+/**
+ * `payrecon discrepancies | head` closes our stdout early: that is the reader's choice, not an
+ * error. Stop writing, let the command finish its work (a reconcile still commits), keep its code.
+ */
+function tolerateClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      throw err;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  tolerateClosedPipes();
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -211,6 +211,18 @@ describe('CLI contract basics', () => {
     expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('a reader that closes the pipe early (| head) is not an error: no stack trace, the real exit code', async () => {
+    const rows = [LEDGER_HEADER];
+    for (let i = 0; i < 3000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,N/A,EUR,,`);
+    const f = write('bad.csv', rows.join('\n'));
+    const run = startCli(['--db', db, 'import', 'ledger', f, '--json']);
+    run.child.stdout.destroy();
+    const r = await run.done;
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js/);
+    expect(r.code).toBe(8);
+    expect(count('rejects')).toBe(3000);
+  });
+
   it('$PAYRECON_DB chooses the database when --db is absent', () => {
     const other = join(dir, 'env.db');
     expect(runCli(['audit', 'verify'], { env: { PAYRECON_DB: other } }).code).toBe(0);
