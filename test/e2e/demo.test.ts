@@ -1,0 +1,33 @@
+/**
+ * `npm run demo` is the README's first command: it must keep working on the bundled fixtures
+ * and tell the story it promises (a rejected row, an idempotent re-import, a reconcile with
+ * findings, a late booking closing, reports, a verified audit chain, a scan with findings).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { cliEnv, ROOT, tempDir } from '../helpers/cli.js';
+
+it('the demo runs end to end on the bundled fixtures', () => {
+  const { dir, cleanup } = tempDir('payrecon-demo-test-');
+  try {
+    const r = spawnSync('bash', [join(ROOT, 'scripts', 'demo.sh')], {
+      cwd: ROOT,
+      env: cliEnv({ PAYRECON_DEMO_DIR: dir }),
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const out = r.stdout;
+    expect(out).toMatch(/ledger\.csv:30 \(amount\).*N\/A/); // the rejected row, with file and line
+    expect(out).toMatch(/already imported/);
+    expect(out).toMatch(/13 open discrepancies[\s\S]*\(exit 15\)/);
+    expect(out).toMatch(/20 matched, 11 open discrepancies/); // night 2: #3 closed, #7 resolved
+    expect(out).toMatch(/audit log verifies/);
+    expect(out).toMatch(/1 added, 0 removed, 2 changed[\s\S]*\(exit 5\)/);
+    expect(out).not.toMatch(/\u001b\[/); // no colour codes into a pipe
+    for (const f of ['report.html', 'report.csv', 'junit.xml']) expect(existsSync(join(dir, f))).toBe(true);
+  } finally {
+    cleanup();
+  }
+});
