@@ -18,15 +18,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { normalizeCurrency, CurrencyError } from '../domain/currency.js';
 import type { ParseAmountOptions } from '../domain/money.js';
+import { compileDateFormat, type DateFormat } from '../domain/date-format.js';
 import {
-  compileDateFormat,
   dateOnlyToUtc,
   formatUtc,
   parseIsoParts,
   parseTimeZone,
   TimeError,
   wallTimeToUtc,
-  type DateFormat,
   type TimeZoneSpec,
 } from '../domain/time.js';
 import { TX_TYPES, type TxType } from '../domain/transaction.js';

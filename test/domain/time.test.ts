@@ -1,7 +1,7 @@
 /** Time helpers: ISO, offsets, zone abbreviations, IANA zones across DST, formats, impossible dates. */
 import { describe, expect, it } from 'vitest';
+import { compileDateFormat } from '../../src/domain/date-format.js';
 import {
-  compileDateFormat,
   formatUtc,
   parseInZoneAbbreviation,
   parseIsoTimestamp,
