@@ -7,8 +7,6 @@ import { buildProgram } from './cli.js';
 import type { CommandContext } from './context.js';
 import { ExitCode, PayreconError } from './errors.js';
 
-const REPORT_URL = 'https://github.com/payrecon/payrecon/issues';
-
 /**
  * `payrecon discrepancies | head` closes our stdout early: that is the reader's choice, not an
  * error. Stop writing, let the command finish its work (a reconcile still commits), keep its code.
@@ -82,7 +80,10 @@ function reportError(err: unknown): number {
   const e = err as Error;
   process.stderr.write(`payrecon: internal error: ${e?.message ?? String(err)}\n`);
   if (process.env.PAYRECON_DEBUG && e?.stack) process.stderr.write(e.stack + '\n');
-  process.stderr.write(`This is a bug. Please report it with the command you ran: ${REPORT_URL}\n`);
+  process.stderr.write(
+    'This is a bug in payrecon. Please report it to the maintainers with the command you ran and the\n' +
+      'output of the same command with PAYRECON_DEBUG=1 (it adds the stack trace; it never prints file contents).\n',
+  );
   return ExitCode.INTERNAL;
 }
 
