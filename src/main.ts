@@ -82,7 +82,7 @@ function reportError(err: unknown): number {
   if (process.env.PAYRECON_DEBUG && e?.stack) process.stderr.write(e.stack + '\n');
   process.stderr.write(
     'This is a bug in payrecon. Please report it to the maintainers with the command you ran and the\n' +
-      'output of the same command with PAYRECON_DEBUG=1 (it adds the stack trace; it never prints file contents).\n',
+      'output of the same command with PAYRECON_DEBUG=1.\n',
   );
   return ExitCode.INTERNAL;
 }
