@@ -61,4 +61,41 @@ export class Output {
   emitJson(doc: unknown): void {
     this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
+
+  /**
+   * The single JSON document of a --json run, its `key` array streamed item by item: the
+   * same bytes as `emitJson({ ...head, [key]: [...items] })` without holding the items or the
+   * text at once. Written in chunks of about 1 MB.
+   */
+  emitJsonStream(head: object, key: string, items: Iterable<unknown>): void {
+    let buf = '';
+    for (const piece of jsonWithArrayChunks(head, key, items)) {
+      buf += piece;
+      if (buf.length >= 1 << 20) {
+        this.stdout.write(buf);
+        buf = '';
+      }
+    }
+    this.stdout.write(buf);
+  }
+}
+
+/**
+ * `JSON.stringify({ ...head, [key]: items }, null, 2) + '\n'` in pieces, one per item (the
+ * array last, as in every document we print). Each item is stringified at the indent it has
+ * in the document: its own line breaks re-indented by four spaces; string values never
+ * contain a raw line break, so only structure moves.
+ */
+export function* jsonWithArrayChunks(head: object, key: string, items: Iterable<unknown>): Generator<string> {
+  const open = JSON.stringify(head, null, 2);
+  // "{}" for an empty head, else "{\n  ...\n}": drop the closing brace and continue the object.
+  yield open === '{}' ? '{\n' : open.slice(0, -2) + ',\n';
+  yield `  ${JSON.stringify(key)}: [`;
+  let first = true;
+  for (const item of items) {
+    const text = JSON.stringify(item, null, 2) ?? 'null';
+    yield (first ? '\n    ' : ',\n    ') + text.replaceAll('\n', '\n    ');
+    first = false;
+  }
+  yield first ? ']\n}\n' : '\n  ]\n}\n';
 }

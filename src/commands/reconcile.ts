@@ -64,7 +64,9 @@ export async function run(
   });
   if (report && opts.report) await report.writeReport(ctx, opts.report, doc.run);
   if (ctx.out.json) {
-    ctx.out.emitJson(doc);
+    // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
+    const { discrepancies, ...head } = doc;
+    ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
   } else {
     for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);

@@ -4,7 +4,7 @@ import { writeRunReport } from '../report/index.js';
 
 export async function run(opts: { run?: number; out: string }, ctx: CommandContext): Promise<number> {
   // Unknown extension (16) and a missing directory (18) are reported before the database is
-  // read; a run that does not exist is a UsageError (16) from getRunDocument.
+  // read; a run that does not exist is a UsageError (16) from getRunHeader.
   const { run: runId, reporter } = await writeRunReport(ctx, opts.out, opts.run);
   if (ctx.out.json) ctx.out.emitJson({ run: runId, format: reporter.extension.slice(1), path: opts.out });
   else ctx.out.info(`wrote ${reporter.name} report of run ${runId} to ${opts.out}`);

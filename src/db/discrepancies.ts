@@ -66,8 +66,18 @@ const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
   // An item ages until someone resolves it or its cause goes away.
   const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : r.status === 'resolved' && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
+  // Spelled out rather than spread over toItem(r): the same keys in the same order, without
+  // a second object per row (a report reads 100,000 of them).
   return {
-    ...toItem(r),
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    reason: r.reason,
+    currency: r.currency,
+    reference: r.reference,
+    psp: r.psp ? (JSON.parse(r.psp) as DiscrepancySide) : null,
+    ledger: r.ledger ? (JSON.parse(r.ledger) as DiscrepancySide) : null,
+    difference: r.difference,
     status: r.status,
     note: r.note,
     resolved_by: r.resolved_by,
@@ -155,31 +165,66 @@ interface RunRow {
   matched_count: number;
 }
 
-/** The document `reconcile --json` printed for that run (latest run if undefined); UsageError if no such run. */
-export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
+/** A run's document without its items: what comes before the `discrepancies` array. */
+export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
+
+// The items of a run's document: what was open or acknowledged when the run saw it.
+const RUN_ITEMS = `FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
+  WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged')`;
+
+/**
+ * The run's header (latest run if undefined); UsageError if no such run. Counts per kind come
+ * from SQL, in order of each kind's first item, which is the key order the document has always
+ * had; so the header can be printed before a single item is read.
+ */
+export function getRunHeader(db: DB, runId?: number): RunHeader {
   const run = (
     runId === undefined ? db.prepare('SELECT * FROM recon_runs ORDER BY id DESC LIMIT 1').get() : db.prepare('SELECT * FROM recon_runs WHERE id = ?').get(runId)
   ) as RunRow | undefined;
   if (!run) {
     throw new UsageError(runId === undefined ? 'no reconcile run yet' : `no reconcile run ${runId}`, 'run `payrecon reconcile` first');
   }
-  const rows = db
-    .prepare(
-      `SELECT ${COLUMNS} FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
-       WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged') ORDER BY d.id`,
-    )
-    .all(run.id) as DiscrepancyRecord[];
-  const discrepancies = rows.map(toItem);
+  const kinds = db.prepare(`SELECT d.kind AS kind, count(*) AS n ${RUN_ITEMS} GROUP BY d.kind ORDER BY min(d.id)`).all(run.id) as Array<{
+    kind: DiscrepancyKind;
+    n: number;
+  }>;
   const by_kind: Partial<Record<DiscrepancyKind, number>> = {};
-  for (const d of discrepancies) by_kind[d.kind] = (by_kind[d.kind] ?? 0) + 1;
+  let total = 0;
+  for (const k of kinds) {
+    by_kind[k.kind] = k.n;
+    total += k.n;
+  }
   return {
     run: run.id,
     exit_code: run.exit_code,
     window: { from: run.window_from, to: run.window_to },
-    counts: { psp: run.psp_count, ledger: run.ledger_count, matched: run.matched_count, discrepancies: discrepancies.length },
+    counts: { psp: run.psp_count, ledger: run.ledger_count, matched: run.matched_count, discrepancies: total },
     by_kind,
-    discrepancies,
   };
+}
+
+/**
+ * The run's items in document order (by id), each with its workflow state now: one query,
+ * read row by row, so a run of 100,000 items never sits in memory at once. The connection is
+ * busy until the iteration ends: read anything else first.
+ */
+export function* iterateRunRows(db: DB, runId: number, now: Date): Generator<DiscrepancyView> {
+  for (const r of db.prepare(`SELECT ${COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
+    yield toView(r, now);
+  }
+}
+
+/** The run's items in document order, as `reconcile --json` prints them. */
+export function* iterateRunItems(db: DB, runId: number): Generator<DiscrepancyItem> {
+  for (const r of db.prepare(`SELECT ${COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
+    yield toItem(r);
+  }
+}
+
+/** The document `reconcile --json` printed for that run (latest run if undefined); UsageError if no such run. */
+export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
+  const header = getRunHeader(db, runId);
+  return { ...header, discrepancies: [...iterateRunItems(db, header.run)] };
 }
 
 /** Matched count and gross amount per currency for a run (report headline). Payouts count as

@@ -6,7 +6,8 @@
  * formula and must stay a number the spreadsheet can add up.
  */
 import type { DiscrepancySide } from '../domain/discrepancy.js';
-import type { ReconcileReportData, Reporter, ScanReportData } from './types.js';
+import { collect } from './stream.js';
+import type { ReconcileReportData, ReconcileStreamData, Reporter, ReportRow, ScanReportData, Write } from './types.js';
 
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 const DANGEROUS_START = /^[\s]*[=+\-@\t\r]/;
@@ -50,30 +51,34 @@ export const DISCREPANCY_COLUMNS = [
   'resolved_at',
 ];
 
+function discrepancyLine(r: ReportRow): string {
+  return csvLine([
+    r.id,
+    r.kind,
+    r.severity,
+    r.status,
+    r.age_days,
+    r.first_seen_run,
+    r.currency,
+    r.reference,
+    r.difference,
+    ...sideCells(r.psp),
+    ...sideCells(r.ledger),
+    r.reason,
+    r.note,
+    r.resolved_by,
+    r.resolved_at,
+  ]);
+}
+
+/** One line per row as it is read: the file never exists in memory as a whole. */
+export function streamReconcileCsv(data: ReconcileStreamData, write: Write): void {
+  write(csvLine(DISCREPANCY_COLUMNS) + '\r\n');
+  for (const r of data.rows) write(discrepancyLine(r) + '\r\n');
+}
+
 export function renderReconcileCsv(data: ReconcileReportData): string {
-  const lines = [csvLine(DISCREPANCY_COLUMNS)];
-  for (const r of data.rows) {
-    lines.push(
-      csvLine([
-        r.id,
-        r.kind,
-        r.severity,
-        r.status,
-        r.age_days,
-        r.first_seen_run,
-        r.currency,
-        r.reference,
-        r.difference,
-        ...sideCells(r.psp),
-        ...sideCells(r.ledger),
-        r.reason,
-        r.note,
-        r.resolved_by,
-        r.resolved_at,
-      ]),
-    );
-  }
-  return lines.join('\r\n') + '\r\n';
+  return collect(streamReconcileCsv, data);
 }
 
 export const FINDING_COLUMNS = ['scan', 'baseline', 'path', 'kind', 'severity', 'attributes', 'reason', 'first_seen_scan'];
@@ -92,5 +97,6 @@ export const csvReporter: Reporter = {
   extension: '.csv',
   name: 'CSV',
   renderReconcile: renderReconcileCsv,
+  streamReconcile: streamReconcileCsv,
   renderScan: renderScanCsv,
 };

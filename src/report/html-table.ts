@@ -28,6 +28,43 @@ export function selectTableRows(rows: ReportRow[], limit = TABLE_LIMIT): ReportR
   return keyed.slice(0, limit).map((x) => rows[x.i]);
 }
 
+/**
+ * selectTableRows for rows that arrive one at a time: keeps at most twice the limit, cutting
+ * back to the most pressing `limit` whenever it fills, so 100,000 rows never sit in memory.
+ * The result is the same rows in the same order as selectTableRows over all of them.
+ */
+export class TableRows {
+  private kept: ReportRow[] = [];
+  private seen = 0;
+  readonly totalByKind = new Map<string, number>();
+
+  constructor(readonly limit = TABLE_LIMIT) {}
+
+  add(r: ReportRow): void {
+    this.seen++;
+    this.totalByKind.set(r.kind, (this.totalByKind.get(r.kind) ?? 0) + 1);
+    this.kept.push(r);
+    if (this.kept.length >= 2 * this.limit) this.cut();
+  }
+
+  get total(): number {
+    return this.seen;
+  }
+
+  /** All rows in arrival order when they fit, else the `limit` most pressing, most pressing first. */
+  shown(): ReportRow[] {
+    if (this.seen > this.limit) this.cut();
+    return this.kept;
+  }
+
+  private cut(): void {
+    // Keys computed once per row, not per comparison, as in selectTableRows.
+    const keyed = this.kept.map((r) => ({ k: pressingKey(r), age: r.age_days, id: r.id, r }));
+    keyed.sort((a, b) => a.k - b.k || b.age - a.age || a.id - b.id);
+    this.kept = keyed.slice(0, this.limit).map((x) => x.r);
+  }
+}
+
 function side(s: DiscrepancySide | null, currency: string | null): Html {
   if (!s) return html`<td class="side">—</td>`;
   const cur = s.currency ?? currency ?? '';
@@ -43,13 +80,20 @@ const NUMERIC = new Set([0, 3, 7]);
 
 /** All shown rows grouped by kind, one <tbody> per kind so sorting stays within a group. */
 export function discrepancyTable(all: ReportRow[]): Html {
-  if (all.length === 0) return html`<p class="empty">No discrepancies in this run.</p>`;
-  const shown = selectTableRows(all);
+  const rows = new TableRows();
+  for (const r of all) rows.add(r);
+  return discrepancyTableOf(rows);
+}
+
+/** discrepancyTable of rows gathered one at a time. */
+export function discrepancyTableOf(rows: TableRows): Html {
+  if (rows.total === 0) return html`<p class="empty">No discrepancies in this run.</p>`;
+  const shown = rows.shown();
+  const allCount = rows.total;
   const byKind = new Map<string, ReportRow[]>();
   for (const k of DISCREPANCY_KINDS) byKind.set(k, []);
   for (const r of shown) (byKind.get(r.kind) ?? byKind.set(r.kind, []).get(r.kind)!).push(r);
-  const totalByKind = new Map<string, number>();
-  for (const r of all) totalByKind.set(r.kind, (totalByKind.get(r.kind) ?? 0) + 1);
+  const totalByKind = rows.totalByKind;
   const head = HEAD.map((h, i) => html`<th data-sort="${i}"${raw(NUMERIC.has(i) ? ' class="num"' : '')}>${h}</th>`);
   const groups = [...byKind]
     .filter(([, rs]) => rs.length > 0)
@@ -59,8 +103,8 @@ export function discrepancyTable(all: ReportRow[]): Html {
       return html`<tbody id="kind-${kind}"><tr class="group"><th colspan="${HEAD.length}">${kind.replaceAll('_', ' ')} (${count})</th></tr>${rs.map(row)}</tbody>`;
     });
   const note =
-    shown.length < all.length
-      ? html`<p class="note">Showing the ${shown.length.toLocaleString('en-US')} most pressing of ${all.length.toLocaleString('en-US')} discrepancies (unresolved first, then by severity and age); the summary above covers all of them. For the complete list export CSV (<code>payrecon report --out discrepancies.csv</code>) or run <code>payrecon discrepancies --json</code>.</p>`
+    shown.length < allCount
+      ? html`<p class="note">Showing the ${shown.length.toLocaleString('en-US')} most pressing of ${allCount.toLocaleString('en-US')} discrepancies (unresolved first, then by severity and age); the summary above covers all of them. For the complete list export CSV (<code>payrecon report --out discrepancies.csv</code>) or run <code>payrecon discrepancies --json</code>.</p>`
       : raw('');
   return html`${note}<p class="noprint legend">Click a column header to sort within each group.</p><table class="sortable" id="discrepancies"><thead><tr>${head}</tr></thead>${groups}</table>`;
 }

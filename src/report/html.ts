@@ -8,9 +8,11 @@ import type { ScanDocument } from '../domain/integrity.js';
 import { barChart, columnChart, shareChart, type Bar } from './html-charts.js';
 import { html, raw, type Html } from './html-escape.js';
 import { CSS, SORT_SCRIPT, kindClass } from './html-style.js';
-import { discrepancyTable, integritySection } from './html-table.js';
-import { ageBuckets, formatRisk, isUnresolved, openByKindSeverity, riskByCurrency, sourceOf, splitBy } from './summary.js';
-import type { ReconcileReportData, Reporter, ScanReportData } from './types.js';
+import { HtmlTally } from './html-tally.js';
+import { discrepancyTableOf, integritySection } from './html-table.js';
+import { collect } from './stream.js';
+import { formatRisk, listOpenBySeverity, sortRisk } from './summary.js';
+import type { MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
 
 function page(title: string, body: Html): string {
   return `<!DOCTYPE html>
@@ -55,12 +57,11 @@ function splitBars(m: Map<string, { unresolved: number; settled: number }>, orde
   });
 }
 
-function headline(data: ReconcileReportData): Html {
-  const d = data.document;
-  const unresolved = data.rows.filter(isUnresolved).length;
-  const bySev = openByKindSeverity(data.rows);
-  const matched = data.matched.length
-    ? html`<table class="compact"><thead><tr><th>Currency</th><th class="num">Matched items</th><th class="num">Matched amount</th></tr></thead><tbody>${data.matched.map(
+function headline(d: RunHeader, tally: HtmlTally, matchedTotals: MatchedTotal[]): Html {
+  const unresolved = tally.unresolved;
+  const bySev = listOpenBySeverity(tally.openBySeverity);
+  const matched = matchedTotals.length
+    ? html`<table class="compact"><thead><tr><th>Currency</th><th class="num">Matched items</th><th class="num">Matched amount</th></tr></thead><tbody>${matchedTotals.map(
         (m) => html`<tr><td>${m.currency}</td><td class="num">${m.count.toLocaleString('en-US')}</td><td class="num">${m.amount}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">No matched items.</p>`;
@@ -74,8 +75,8 @@ function headline(data: ReconcileReportData): Html {
 <div class="grid"><div><h3>Matched per currency</h3>${matched}</div><div><h3>Open discrepancies by kind and severity</h3>${open}</div></div>`;
 }
 
-function charts(data: ReconcileReportData): Html {
-  const risk = riskByCurrency(data.rows);
+function charts(tally: HtmlTally): Html {
+  const risk = sortRisk(tally.risk);
   const kindsSeen = new Set<DiscrepancyKind>();
   for (const r of risk) for (const k of r.byKind.keys()) kindsSeen.add(k);
   const riskBars: Bar[] = risk.map((r) => ({
@@ -89,10 +90,10 @@ function charts(data: ReconcileReportData): Html {
       return { value: share, cls: kindClass(k), title: `${k}: ${formatRisk(minor, r.currency)} ${r.currency}` };
     }),
   }));
-  const ages = ageBuckets(data.rows).map((b) => ({ ...b, value: b.count, cls: 'c-age' }));
+  const ages = tally.ages.map((b) => ({ ...b, value: b.count, cls: 'c-age' }));
   return html`<div class="grid">
-<div>${barChart('chart-kind', 'Discrepancies by kind', splitBars(splitBy(data.rows, (r) => r.kind), DISCREPANCY_KINDS))}${STATUS_LEGEND}</div>
-<div>${barChart('chart-source', 'Discrepancies by provider (source)', splitBars(splitBy(data.rows, sourceOf)))}${STATUS_LEGEND}</div>
+<div>${barChart('chart-kind', 'Discrepancies by kind', splitBars(tally.byKind, DISCREPANCY_KINDS))}${STATUS_LEGEND}</div>
+<div>${barChart('chart-source', 'Discrepancies by provider (source)', splitBars(tally.bySource))}${STATUS_LEGEND}</div>
 <div>${shareChart('chart-risk', 'Amount at risk by currency (open items; bar = 100% of that currency)', riskBars)}${legend(
     DISCREPANCY_KINDS.filter((k) => kindsSeen.has(k)).map((k) => ({ cls: kindClass(k), label: k.replaceAll('_', ' ') })),
   )}</div>
@@ -100,8 +101,19 @@ function charts(data: ReconcileReportData): Html {
 </div>`;
 }
 
+/** Rows read once into a bounded tally; the page (about a megabyte at most) is written whole. */
+export function streamReconcileHtml(data: ReconcileStreamData, write: Write): void {
+  const tally = new HtmlTally();
+  for (const r of data.rows) tally.add(r);
+  write(reconcilePage(data, tally));
+}
+
 export function renderReconcileHtml(data: ReconcileReportData): string {
-  const d = data.document;
+  return collect(streamReconcileHtml, data);
+}
+
+function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
+  const d = data.header;
   const window = d.window.from || d.window.to ? `${d.window.from ?? 'start'} to ${d.window.to ?? 'end'}` : 'all dates';
   const title = `payrecon reconciliation report · run ${d.run}`;
   const integrity = data.scans.length
@@ -110,9 +122,9 @@ export function renderReconcileHtml(data: ReconcileReportData): string {
   return page(
     title,
     html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>
-<h2>Summary</h2>${headline(data)}
-<h2>Charts</h2>${charts(data)}
-<h2>Discrepancies</h2>${discrepancyTable(data.rows)}
+<h2>Summary</h2>${headline(d, tally, data.matched)}
+<h2>Charts</h2>${charts(tally)}
+<h2>Discrepancies</h2>${discrepancyTableOf(tally.table)}
 ${integrity}`,
   );
 }
@@ -138,5 +150,6 @@ export const htmlReporter: Reporter = {
   extension: '.html',
   name: 'HTML',
   renderReconcile: renderReconcileHtml,
+  streamReconcile: streamReconcileHtml,
   renderScan: renderScanHtml,
 };

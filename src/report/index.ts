@@ -1,22 +1,20 @@
 /**
  * Writing reports: pick the format from the file extension, gather the data, render it with
- * the format's pure Reporter and write the file atomically. Used by `reconcile --report`,
+ * the format's pure Reporter and write the file atomically (a run's rows streamed through). Used by `reconcile --report`,
  * `scan --report` and `payrecon report`.
  */
 import { extname, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
-import { getRunDocument, listDiscrepancies, matchedTotals } from '../db/discrepancies.js';
+import { getRunHeader, iterateRunRows, matchedTotals } from '../db/discrepancies.js';
 import { latestScanDocuments } from '../db/integrity.js';
-import type { DB } from '../db/open.js';
-import type { DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 import { UsageError } from '../errors.js';
 import { csvReporter } from './csv.js';
 import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
-import type { ReconcileReportData, Reporter, ReportRow } from './types.js';
-import { assertWritableDir, writeFileAtomic } from './write-atomic.js';
+import type { ReconcileStreamData, Reporter, RunHeader } from './types.js';
+import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from './write-atomic.js';
 
 export type { ReconcileReportData, Reporter, ScanReportData } from './types.js';
 
@@ -45,40 +43,29 @@ export function checkReportPath(ctx: CommandContext, path: string): { abs: strin
   return { abs, reporter };
 }
 
-/** Document items joined with their workflow state; an item without a state counts as open. */
-export function joinRows(doc: ReconcileDocument, views: DiscrepancyView[]): ReportRow[] {
-  const byId = new Map(views.map((v) => [v.id, v]));
-  return doc.discrepancies.map(
-    (item) =>
-      byId.get(item.id) ?? {
-        ...item,
-        status: 'open',
-        note: null,
-        resolved_by: null,
-        resolved_at: null,
-        first_seen_run: doc.run,
-        age_days: 0,
-      },
-  );
-}
-
 /**
- * Everything a report of run `runId` shows (UsageError, exit 16, when there is no such run).
- * With `documentOnly` the rows, totals and scans are left empty: the JSON format needs only
- * the document, and reading 100,000 discrepancies twice is what a large report costs most.
+ * Write the report of run `runId` (the latest when undefined): the run's header, totals and
+ * scans first, then its rows read once, in one query, straight into the format's streaming
+ * renderer and the atomic file. One read transaction, so the header's counts and the rows are
+ * the same snapshot even while another process writes.
  */
-export function gatherReconcileData(db: DB, runId: number | undefined, now: Date, documentOnly = false): ReconcileReportData {
-  const document = getRunDocument(db, runId);
-  const generatedAt = now.toISOString();
-  if (documentOnly) return { document, rows: [], matched: [], scans: [], generatedAt };
-  const views = listDiscrepancies(db, { status: 'all', run: document.run }, now);
-  return {
-    document,
-    rows: joinRows(document, views),
-    matched: matchedTotals(db, document.run),
-    scans: latestScanDocuments(db),
-    generatedAt,
-  };
+function streamRunReport(ctx: CommandContext, abs: string, path: string, reporter: Reporter, runId?: number): RunHeader {
+  const db = ctx.db();
+  const now = ctx.now();
+  return db.transaction(() => {
+    const header = getRunHeader(db, runId);
+    const data: ReconcileStreamData = {
+      header,
+      rows: iterateRunRows(db, header.run, now),
+      // The JSON format is the document alone.
+      matched: reporter.documentOnly ? [] : matchedTotals(db, header.run),
+      scans: reporter.documentOnly ? [] : latestScanDocuments(db),
+      generatedAt: now.toISOString(),
+    };
+    ctx.checkInterrupted();
+    writeFileAtomicStream(abs, (write) => reporter.streamReconcile(data, write), path);
+    return header;
+  })();
 }
 
 /** Write the report of reconcile run `runId` to `path` (format from the extension). */
@@ -92,12 +79,8 @@ export async function writeReport(ctx: CommandContext, path: string, runId: numb
  */
 export async function writeRunReport(ctx: CommandContext, path: string, runId?: number): Promise<{ run: number; reporter: Reporter }> {
   const { abs, reporter } = checkReportPath(ctx, path);
-  const data = gatherReconcileData(ctx.db(), runId, ctx.now(), reporter.documentOnly);
-  ctx.checkInterrupted();
-  const text = reporter.renderReconcile(data);
-  ctx.checkInterrupted();
-  writeFileAtomic(abs, text, path);
-  return { run: data.document.run, reporter };
+  const header = streamRunReport(ctx, abs, path, reporter, runId);
+  return { run: header.run, reporter };
 }
 
 /** Write a report of integrity scans to `path` (format from the extension). */

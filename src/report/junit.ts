@@ -9,7 +9,8 @@
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
 import { FINDING_KINDS, type ScanFinding } from '../domain/integrity.js';
 import { currencyOf, isUnresolved } from './summary.js';
-import type { ReconcileReportData, Reporter, ReportRow, ScanReportData } from './types.js';
+import { collect } from './stream.js';
+import type { ReconcileReportData, ReconcileStreamData, Reporter, ReportRow, ScanReportData, Write } from './types.js';
 
 // XML 1.0 cannot carry most C0 controls even escaped; they become U+FFFD.
 // eslint-disable-next-line no-control-regex
@@ -33,33 +34,36 @@ function attrs(a: Record<string, string | number>): string {
 interface Case {
   classname: string;
   name: string;
-  failures: Array<{ type: string; message: string; body: string }>;
+  /** Each failure already rendered as its <failure> line: 100,000 short strings are far
+   *  smaller than 100,000 objects holding the same text in parts. */
+  failures: string[];
 }
 
-function suite(name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): string {
+function failureLine(f: { type: string; message: string; body: string }): string {
+  return `      <failure${attrs({ type: f.type, message: f.message })}>${xmlEscape(f.body)}</failure>`;
+}
+
+function writeSuite(write: Write, name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): void {
   const failing = cases.filter((c) => c.failures.length > 0).length;
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: 'payrecon', tests: cases.length, failures: failing, errors: 0 })}>`,
-    `  <testsuite${attrs({ name, tests: cases.length, failures: failing, errors: 0, skipped: 0, time: 0, timestamp })}>`,
-    '    <properties>',
-    ...Object.entries(props).map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>`),
-    '    </properties>',
-  ];
+  const line = (text: string) => write(text + '\n');
+  line('<?xml version="1.0" encoding="UTF-8"?>');
+  line(`<testsuites${attrs({ name: 'payrecon', tests: cases.length, failures: failing, errors: 0 })}>`);
+  line(`  <testsuite${attrs({ name, tests: cases.length, failures: failing, errors: 0, skipped: 0, time: 0, timestamp })}>`);
+  line('    <properties>');
+  for (const [k, v] of Object.entries(props)) line(`      <property${attrs({ name: k, value: v })}/>`);
+  line('    </properties>');
   for (const c of cases) {
     const head = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
     if (c.failures.length === 0) {
-      out.push(head + '/>');
+      line(head + '/>');
       continue;
     }
-    out.push(head + '>');
-    for (const f of c.failures) {
-      out.push(`      <failure${attrs({ type: f.type, message: f.message })}>${xmlEscape(f.body)}</failure>`);
-    }
-    out.push('    </testcase>');
+    line(head + '>');
+    for (const f of c.failures) line(f);
+    line('    </testcase>');
   }
-  out.push('  </testsuite>', '</testsuites>', '');
-  return out.join('\n');
+  line('  </testsuite>');
+  line('</testsuites>');
 }
 
 function sideText(label: string, s: DiscrepancySide | null, currency: string | null): string {
@@ -67,11 +71,11 @@ function sideText(label: string, s: DiscrepancySide | null, currency: string | n
   return `${label}: ${s.id} ${s.amount} ${s.currency ?? currency ?? ''} (${s.source}, ${s.file}:${s.line}${s.booked_at ? `, ${s.booked_at}` : ''})`;
 }
 
-function failureFor(r: ReportRow): Case['failures'][number] {
+function failureFor(r: ReportRow): string {
   const ref = r.reference ?? r.psp?.id ?? r.ledger?.id ?? `#${r.id}`;
   const diff = r.difference !== null ? ` (difference ${r.difference} ${r.currency ?? ''})` : '';
   const ack = r.status === 'acknowledged' ? ' [acknowledged]' : '';
-  return {
+  return failureLine({
     type: r.kind,
     message: `#${r.id} ${ref}: ${r.reason}${diff}${ack}`,
     body: [
@@ -83,35 +87,45 @@ function failureFor(r: ReportRow): Case['failures'][number] {
     ]
       .filter(Boolean)
       .join('\n'),
-  };
+  });
 }
 
 const NO_CURRENCY = 'no-currency';
 
-export function renderReconcileJunit(data: ReconcileReportData): string {
-  const d = data.document;
+/**
+ * Rows are read once; each unresolved one is rendered into its class at once. The classes
+ * (and their failure lines) are kept until the end because the header counts them.
+ */
+export function streamReconcileJunit(data: ReconcileStreamData, write: Write): void {
+  const d = data.header;
   const currencies = new Set<string>(data.matched.map((m) => m.currency));
-  for (const r of data.rows) currencies.add(currencyOf(r) ?? NO_CURRENCY);
+  const byKey = new Map<string, Case>();
+  for (const r of data.rows) {
+    const cur = currencyOf(r) ?? NO_CURRENCY;
+    currencies.add(cur);
+    const key = `${r.kind}|${cur}`;
+    let c = byKey.get(key);
+    if (!c) byKey.set(key, (c = { classname: `payrecon.reconcile.${r.kind}`, name: cur, failures: [] }));
+    if (isUnresolved(r)) c.failures.push(failureFor(r));
+  }
+  // Every kind for every currency seen (a clean class passes); no-currency only where such rows exist.
   const sorted = [...currencies].sort();
   const cases = new Map<string, Case>();
   for (const kind of DISCREPANCY_KINDS) {
     for (const cur of sorted) {
-      if (cur === NO_CURRENCY) continue; // only where such rows exist (added below)
-      cases.set(`${kind}|${cur}`, { classname: `payrecon.reconcile.${kind}`, name: cur, failures: [] });
+      if (cur === NO_CURRENCY) continue;
+      const key = `${kind}|${cur}`;
+      cases.set(key, byKey.get(key) ?? { classname: `payrecon.reconcile.${kind}`, name: cur, failures: [] });
     }
   }
-  for (const r of data.rows) {
-    const key = `${r.kind}|${currencyOf(r) ?? NO_CURRENCY}`;
-    const c = cases.get(key) ?? { classname: `payrecon.reconcile.${r.kind}`, name: currencyOf(r) ?? NO_CURRENCY, failures: [] };
-    cases.set(key, c);
-    if (isUnresolved(r)) c.failures.push(failureFor(r));
-  }
+  for (const [key, c] of byKey) if (!cases.has(key)) cases.set(key, c);
   const ordered = [...cases.values()].sort(
     (a, b) =>
       DISCREPANCY_KINDS.indexOf(a.classname.split('.').pop() as never) - DISCREPANCY_KINDS.indexOf(b.classname.split('.').pop() as never) ||
       a.name.localeCompare(b.name),
   );
-  return suite(
+  writeSuite(
+    write,
     `payrecon reconcile run ${d.run}`,
     data.generatedAt,
     {
@@ -128,13 +142,17 @@ export function renderReconcileJunit(data: ReconcileReportData): string {
   );
 }
 
-function findingFailure(baseline: string, f: ScanFinding): Case['failures'][number] {
+export function renderReconcileJunit(data: ReconcileReportData): string {
+  return collect(streamReconcileJunit, data);
+}
+
+function findingFailure(baseline: string, f: ScanFinding): string {
   const attrsText = f.attributes?.length ? ` (${f.attributes.join(', ')})` : '';
-  return {
+  return failureLine({
     type: f.kind,
     message: `${f.path}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
     body: `baseline ${baseline}, severity ${f.severity}${f.first_seen_scan ? `, first seen in scan ${f.first_seen_scan}` : ''}`,
-  };
+  });
 }
 
 export function renderScanJunit(data: ScanReportData): string {
@@ -148,12 +166,15 @@ export function renderScanJunit(data: ScanReportData): string {
       });
     }
   }
-  return suite('payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' ') }, cases);
+  const pieces: string[] = [];
+  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' ') }, cases);
+  return pieces.join('');
 }
 
 export const junitReporter: Reporter = {
   extension: '.xml',
   name: 'JUnit XML',
   renderReconcile: renderReconcileJunit,
+  streamReconcile: streamReconcileJunit,
   renderScan: renderScanJunit,
 };

@@ -75,14 +75,16 @@ export interface SplitCount {
 /** Per key: how many are still unresolved and how many were resolved or closed. */
 export function splitBy(rows: ReportRow[], key: (r: ReportRow) => string): Map<string, SplitCount> {
   const m = new Map<string, SplitCount>();
-  for (const r of rows) {
-    const k = key(r);
-    const e = m.get(k) ?? { unresolved: 0, settled: 0 };
-    if (isUnresolved(r)) e.unresolved++;
-    else e.settled++;
-    m.set(k, e);
-  }
+  for (const r of rows) addSplit(m, key(r), r);
   return m;
+}
+
+/** splitBy, one row at a time. */
+export function addSplit(m: Map<string, SplitCount>, k: string, r: ReportRow): void {
+  const e = m.get(k) ?? { unresolved: 0, settled: 0 };
+  if (isUnresolved(r)) e.unresolved++;
+  else e.settled++;
+  m.set(k, e);
 }
 
 export interface CurrencyRisk {
@@ -95,16 +97,23 @@ export interface CurrencyRisk {
 /** Money at risk of unresolved rows per currency, largest count first. */
 export function riskByCurrency(rows: ReportRow[]): CurrencyRisk[] {
   const m = new Map<string, CurrencyRisk>();
-  for (const r of rows) {
-    if (!isUnresolved(r)) continue;
-    const risk = amountAtRisk(r);
-    if (!risk) continue;
-    const e = m.get(risk.currency) ?? { currency: risk.currency, total: 0n, count: 0, byKind: new Map() };
-    e.total += risk.minor;
-    e.count++;
-    e.byKind.set(r.kind, (e.byKind.get(r.kind) ?? 0n) + risk.minor);
-    m.set(risk.currency, e);
-  }
+  for (const r of rows) addRisk(m, r);
+  return sortRisk(m);
+}
+
+/** riskByCurrency, one row at a time (then sortRisk). */
+export function addRisk(m: Map<string, CurrencyRisk>, r: ReportRow): void {
+  if (!isUnresolved(r)) return;
+  const risk = amountAtRisk(r);
+  if (!risk) return;
+  const e = m.get(risk.currency) ?? { currency: risk.currency, total: 0n, count: 0, byKind: new Map() };
+  e.total += risk.minor;
+  e.count++;
+  e.byKind.set(r.kind, (e.byKind.get(r.kind) ?? 0n) + risk.minor);
+  m.set(risk.currency, e);
+}
+
+export function sortRisk(m: Map<string, CurrencyRisk>): CurrencyRisk[] {
   return [...m.values()].sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
 }
 
@@ -115,23 +124,35 @@ export function formatRisk(minor: bigint, currency: string): string {
 /** Unresolved rows per age bucket. */
 export function ageBuckets(rows: ReportRow[]): Array<{ label: string; count: number }> {
   const counts = AGE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
-  for (const r of rows) {
-    if (!isUnresolved(r)) continue;
-    const i = AGE_BUCKETS.findIndex((b) => r.age_days <= b.max);
-    counts[i].count++;
-  }
+  for (const r of rows) addAge(counts, r);
   return counts;
+}
+
+/** ageBuckets, one row at a time, into counts shaped like AGE_BUCKETS. */
+export function addAge(counts: Array<{ label: string; count: number }>, r: ReportRow): void {
+  if (!isUnresolved(r)) return;
+  const i = AGE_BUCKETS.findIndex((b) => r.age_days <= b.max);
+  counts[i].count++;
 }
 
 /** Unresolved rows per kind and severity, for the headline table (kinds with none left out). */
 export function openByKindSeverity(rows: ReportRow[]): Array<{ kind: DiscrepancyKind; bySeverity: Record<Severity, number>; total: number }> {
   const m = new Map<DiscrepancyKind, Record<Severity, number>>();
-  for (const r of rows) {
-    if (!isUnresolved(r)) continue;
-    const e = m.get(r.kind) ?? { high: 0, medium: 0, low: 0 };
-    e[r.severity]++;
-    m.set(r.kind, e);
-  }
+  for (const r of rows) addOpenBySeverity(m, r);
+  return listOpenBySeverity(m);
+}
+
+/** openByKindSeverity, one row at a time (then listOpenBySeverity). */
+export function addOpenBySeverity(m: Map<DiscrepancyKind, Record<Severity, number>>, r: ReportRow): void {
+  if (!isUnresolved(r)) return;
+  const e = m.get(r.kind) ?? { high: 0, medium: 0, low: 0 };
+  e[r.severity]++;
+  m.set(r.kind, e);
+}
+
+export function listOpenBySeverity(
+  m: Map<DiscrepancyKind, Record<Severity, number>>,
+): Array<{ kind: DiscrepancyKind; bySeverity: Record<Severity, number>; total: number }> {
   return DISCREPANCY_KINDS.filter((k) => m.has(k)).map((kind) => {
     const bySeverity = m.get(kind)!;
     return { kind, bySeverity, total: bySeverity.high + bySeverity.medium + bySeverity.low };

@@ -3,7 +3,7 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
+import type { DiscrepancyItem, DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
@@ -11,6 +11,21 @@ export interface MatchedTotal {
   currency: string;
   count: number;
   amount: string;
+}
+
+/** A document item: a report row without its workflow state. */
+export function itemOf(r: ReportRow): DiscrepancyItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    reason: r.reason,
+    currency: r.currency,
+    reference: r.reference,
+    psp: r.psp,
+    ledger: r.ledger,
+    difference: r.difference,
+  };
 }
 
 /** A discrepancy of the run together with its workflow state at the time of the report. */
@@ -29,6 +44,25 @@ export interface ReconcileReportData {
   generatedAt: string;
 }
 
+/** A run's document without its items (run, exit code, window, counts, by_kind). */
+export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
+
+/**
+ * The same as ReconcileReportData for a renderer that reads each row once, in document
+ * order, and writes its text in pieces: how a report of 100,000 items stays small in memory.
+ */
+export interface ReconcileStreamData {
+  header: RunHeader;
+  /** Read exactly once. */
+  rows: Iterable<ReportRow>;
+  matched: MatchedTotal[];
+  scans: ScanDocument[];
+  generatedAt: string;
+}
+
+/** Receives the report text piece by piece, in order. */
+export type Write = (text: string) => void;
+
 /** Everything a report of integrity scans shows. */
 export interface ScanReportData {
   scans: ScanDocument[];
@@ -43,5 +77,7 @@ export interface Reporter {
   /** True when the format needs only the run document (not workflow state, totals or scans). */
   documentOnly?: boolean;
   renderReconcile(data: ReconcileReportData): string;
+  /** The same text as renderReconcile, written in pieces from rows read once. */
+  streamReconcile(data: ReconcileStreamData, write: Write): void;
   renderScan(data: ScanReportData): string;
 }

@@ -24,6 +24,17 @@ export function assertWritableDir(absPath: string, shown: string): void {
 }
 
 export function writeFileAtomic(absPath: string, text: string, shown = absPath): void {
+  writeFileAtomicStream(absPath, (write) => write(text), shown);
+}
+
+// Pieces are gathered to about this size before each write(2).
+const CHUNK = 1 << 20;
+
+/**
+ * writeFileAtomic for text produced in pieces: `produce` calls `write` as often as it likes
+ * and the file is complete only after it returns. A throw from `produce` leaves the old file.
+ */
+export function writeFileAtomicStream(absPath: string, produce: (write: (text: string) => void) => void, shown = absPath): void {
   assertWritableDir(absPath, shown);
   const tmp = join(dirname(absPath), `.${basename(absPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // Replacing a report keeps its permissions (someone may have made it private); a new one
@@ -35,10 +46,22 @@ export function writeFileAtomic(absPath: string, text: string, shown = absPath):
     keepMode = undefined;
   }
   let fd: number | undefined;
+  let producing = false;
   try {
     fd = openSync(tmp, 'wx', 0o666);
     if (keepMode !== undefined) fchmodSync(fd, keepMode);
-    writeSync(fd, text);
+    const out = fd;
+    let buf = '';
+    producing = true;
+    produce((text) => {
+      buf += text;
+      if (buf.length >= CHUNK) {
+        flush(out, buf, shown);
+        buf = '';
+      }
+    });
+    producing = false;
+    writeAll(out, buf);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -50,6 +73,23 @@ export function writeFileAtomic(absPath: string, text: string, shown = absPath):
     } catch {
       // never created, or already renamed
     }
+    // What the producer threw (its own error, or a write already turned into an IoError)
+    // passes through as it is.
+    if (producing) throw err;
     throw ioErrorFor(shown, err, 'write');
   }
+}
+
+function flush(fd: number, text: string, shown: string): void {
+  try {
+    writeAll(fd, text);
+  } catch (err) {
+    throw ioErrorFor(shown, err, 'write');
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
