@@ -1,6 +1,7 @@
 /**
- * Writing one imported file: its import record, its transactions (with every PSP identifier
- * indexed for exact matching), and its rejected rows. Prepared once per file; the caller owns
+ * Writing one imported file: its import record, its transactions (a PSP row's own id is
+ * indexed by transactions_identity, its aliases by transaction_ids, for exact matching), and
+ * its rejected rows. Prepared once per file; the caller owns
  * the transaction.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
@@ -131,10 +132,10 @@ export class ImportWriter {
       JSON.stringify(tx.raw),
     );
     if (info.changes === 1) {
-      if (tx.side === 'psp') {
+      // Only aliases: the row's own id is found through transactions_identity (migration 005).
+      if (tx.side === 'psp' && tx.aliases.length) {
         const id = info.lastInsertRowid;
-        this.insertIdent.run(tx.externalId, id);
-        for (const alias of tx.aliases) this.insertIdent.run(alias, id);
+        for (const alias of tx.aliases) if (alias !== tx.externalId) this.insertIdent.run(alias, id);
       }
       return { stored: true };
     }

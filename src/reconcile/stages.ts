@@ -43,17 +43,25 @@ export class RunWorkspace extends Workspace {
     // An identifier pairs regardless of date: a booking a month late still names its PSP row
     // (the pair is then flagged date_out_of_window), and a booking inside the window may name a
     // PSP row from before it. So either side being in scope is enough.
-    // CROSS JOIN fixes the join order: scan the ledger once, look each reference up in
-    // transaction_ids' primary key, fetch the PSP row by rowid. Left to itself the planner
-    // may pair every ledger row with every PSP row first.
+    // Two disjoint halves: the PSP row's own id through transactions_identity (which leads
+    // with external_id), and its aliases through transaction_ids (an alias equal to the row's
+    // own id is left to the first half, so no pair is counted twice). CROSS JOIN fixes the
+    // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
+    // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
+    const ledger = `+l.side = 'ledger' AND l.psp_reference IS NOT NULL`;
+    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`;
     this.candidateStage(
       'id',
       `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l
+       CROSS JOIN transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'
+       WHERE ${ledger} AND ${scoped}
+       UNION ALL
+       SELECT ${CANDIDATE_COLUMNS}
+       FROM transactions l
        CROSS JOIN transaction_ids ti ON ti.ident = l.psp_reference
        CROSS JOIN transactions p ON p.id = ti.tx_id
-       WHERE +l.side = 'ledger' AND l.psp_reference IS NOT NULL AND +p.side = 'psp' AND p.type = l.type
-         AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`,
+       WHERE ${ledger} AND +p.side = 'psp' AND p.external_id <> l.psp_reference AND ${scoped}`,
     );
   }
 
@@ -238,12 +246,19 @@ export class RunWorkspace extends Workspace {
       n_rows: bigint;
     }>;
     // The payout row names its batch in payout_id (Adyen, Stripe) or carries the payout id as
-    // one of its identifiers (Stripe's source_id po_...): look the batch id up in transaction_ids.
-    const byIdent = this.db.prepare('SELECT tx_id FROM transaction_ids WHERE ident = ?').pluck().safeIntegers(false);
+    // one of its identifiers (Stripe's source_id po_...): look the batch id up as a PSP row's
+    // own id (transactions_identity) and as an alias (transaction_ids).
+    const byIdent = this.db
+      .prepare(
+        `SELECT id FROM transactions WHERE external_id = @ident AND side = 'psp'
+         UNION SELECT tx_id FROM transaction_ids WHERE ident = @ident`,
+      )
+      .pluck()
+      .safeIntegers(false);
     for (const g of groups) {
       const rows = new Map<number, MatchRow>();
       for (const r of payouts.values()) if (r.payoutId === g.payout_id) rows.set(r.id, r);
-      for (const id of byIdent.all(g.payout_id) as number[]) {
+      for (const id of byIdent.all({ ident: g.payout_id }) as number[]) {
         const r = payouts.get(id);
         if (r) rows.set(r.id, r);
       }
