@@ -1,6 +1,6 @@
 /** `payrecon discrepancies`: list discrepancies by status, kind and run; --json prints {"discrepancies": [...]}. */
 import type { CommandContext } from '../context.js';
-import { listDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
+import { iterateDiscrepancies, listDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 import { itemLine } from '../reconcile/summary.js';
@@ -9,11 +9,13 @@ export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: s
   if (opts.kind !== undefined && !(DISCREPANCY_KINDS as readonly string[]).includes(opts.kind)) {
     throw new UsageError(`--kind: unknown kind "${opts.kind}"; known: ${DISCREPANCY_KINDS.join(', ')}`);
   }
-  const items = listDiscrepancies(ctx.db(), { status: opts.status ?? 'open', kind: opts.kind as DiscrepancyKind | undefined, run: opts.run }, ctx.now());
+  const filter: DiscrepancyFilter = { status: opts.status ?? 'open', kind: opts.kind as DiscrepancyKind | undefined, run: opts.run };
   if (ctx.out.json) {
-    ctx.out.emitJson({ discrepancies: items });
+    // Printed as read: `--status all` of a large history never sits in memory as one list.
+    ctx.out.emitJsonStream({}, 'discrepancies', iterateDiscrepancies(ctx.db(), filter, ctx.now()));
     return 0;
   }
+  const items = listDiscrepancies(ctx.db(), filter, ctx.now());
   if (items.length === 0) {
     ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}`);
     return 0;

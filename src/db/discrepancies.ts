@@ -89,6 +89,11 @@ function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
 
 /** Discrepancies by status (default open), kind, and/or the run that saw them; oldest id first. */
 export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date): DiscrepancyView[] {
+  return [...iterateDiscrepancies(db, filter, now)];
+}
+
+/** listDiscrepancies row by row (the connection is busy until the iteration ends). */
+export function* iterateDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date): Generator<DiscrepancyView> {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const status = filter.status ?? 'open';
@@ -105,7 +110,7 @@ export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date):
     params.run = filter.run;
   }
   const sql = `SELECT ${COLUMNS} FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
-  return (db.prepare(sql).all(params) as DiscrepancyRecord[]).map((r) => toView(r, now));
+  for (const r of db.prepare(sql).iterate(params) as IterableIterator<DiscrepancyRecord>) yield toView(r, now);
 }
 
 /**

@@ -34,9 +34,27 @@ function attrs(a: Record<string, string | number>): string {
 interface Case {
   classname: string;
   name: string;
-  /** Each failure already rendered as its <failure> line: 100,000 short strings are far
-   *  smaller than 100,000 objects holding the same text in parts. */
-  failures: string[];
+  /** How many <failure> lines `lines` holds. */
+  failures: number;
+  /** The failure lines already rendered, joined a few hundred at a time: one flat string per
+   *  batch is far smaller than 100,000 objects (or string ropes) holding the same text. */
+  lines: string[];
+  pending: string[];
+}
+
+const BATCH = 256;
+
+function addFailure(c: Case, line: string): void {
+  c.failures++;
+  c.pending.push(line);
+  if (c.pending.length >= BATCH) {
+    c.lines.push(c.pending.join('\n'));
+    c.pending = [];
+  }
+}
+
+function newCase(classname: string, name: string): Case {
+  return { classname, name, failures: 0, lines: [], pending: [] };
 }
 
 function failureLine(f: { type: string; message: string; body: string }): string {
@@ -44,7 +62,7 @@ function failureLine(f: { type: string; message: string; body: string }): string
 }
 
 function writeSuite(write: Write, name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): void {
-  const failing = cases.filter((c) => c.failures.length > 0).length;
+  const failing = cases.filter((c) => c.failures > 0).length;
   const line = (text: string) => write(text + '\n');
   line('<?xml version="1.0" encoding="UTF-8"?>');
   line(`<testsuites${attrs({ name: 'payrecon', tests: cases.length, failures: failing, errors: 0 })}>`);
@@ -54,12 +72,13 @@ function writeSuite(write: Write, name: string, timestamp: string, props: Record
   line('    </properties>');
   for (const c of cases) {
     const head = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
-    if (c.failures.length === 0) {
+    if (c.failures === 0) {
       line(head + '/>');
       continue;
     }
     line(head + '>');
-    for (const f of c.failures) line(f);
+    for (const batch of c.lines) line(batch);
+    if (c.pending.length) line(c.pending.join('\n'));
     line('    </testcase>');
   }
   line('  </testsuite>');
@@ -105,8 +124,8 @@ export function streamReconcileJunit(data: ReconcileStreamData, write: Write): v
     currencies.add(cur);
     const key = `${r.kind}|${cur}`;
     let c = byKey.get(key);
-    if (!c) byKey.set(key, (c = { classname: `payrecon.reconcile.${r.kind}`, name: cur, failures: [] }));
-    if (isUnresolved(r)) c.failures.push(failureFor(r));
+    if (!c) byKey.set(key, (c = newCase(`payrecon.reconcile.${r.kind}`, cur)));
+    if (isUnresolved(r)) addFailure(c, failureFor(r));
   }
   // Every kind for every currency seen (a clean class passes); no-currency only where such rows exist.
   const sorted = [...currencies].sort();
@@ -115,7 +134,7 @@ export function streamReconcileJunit(data: ReconcileStreamData, write: Write): v
     for (const cur of sorted) {
       if (cur === NO_CURRENCY) continue;
       const key = `${kind}|${cur}`;
-      cases.set(key, byKey.get(key) ?? { classname: `payrecon.reconcile.${kind}`, name: cur, failures: [] });
+      cases.set(key, byKey.get(key) ?? newCase(`payrecon.reconcile.${kind}`, cur));
     }
   }
   for (const [key, c] of byKey) if (!cases.has(key)) cases.set(key, c);
@@ -159,11 +178,9 @@ export function renderScanJunit(data: ScanReportData): string {
   const cases: Case[] = [];
   for (const s of data.scans) {
     for (const kind of FINDING_KINDS) {
-      cases.push({
-        classname: `payrecon.scan.${s.baseline}`,
-        name: kind,
-        failures: s.findings.filter((f) => f.kind === kind).map((f) => findingFailure(s.baseline, f)),
-      });
+      const c = newCase(`payrecon.scan.${s.baseline}`, kind);
+      for (const f of s.findings) if (f.kind === kind) addFailure(c, findingFailure(s.baseline, f));
+      cases.push(c);
     }
   }
   const pieces: string[] = [];
