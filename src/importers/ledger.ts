@@ -10,8 +10,7 @@
  * entries such as payouts that have no order) `reference` may be empty.
  */
 import { TX_TYPES, type NormalizedTransaction, type TxType } from '../domain/transaction.js';
-import { formatUtc, parseIsoTimestamp } from '../domain/time.js';
-import { amountText, cell, currencyAt, exponentOf, optional, required, RowError, timeAt } from './row.js';
+import { amountText, cell, currencyAt, exponentOf, optional, required, RowError, utcTimestamp } from './row.js';
 import { tableParser } from './table.js';
 import type { Importer } from './types.js';
 
@@ -87,7 +86,7 @@ export const ledgerImporter: Importer = {
           ctx.source,
           {
             externalId: required(f, iId, 'entry_id', 'the ledger entry id'),
-            bookedAt: formatUtc(timeAt('booked_at', () => parseIsoTimestamp(booked))),
+            bookedAt: utcTimestamp(booked, 'booked_at'),
             reference: optional(f, iRef),
             pspReference: optional(f, iPsp),
             type: canonicalType(required(f, iType, 'type', 'a type'), 'type'),

@@ -12,8 +12,7 @@
  * default report timezone) because the file does not say which zone it used.
  */
 import type { TxType } from '../domain/transaction.js';
-import { parseIsoTimestamp, formatUtc } from '../domain/time.js';
-import { amountText, cell, currencyAt, exponentOf, optional, required, timeAt } from './row.js';
+import { amountText, cell, currencyAt, exponentOf, optional, required, utcTimestamp } from './row.js';
 import { tableParser } from './table.js';
 import type { Importer } from './types.js';
 
@@ -81,7 +80,7 @@ export const stripeImporter: Importer = {
         const feeMinor = feeText === '' ? null : style.parse(feeText, 'fee', exp);
         const netMinor = netText === '' ? null : style.parse(netText, 'net', exp);
         const created = required(f, iCreated, createdName, 'a timestamp like 2025-03-03 14:02:11');
-        const bookedAt = formatUtc(timeAt(createdName, () => parseIsoTimestamp(created)));
+        const bookedAt = utcTimestamp(created, createdName);
         const category = required(f, iCategory, 'reporting_category', 'a reporting category such as charge or refund');
         const aliases: string[] = [];
         for (const i of aliasCols) {
