@@ -1,14 +1,17 @@
 // Reports of a run with 100,000 discrepancies: `payrecon report` in each format, end to end
-// (open the database, read the run, render, write atomically), against two native baselines
-// that do less: sqlite3's own CSV dump of the discrepancies table, and a bare Node script that
-// selects the same rows with better-sqlite3 and JSON.stringify()s them. The HTML report is then
-// loaded in headless chromium (when installed) to show it stays usable.
+// (open the database, read the run, render, write atomically), and `discrepancies --json`
+// of the same items, against two native baselines that do less: sqlite3's own CSV dump of the
+// discrepancies table, and a bare Node script that selects the same rows with better-sqlite3
+// and JSON.stringify()s them. The HTML report is then loaded in headless chromium (when
+// installed) to show it stays usable. Last, `reconcile --json` of a real run with about
+// 140,000 discrepancies (200,000 generated Stripe rows against 60,000 of their ledger rows),
+// whose document is printed item by item.
 //
-//   npm run build && node bench/report.mjs [discrepancies=100000]
+//   npm run build && node bench/report.mjs [discrepancies=100000] [--no-reconcile]
 //
 // Data lives under bench/out/report/ (gitignored). Never fails because a machine is slow.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HAS_GNU_TIME, fmt, measure, table } from './lib.mjs';
@@ -16,7 +19,9 @@ import { HAS_GNU_TIME, fmt, measure, table } from './lib.mjs';
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'payrecon');
 const OUT = join(ROOT, 'bench', 'out', 'report');
-const TARGET = Number(process.argv[2] ?? 100_000);
+const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const TARGET = Number(ARGS[0] ?? 100_000);
+const WITH_RECONCILE = !process.argv.includes('--no-reconcile');
 mkdirSync(OUT, { recursive: true });
 const DB = join(OUT, `report-${TARGET}.db`);
 
@@ -100,6 +105,11 @@ for (const ext of ['html', 'csv', 'json', 'xml']) {
   if (r.code !== 0) console.error(r.stderr);
   rows.push([`payrecon report .${ext}`, fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(statSync(out).size / 1e6, 1)]);
 }
+{
+  const r = measure([process.execPath, BIN, '--db', DB, 'discrepancies', '--status', 'all', '--json'], { env });
+  if (r.code !== 0) console.error(r.stderr);
+  rows.push(['payrecon discrepancies --status all --json', fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(Buffer.byteLength(r.stdout) / 1e6, 1)]);
+}
 
 // Baseline 1: sqlite3's native CSV dump of the same table (no joins, no formatting, no escaping).
 if (spawnSync('sqlite3', ['-version']).status === 0) {
@@ -122,6 +132,7 @@ writeFileSync(process.argv[3], JSON.stringify(db.prepare('SELECT * FROM discrepa
   const r = measure([process.execPath, floor, DB, out]);
   rows.push(['baseline: node select + JSON.stringify', fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(statSync(out).size / 1e6, 1)]);
 }
+if (WITH_RECONCILE) reconcileJson(rows);
 console.log('');
 table(rows);
 if (!HAS_GNU_TIME) console.log('(peak RSS needs /usr/bin/time)');
@@ -147,4 +158,40 @@ if (existsSync('/usr/bin/chromium')) {
   console.log(`\nchromium: HTML report loaded in ${fmt(loadMs / 1000)} s; table rows in the page: ${shown}; sort by a column: ${fmt(sortMs, 0)} ms`);
 } else {
   console.log('\nchromium not installed (apt-get install -y chromium): HTML load time not measured');
+}
+
+/**
+ * `reconcile --json` of a real run with ~140,000 discrepancies: the generated 200,000-row
+ * Stripe report (bench/generate.mjs) against only the first 60,000 ledger rows, imported once
+ * into a template database that each measurement copies (a reconcile writes).
+ */
+function reconcileJson(rows) {
+  const dir = join(ROOT, 'bench', 'out', 'recon-200000');
+  if (!existsSync(join(dir, 'stripe.csv'))) {
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'generate.mjs'), dir, '200000'], { stdio: 'inherit' });
+  }
+  const work = join(OUT, 'reconcile-json');
+  mkdirSync(work, { recursive: true });
+  const template = join(work, 'imported.db');
+  if (!existsSync(template)) {
+    const ledger = readFileSync(join(dir, 'ledger.csv'), 'utf8').split('\n').slice(0, 60_001).join('\n') + '\n';
+    writeFileSync(join(work, 'ledger.csv'), ledger);
+    for (const args of [['import', 'psp', join(dir, 'stripe.csv')], ['import', 'ledger', join(work, 'ledger.csv')]]) {
+      const r = spawnSync(process.execPath, [BIN, '--db', template, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+      if (r.status !== 0) {
+        console.error(`payrecon ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+        return;
+      }
+    }
+  }
+  const db = join(work, 'run.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  for (const suffix of ['', '-wal']) if (existsSync(template + suffix)) copyFileSync(template + suffix, db + suffix);
+  const r = measure([process.execPath, BIN, '--db', db, 'reconcile', '--json'], { env: { ...process.env, CI: '1' } });
+  if (r.code === null || r.code >= 16) {
+    console.error(`reconcile exited ${r.code}: ${r.stderr}`);
+    return;
+  }
+  const n = JSON.parse(r.stdout).discrepancies.length;
+  rows.push([`payrecon reconcile --json (${n.toLocaleString('en-US')} items)`, fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(Buffer.byteLength(r.stdout) / 1e6, 1)]);
 }

@@ -65,18 +65,39 @@ export class Output {
   /**
    * The single JSON document of a --json run, its `key` array streamed item by item: the
    * same bytes as `emitJson({ ...head, [key]: [...items] })` without holding the items or the
-   * text at once. Written in chunks of about 1 MB.
+   * text at once. Waits while a pipe is full (a pipe's writes are queued in memory, not
+   * blocked, so a fast writer would otherwise buffer the whole document); stops writing once
+   * the reader has gone (`| head`).
    */
-  emitJsonStream(head: object, key: string, items: Iterable<unknown>): void {
+  async emitJsonStream(head: object, key: string, items: Iterable<unknown>): Promise<void> {
     let buf = '';
     for (const piece of jsonWithArrayChunks(head, key, items)) {
       buf += piece;
-      if (buf.length >= 1 << 20) {
-        this.stdout.write(buf);
+      if (buf.length >= 1 << 18) {
+        if (!(await this.writeStdout(buf))) return;
         buf = '';
       }
     }
-    this.stdout.write(buf);
+    await this.writeStdout(buf);
+  }
+
+  /** Write to stdout and wait for it to drain when it asks to; false when stdout is gone. */
+  private async writeStdout(text: string): Promise<boolean> {
+    const s = this.stdout as Streams['stdout'] & { destroyed?: boolean };
+    if (s.destroyed) return false;
+    if (s.write(text) !== false) return true;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        s.off('drain', done);
+        s.off('close', done);
+        s.off('error', done);
+        resolve();
+      };
+      s.on('drain', done);
+      s.on('close', done);
+      s.on('error', done);
+    });
+    return !s.destroyed;
   }
 }
 

@@ -12,7 +12,7 @@ export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: s
   const filter: DiscrepancyFilter = { status: opts.status ?? 'open', kind: opts.kind as DiscrepancyKind | undefined, run: opts.run };
   if (ctx.out.json) {
     // Printed as read: `--status all` of a large history never sits in memory as one list.
-    ctx.out.emitJsonStream({}, 'discrepancies', iterateDiscrepancies(ctx.db(), filter, ctx.now()));
+    await ctx.out.emitJsonStream({}, 'discrepancies', iterateDiscrepancies(ctx.db(), filter, ctx.now()));
     return 0;
   }
   const items = listDiscrepancies(ctx.db(), filter, ctx.now());

@@ -66,7 +66,7 @@ export async function run(
   if (ctx.out.json) {
     // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
     const { discrepancies, ...head } = doc;
-    ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
+    await ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
   } else {
     for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);
