@@ -79,14 +79,7 @@ const HEAD = ['ID', 'Status', 'Severity', 'Age (d)', 'Reference', 'PSP side', 'L
 const NUMERIC = new Set([0, 3, 7]);
 
 /** All shown rows grouped by kind, one <tbody> per kind so sorting stays within a group. */
-export function discrepancyTable(all: ReportRow[]): Html {
-  const rows = new TableRows();
-  for (const r of all) rows.add(r);
-  return discrepancyTableOf(rows);
-}
-
-/** discrepancyTable of rows gathered one at a time. */
-export function discrepancyTableOf(rows: TableRows): Html {
+export function discrepancyTable(rows: TableRows): Html {
   if (rows.total === 0) return html`<p class="empty">No discrepancies in this run.</p>`;
   const shown = rows.shown();
   const allCount = rows.total;

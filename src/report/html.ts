@@ -9,7 +9,7 @@ import { barChart, columnChart, shareChart, type Bar } from './html-charts.js';
 import { html, raw, type Html } from './html-escape.js';
 import { CSS, SORT_SCRIPT, kindClass } from './html-style.js';
 import { HtmlTally } from './html-tally.js';
-import { discrepancyTableOf, integritySection } from './html-table.js';
+import { discrepancyTable, integritySection } from './html-table.js';
 import { collect } from './stream.js';
 import { formatRisk, listOpenBySeverity, sortRisk } from './summary.js';
 import type { MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
@@ -124,7 +124,7 @@ function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
     html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>
 <h2>Summary</h2>${headline(d, tally, data.matched)}
 <h2>Charts</h2>${charts(tally)}
-<h2>Discrepancies</h2>${discrepancyTableOf(tally.table)}
+<h2>Discrepancies</h2>${discrepancyTable(tally.table)}
 ${integrity}`,
   );
 }
