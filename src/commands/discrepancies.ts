@@ -1,6 +1,6 @@
 /** `payrecon discrepancies`: list discrepancies by status, kind and run; --json prints {"discrepancies": [...]}. */
 import type { CommandContext } from '../context.js';
-import { iterateDiscrepancies, listDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
+import { iterateDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 import { itemLine } from '../reconcile/summary.js';
@@ -15,15 +15,17 @@ export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: s
     await ctx.out.emitJsonStream({}, 'discrepancies', iterateDiscrepancies(ctx.db(), filter, ctx.now()));
     return 0;
   }
-  const items = listDiscrepancies(ctx.db(), filter, ctx.now());
-  if (items.length === 0) {
-    ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}`);
-    return 0;
-  }
-  for (const d of items) {
+  // A line per item as it is read; the count comes last, so no list is kept.
+  let count = 0;
+  for (const d of iterateDiscrepancies(ctx.db(), filter, ctx.now())) {
+    count++;
     const state = d.status === 'open' ? '' : ` (${d.status}${d.resolved_by ? ` by ${d.resolved_by}` : ''}${d.note ? `: ${d.note}` : ''})`;
     ctx.out.info(`${itemLine(d, ctx.out.c)}${state} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
   }
-  ctx.out.info(`${items.length} discrepanc${items.length === 1 ? 'y' : 'ies'}`);
+  if (count === 0) {
+    ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}`);
+    return 0;
+  }
+  ctx.out.info(`${count} discrepanc${count === 1 ? 'y' : 'ies'}`);
   return 0;
 }
