@@ -1,7 +1,8 @@
 /**
  * Writing reports: pick the format from the file extension, gather the data, render it with
- * the format's pure Reporter and write the file atomically (a run's rows streamed through). Used by `reconcile --report`,
- * `scan --report` and `payrecon report`.
+ * the format's pure Reporter and write the file atomically; a run's rows stream from the
+ * database through the renderer into the file. Used by `reconcile --report`, `scan --report`
+ * and `payrecon report`.
  */
 import { extname, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';

@@ -2,15 +2,31 @@
  * JSON export: for a reconcile run, exactly the document `reconcile --json` printed for it;
  * for scans, what `scan --json` prints: the scan document, or `{"exit_code", "scans": [...]}` for several.
  */
+import type { DiscrepancyItem } from '../domain/discrepancy.js';
 import { jsonWithArrayChunks } from '../output.js';
-import { itemOf, type ReconcileStreamData, type Reporter, type Write } from './types.js';
+import type { ReconcileStreamData, Reporter, ReportRow, Write } from './types.js';
+
+/** A document item: a report row without its workflow state. */
+function itemOf(r: ReportRow): DiscrepancyItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    reason: r.reason,
+    currency: r.currency,
+    reference: r.reference,
+    psp: r.psp,
+    ledger: r.ledger,
+    difference: r.difference,
+  };
+}
 
 /** The document streamed item by item: the same bytes as `JSON.stringify(document, null, 2)`. */
 export function streamReconcileJson(data: ReconcileStreamData, write: Write): void {
   for (const piece of jsonWithArrayChunks(data.header, 'discrepancies', mapRows(data.rows))) write(piece);
 }
 
-function* mapRows(rows: ReconcileStreamData['rows']): Generator<ReturnType<typeof itemOf>> {
+function* mapRows(rows: ReconcileStreamData['rows']): Generator<DiscrepancyItem> {
   for (const r of rows) yield itemOf(r);
 }
 

@@ -3,7 +3,7 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyItem, DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
+import type { DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
@@ -11,21 +11,6 @@ export interface MatchedTotal {
   currency: string;
   count: number;
   amount: string;
-}
-
-/** A document item: a report row without its workflow state. */
-export function itemOf(r: ReportRow): DiscrepancyItem {
-  return {
-    id: r.id,
-    kind: r.kind,
-    severity: r.severity,
-    reason: r.reason,
-    currency: r.currency,
-    reference: r.reference,
-    psp: r.psp,
-    ledger: r.ledger,
-    difference: r.difference,
-  };
 }
 
 /** A discrepancy of the run together with its workflow state at the time of the report. */
