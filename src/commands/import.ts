@@ -9,7 +9,7 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { basename, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { appendAudit } from '../db/audit.js';
-import { findImportBySha, ImportWriter, type RowCounts } from '../db/imports.js';
+import { findImportBySha, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
 import { ExitCode, InputError, ioErrorFor, IoError, UsageError } from '../errors.js';
@@ -211,22 +211,18 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
       const consume = (items: ReturnType<typeof parser.record>) => {
         // Created at the first item, when the parser has seen the header the raw fields follow.
         writer ??= newWriter();
-        for (const item of items) {
-          counts.total++;
-          if ('tx' in item) {
-            const outcome = writer!.store(item.tx);
-            if (outcome.stored) counts.imported++;
-            else if (outcome.identical) counts.skipped++;
-            else rejectRow({ line: item.tx.line, reason: outcome.reason, raw: item.tx.raw });
-          } else {
-            rejectRow(item.reject);
-          }
-        }
+        counts.total += items.length;
+        for (const item of items) writer.add(item);
       };
-      const rejectRow = (r: { line: number; column?: string; reason: string; raw: string[] }) => {
-        counts.rejected++;
-        writer!.reject(r);
-        if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: r.line, column: r.column ?? null, reason: r.reason });
+      // Outcomes arrive in file order as the writer writes each batch.
+      const onOutcome = (o: RowOutcome) => {
+        if (o.kind === 'imported') counts.imported++;
+        else if (o.kind === 'skipped') counts.skipped++;
+        else {
+          const r = o.reject;
+          counts.rejected++;
+          if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: r.line, column: r.column ?? null, reason: r.reason });
+        }
       };
       try {
         for await (const batch of readRecords(stream, file, importer.delimiter)) {
@@ -249,6 +245,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
           'a truncated download looks like this; if the provider really had no transactions there is nothing to import',
         );
       }
+      writer!.flush();
       writer!.finish(counts);
       importId = writer!.importId;
       appendAudit(db, {
@@ -272,6 +269,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
             importedAt: ctx.now().toISOString(),
           },
           parser.header(),
+          onOutcome,
         );
       }
     });
