@@ -108,8 +108,28 @@ export function currencyAt(fields: string[], i: number, column: string): string 
   }
 }
 
+/**
+ * The common shape, `-123.45` with exactly the currency's decimals (or `1000` for JPY), read
+ * straight to minor units: the same bigint parseAmountToMinor gives, without its trim, regex
+ * and slicing (three amounts a row on million-row files). Anything else: undefined.
+ */
+function plainMinor(t: string, exponent: number): bigint | undefined {
+  const n = t.length;
+  const start = n > 0 && t.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const dot = exponent === 0 ? n : n - exponent - 1;
+  if (dot <= start || dot - start > 15) return undefined;
+  if (!digitsAt(t, start, dot)) return undefined;
+  if (exponent === 0) return BigInt(t);
+  if (t.charCodeAt(dot) !== 46 /* . */ || !digitsAt(t, dot + 1, n)) return undefined;
+  return BigInt(t.slice(0, dot) + t.slice(dot + 1));
+}
+
 /** Parse a decimal amount of a currency whose exponent is `exponent`, or throw a RowError. */
 export function amountText(text: string, column: string, exponent: number, opts?: ParseAmountOptions): bigint {
+  if (opts === undefined || (opts.decimal !== ',' && !opts.group)) {
+    const v = plainMinor(text, exponent);
+    if (v !== undefined) return v;
+  }
   try {
     return parseAmountToMinor(text, exponent, opts);
   } catch (e) {
