@@ -15,7 +15,7 @@ import type { Side } from '../domain/transaction.js';
 import { ExitCode, InputError, ioErrorFor, IoError, UsageError } from '../errors.js';
 import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
 import type { Importer } from '../importers/types.js';
-import type { Progress } from '../ui/progress.js';
+import { NO_PROGRESS, openProgress } from '../ui/open-progress.js';
 
 export interface ImportRequest {
   side: Side;
@@ -197,11 +197,11 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
   const parser = importer.open({ file, source, referenceColumn: req.referenceColumn });
   const counts: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
   const rejects: RejectSummary[] = [];
-  // The bar module pulls in ink and React (~0.5 s of startup): load it only where a bar can show.
-  const progress: Progress | undefined =
-    ctx.out.interactive && facts.size > 4 * 1024 * 1024
-      ? (await import('../ui/progress.js')).createProgress(ctx.out, { label: basename(file), total: facts.size, unit: 'bytes' })
-      : undefined;
+  // Small files finish before a bar could be read.
+  const progress =
+    facts.size > 4 * 1024 * 1024
+      ? await openProgress(ctx.out, { label: basename(file), total: facts.size, unit: 'bytes' })
+      : NO_PROGRESS;
 
   let importId = 0;
   try {
@@ -231,7 +231,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
             if (items.length) consume(items);
           }
           ctx.checkInterrupted();
-          progress?.update(stream.bytesRead);
+          progress.update(stream.bytesRead);
           await new Promise(setImmediate);
         }
       } finally {
@@ -274,7 +274,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
       }
     });
   } finally {
-    progress?.finish();
+    progress.finish();
   }
 
   const parts = [`${counts.imported} imported`, `${counts.skipped} skipped`, `${counts.rejected} rejected`];

@@ -8,7 +8,7 @@ import { DISCREPANCY_KINDS, type DiscrepancyKind, type ReconcileDocument } from 
 import { UsageError } from '../errors.js';
 import { runReconcile } from '../reconcile/engine.js';
 import { formatSummary } from '../reconcile/summary.js';
-import { createProgress } from '../ui/progress.js';
+import { openProgress } from '../ui/open-progress.js';
 import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
 export interface ReconcileParams {
@@ -30,7 +30,7 @@ export async function reconcile(ctx: CommandContext, params: ReconcileParams): P
   if (!Number.isInteger(dateWindow) || dateWindow < 0) throw new UsageError(`--date-window must be a whole number of days, got ${dateWindow}`);
   const failOn = params.failOn ? [...parseFailOn(params.failOn.join(','), DISCREPANCY_KINDS)!] : undefined;
   // A bar on a terminal (a no-op in a pipe, in CI and with --json): a million rows take seconds.
-  const progress = createProgress(ctx.out, { label: 'reconcile', total: 0, unit: 'rows' });
+  const progress = await openProgress(ctx.out, { label: 'reconcile', total: 0, unit: 'rows' });
   try {
     return await runReconcile(ctx, {
       from,
