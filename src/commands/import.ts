@@ -284,7 +284,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
     ctx.out.info(`  ${file}:${r.line}${r.column ? ` (${r.column})` : ''}: ${r.reason}`);
   }
   if (counts.rejected > 10) ctx.out.info(`  ... and ${counts.rejected - 10} more (see --json or the rejects table)`);
-  if (counts.skipped) ctx.out.info(`  ${counts.skipped} rows were already imported from another file with identical content`);
+  if (counts.skipped) ctx.out.info(`  ${counts.skipped} rows skipped: their identifier was already imported (from another file or earlier in this one) with identical content`);
   return { file, status: 'imported', import_id: importId, format: importer.name, source, sha256: facts.sha256, rows: counts, rejects };
 }
 
