@@ -237,6 +237,18 @@ describe('CLI contract basics', () => {
     for (const word of ['--fail-on', '--key-file', '--report']) expect(scan.stdout).toContain(word);
   });
 
+  it('--quiet prints nothing but errors; the exit code still tells the story', () => {
+    const bad = write('bad.csv', [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,,charge,N/A,EUR,,', 'L-2,2025-03-03,ORD-2,,charge,1.00,EUR,,'].join('\n'));
+    const r = runCli(['--db', db, '--quiet', 'import', 'ledger', bad]);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('');
+    const missing = runCli(['--db', db, 'import', 'ledger', join(dir, 'nope.csv'), '--quiet']);
+    expect(missing.code).toBe(18);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/nope\.csv/);
+  });
+
   it('$PAYRECON_DB chooses the database when --db is absent', () => {
     const other = join(dir, 'env.db');
     expect(runCli(['audit', 'verify'], { env: { PAYRECON_DB: other } }).code).toBe(0);
