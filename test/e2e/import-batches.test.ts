@@ -6,21 +6,15 @@
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJson, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
 
 const STRIPE_HEADER =
   'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id';
 
 let dir: string;
-let cleanup: () => void;
 let db: string;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  db = join(dir, 'test.db');
-});
-afterEach(() => cleanup());
+useTempDb((t) => ({ dir, db } = t));
 
 function row(i: number, gross = '10.00'): string {
   return `txn_${i},2025-03-03 10:00:${String(i % 60).padStart(2, '0')},2025-03-05 00:00:00,usd,${gross},0.30,${(Number(gross) - 0.3).toFixed(2)},charge,ch_${i},Order ${i},po_1`;

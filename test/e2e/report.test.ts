@@ -3,19 +3,13 @@ import { parse } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJson, runCli, tempDir } from '../helpers/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { FORMULA_REF, SCRIPT_REF, dropTemplate, seededCopy as seedReconciled } from './report-setup.js';
 
 let dir: string;
-let cleanup: () => void;
 let db: string;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  db = join(dir, 'test.db');
-});
-afterEach(() => cleanup());
+useTempDb((t) => ({ dir, db } = t));
 afterAll(() => dropTemplate());
 
 const report = (...args: string[]) => runCli(['--db', db, 'report', ...args]);

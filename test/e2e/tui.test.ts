@@ -3,21 +3,14 @@
  * (tmux) that resolves a discrepancy through keys and checks the database afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, parseJson, runCli, tempDir } from '../helpers/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { seedReconciled } from './report-setup.js';
 
 let dir: string;
-let cleanup: () => void;
 let db: string;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  db = join(dir, 'test.db');
-});
-afterEach(() => cleanup());
+useTempDb((t) => ({ dir, db } = t));
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 if (!HAS_TMUX) console.warn('skipping the pseudo-terminal TUI test: tmux not found (apt-get install -y tmux)');

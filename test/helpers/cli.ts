@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'payrecon');
@@ -54,6 +55,20 @@ export function startCli(args: string[], opts: CliOptions = {}) {
 export function tempDir(prefix = 'payrecon-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh temporary directory and database path for every test of the file, removed after it.
+ * `use` receives them before each test: `useTempDb((t) => ({ dir, db } = t));`.
+ */
+export function useTempDb(use: (t: { dir: string; db: string }) => void): void {
+  let cleanup = () => {};
+  beforeEach(() => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    use({ dir: t.dir, db: join(t.dir, 'test.db') });
+  });
+  afterEach(() => cleanup());
 }
 
 /** Parse the single JSON document a --json run prints; fails loudly when stdout is anything else. */
