@@ -9,7 +9,7 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { basename, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { appendAudit } from '../db/audit.js';
-import { findImportBySha, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
+import { findImportBySha, type ImportRecord, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
 import { ExitCode, InputError, ioErrorFor, IoError, UsageError } from '../errors.js';
@@ -128,8 +128,8 @@ function examineFile(path: string, display: string): FileFacts {
   } catch (err) {
     throw ioErrorFor(display, err);
   }
-  const notUtf8 = () =>
-    new InputError('the file is not UTF-8 text (binary or another encoding); expected a UTF-8 CSV', { file: display, line: lines });
+  const notUtf8 = (line: number) =>
+    new InputError('the file is not UTF-8 text (binary or another encoding); expected a UTF-8 CSV', { file: display, line });
   try {
     for (;;) {
       let n: number;
@@ -146,15 +146,34 @@ function examineFile(path: string, display: string): FileFacts {
       // only to throw the text away: ~0.2 s of a million-row import).
       const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const cut = bytes.length - unfinishedTail(bytes);
-      if (!isUtf8(bytes.subarray(0, cut))) throw notUtf8();
+      if (!isUtf8(bytes.subarray(0, cut))) throw notUtf8(lines + countNewlines(bytes.subarray(0, validPrefix(bytes))));
       carry = Buffer.from(bytes.subarray(cut));
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+      lines += countNewlines(chunk);
     }
   } finally {
     closeSync(fd);
   }
   // A sequence cut off by the end of the file is left to the CSV reader, which names the line.
   return { path, size, sha256: hash.digest('hex'), head };
+}
+
+function countNewlines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Length of the longest prefix of `b` that is UTF-8 up to a whole character (only on failure). */
+function validPrefix(b: Buffer): number {
+  let lo = 0;
+  let hi = b.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    const p = b.subarray(0, mid);
+    if (isUtf8(p.subarray(0, p.length - unfinishedTail(p)))) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** How many bytes at the end of `b` begin a UTF-8 sequence that the next read must finish. */
@@ -174,19 +193,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
   const db = ctx.db();
 
   const previous = findImportBySha(db, req.side, facts.sha256);
-  if (previous) {
-    ctx.out.info(`${file}: already imported (import #${previous.id} at ${previous.imported_at}); nothing to do`);
-    return {
-      file,
-      status: 'already_imported',
-      import_id: previous.id,
-      format: previous.format,
-      source: previous.source,
-      sha256: facts.sha256,
-      rows: { total: previous.rows_total, imported: 0, skipped: 0, rejected: 0 },
-      rejects: [],
-    };
-  }
+  if (previous) return alreadyImported(ctx, file, previous);
 
   const headInfo = readHead(facts.head, basename(path), file, preset?.delimiter);
   const importer = preset ?? identifyImporter(req.side, headInfo, file);
@@ -204,8 +211,13 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
       : NO_PROGRESS;
 
   let importId = 0;
+  let concurrent: ImportRecord | undefined;
   try {
     await withWriteTransaction(db, async () => {
+      // Checked again under the write lock: another run (the scheduler, a colleague) may have
+      // imported the same bytes while this one was reading the file.
+      concurrent = findImportBySha(db, req.side, facts.sha256);
+      if (concurrent) return;
       let writer: ImportWriter | undefined;
       const stream = createReadStream(path);
       const consume = (items: ReturnType<typeof parser.record>) => {
@@ -276,6 +288,7 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
   } finally {
     progress.finish();
   }
+  if (concurrent) return alreadyImported(ctx, file, concurrent);
 
   const parts = [`${counts.imported} imported`, `${counts.skipped} skipped`, `${counts.rejected} rejected`];
   const line = `${file}: ${importer.name} (${source}), ${counts.total} rows: ${parts.join(', ')}`;
@@ -286,6 +299,20 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
   if (counts.rejected > 10) ctx.out.info(`  ... and ${counts.rejected - 10} more (see --json or the rejects table)`);
   if (counts.skipped) ctx.out.info(`  ${counts.skipped} rows skipped: their identifier was already imported (from another file or earlier in this one) with identical content`);
   return { file, status: 'imported', import_id: importId, format: importer.name, source, sha256: facts.sha256, rows: counts, rejects };
+}
+
+function alreadyImported(ctx: CommandContext, file: string, previous: ImportRecord): FileImportResult {
+  ctx.out.info(`${file}: already imported (import #${previous.id} at ${previous.imported_at}); nothing to do`);
+  return {
+    file,
+    status: 'already_imported',
+    import_id: previous.id,
+    format: previous.format,
+    source: previous.source,
+    sha256: previous.sha256,
+    rows: { total: previous.rows_total, imported: 0, skipped: 0, rejected: 0 },
+    rejects: [],
+  };
 }
 
 function render(ctx: CommandContext, summary: ImportSummary): number {

@@ -5,22 +5,16 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJson, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const STRIPE_HEADER =
   'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id';
 
 let dir: string;
-let cleanup: () => void;
 let db: string;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  db = join(dir, 'test.db');
-});
-afterEach(() => cleanup());
+useTempDb((t) => ({ dir, db } = t));
 
 function write(name: string, content: string | Buffer): string {
   const p = join(dir, name);
@@ -102,6 +96,31 @@ describe('payrecon import (end to end)', () => {
     expect(r.stdout).toMatch(/bad\.csv:4/);
     expect(count('transactions')).toBe(1);
     expect(count('rejects')).toBe(2);
+  });
+
+  it('two runs importing the same file at once: one imports, the other says already imported (both exit 0)', async () => {
+    const rows = [LEDGER_HEADER];
+    for (let i = 0; i < 100_000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,1.00,EUR,,row ${i}`);
+    const f = write('same.csv', rows.join('\n'));
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    const a = startCli(['--db', db, 'import', 'ledger', f, '--json'], { env: { PAYRECON_BUSY_TIMEOUT_MS: '60000' } });
+    const b = startCli(['--db', db, 'import', 'ledger', f, '--json'], { env: { PAYRECON_BUSY_TIMEOUT_MS: '60000' } });
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
+    const statuses = [JSON.parse(ra.stdout).files[0].status, JSON.parse(rb.stdout).files[0].status].sort();
+    expect(statuses).toEqual(['already_imported', 'imported']);
+    expect(count('imports')).toBe(1);
+    expect(count('transactions')).toBe(100_000);
+  });
+
+  it('a non-UTF-8 byte deep in a large file is reported on its own line', () => {
+    const rows = [LEDGER_HEADER];
+    for (let i = 0; i < 60_000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,1.00,EUR,,row ${i}`);
+    const text = Buffer.from(rows.join('\n') + '\n', 'utf8');
+    const bad = Buffer.concat([text, Buffer.from('L-x,2025-03-03,ORD-x,,charge,1.00,EUR,,caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const r = runCli(['--db', db, 'import', 'ledger', write('latin.csv', bad)]);
+    expect(r.code).toBe(17);
+    expect(r.stderr).toMatch(/latin\.csv:60002: the file is not UTF-8/);
   });
 
   it('an unrecognised file writes nothing and exits 17 naming the file and what was expected', () => {
