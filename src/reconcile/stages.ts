@@ -42,14 +42,17 @@ export class RunWorkspace extends Workspace {
   stageExactId(): void {
     // An identifier pairs regardless of date: a booking a month late still names its PSP row
     // (the pair is then flagged date_out_of_window), and a booking inside the window may name a
-    // PSP row from before it. So either side being in scope is enough.
+    // PSP row from before it. So either side being in scope is enough. The ledger side uses the
+    // widened window, the same rows buildLeftovers puts into `ll`: an entry booked just after
+    // --to that names a PSP row outside the window must be claimed by that row here, or stage 6
+    // would pair it by amount and date with an unrelated in-window PSP row.
     // Two disjoint halves: the PSP row's own id through transactions_identity (which leads
     // with external_id), and its aliases through transaction_ids (an alias equal to the row's
     // own id is left to the first half, so no pair is counted twice). CROSS JOIN fixes the
     // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
     const ledger = `+l.side = 'ledger' AND l.psp_reference IS NOT NULL`;
-    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`;
+    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_IN_SCOPE('l')}))`;
     this.candidateStage(
       'id',
       `SELECT ${CANDIDATE_COLUMNS}

@@ -319,6 +319,23 @@ describe('open items across runs', () => {
     expect(doc.discrepancies.map((d) => [d.kind, d.psp?.id, d.ledger?.id])).toEqual([['date_out_of_window', 't-late', 'L-late']]);
   });
 
+  test('a windowed run does not pair a PSP row with a ledger entry that names another PSP row, nor close it', async () => {
+    // L-B, booked just after --to, names txn_B (outside the window): it belongs to txn_B and must
+    // not be paired by amount and date with the unbooked txn_A inside the window.
+    const full = await run([
+      { side: 'psp', id: 'txn_A', amount: '40.00', at: '2025-03-09' },
+      { side: 'psp', id: 'txn_B', amount: '40.00', at: '2025-03-11' },
+      { side: 'ledger', id: 'L-B', amount: '40.00', pspReference: 'txn_B', at: '2025-03-11' },
+    ]);
+    expect(full.discrepancies.map((d) => [d.kind, d.psp?.id])).toEqual([['missing_in_ledger', 'txn_A']]);
+    const missing = full.discrepancies[0];
+    const windowed = await again({ from: '2025-03-01', to: '2025-03-09' });
+    expect(windowed.discrepancies.map((d) => [d.id, d.kind, d.psp?.id, d.ledger?.id])).toEqual([[missing.id, 'missing_in_ledger', 'txn_A', undefined]]);
+    const open = listDiscrepancies(store!.db, { status: 'open' }, new Date()).map((d) => d.id);
+    expect(open).toEqual([missing.id]);
+    expect(store!.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'auto_close'`).pluck().get()).toBe(0);
+  });
+
   test('a windowed run sees ledger bookings up to the window later, but does not report them', async () => {
     const doc = await run(
       [
