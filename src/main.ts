@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import type { CommandContext } from './context.js';
 import { ExitCode, PayreconError } from './errors.js';
+import { terminalSafe } from './output.js';
 
 /**
  * `payrecon discrepancies | head` closes our stdout early: that is the reader's choice, not an
@@ -73,8 +74,8 @@ function reportError(err: unknown): number {
     return ExitCode.USAGE;
   }
   if (err instanceof PayreconError) {
-    process.stderr.write(`payrecon: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    process.stderr.write(`payrecon: ${terminalSafe(err.message)}\n`);
+    if (err.hint) process.stderr.write(`hint: ${terminalSafe(err.hint)}\n`);
     return err.exitCode;
   }
   const e = err as Error;

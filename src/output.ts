@@ -5,6 +5,17 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 
+// Control characters that reach human output from files (an ESC could move the cursor or
+// retitle the window) are shown as \xNN, never sent. Line breaks, tabs and colour (SGR)
+// sequences pass: chalk writes nothing else.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
+
+/** Text safe to write to a terminal; see UNSAFE. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export interface OutputOptions {
   json?: boolean;
   quiet?: boolean;
@@ -40,21 +51,26 @@ export class Output {
     this.c = new Chalk({ level: this.color ? 1 : 0 });
   }
 
+  /** A progress bar may be drawn: a person is watching and did not ask for --quiet. */
+  get showsProgress(): boolean {
+    return this.interactive && !this.quiet;
+  }
+
   /** Human information: stdout normally, stderr under --json, nothing under --quiet. */
   info(line: string): void {
     if (this.quiet) return;
-    (this.json ? this.stderr : this.stdout).write(line + '\n');
+    (this.json ? this.stderr : this.stdout).write(terminalSafe(line) + '\n');
   }
 
   /** Warnings go to stderr unless --quiet. */
   warn(line: string): void {
     if (this.quiet) return;
-    this.stderr.write(this.c.yellow('warning: ') + line + '\n');
+    this.stderr.write(this.c.yellow('warning: ') + terminalSafe(line) + '\n');
   }
 
   /** Errors always reach stderr. */
   error(line: string): void {
-    this.stderr.write(this.c.red('error: ') + line + '\n');
+    this.stderr.write(this.c.red('error: ') + terminalSafe(line) + '\n');
   }
 
   /** The single JSON document of a --json run. */

@@ -11,6 +11,7 @@
 import React from 'react';
 import { Box, Text, render, type Instance } from 'ink';
 import type { Output } from '../output.js';
+import { NO_PROGRESS } from './open-progress.js';
 
 export interface Progress {
   /** `done` in the unit of the bar; `info` is a short trailing text (e.g. the file name). */
@@ -26,7 +27,6 @@ export interface ProgressOptions {
   unit: 'rows' | 'bytes' | 'files';
 }
 
-const NOOP: Progress = { update() {}, finish() {} };
 const REDRAW_MS = 80;
 /** Redraw at least this often so elapsed time and ETA move while a batch takes long. */
 const TICK_MS = 500;
@@ -134,7 +134,7 @@ export function ProgressBar(props: BarProps): React.ReactElement {
 
 /** A bar when a person is watching; a no-op otherwise. */
 export function createProgress(out: Output, opts: ProgressOptions): Progress {
-  if (!out.interactive) return NOOP;
+  if (!out.showsProgress) return NO_PROGRESS;
   const started = Date.now();
   const meter = new RateMeter();
   meter.add(started, 0);

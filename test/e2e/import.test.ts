@@ -123,6 +123,14 @@ describe('payrecon import (end to end)', () => {
     expect(r.stderr).toMatch(/latin\.csv:60002: the file is not UTF-8/);
   });
 
+  it('control characters from a file are shown, never sent to the terminal', () => {
+    const f = write('hostile.csv', [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,,charge,1.00,\u001b]0;pwned\u0007,,'].join('\n'));
+    const r = runCli(['--db', db, 'import', 'ledger', f]);
+    expect(r.code).toBe(8);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
+  });
+
   it('an unrecognised file writes nothing and exits 17 naming the file and what was expected', () => {
     const f = write('weird.csv', 'a,b,c\n1,2,3\n');
     const r = runCli(['--db', db, 'import', 'psp', f]);
