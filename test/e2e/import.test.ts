@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
+import { FIXTURES, parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const STRIPE_HEADER =
@@ -129,6 +129,29 @@ describe('payrecon import (end to end)', () => {
     expect(r.code).toBe(8);
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
+  });
+
+  it('a ledger export described by a mapping file imports; a bad or missing mapping is refused', () => {
+    const fx = join(FIXTURES, 'mapping');
+    const r = runCli(['--db', db, 'import', 'ledger', join(fx, 'erp-export-de.csv'), '--mapping', join(fx, 'erp-export-de.mapping.json'), '--json']);
+    expect(r.code).toBe(8); // the fixture plants two bad rows
+    expect(parseJson(r).files[0]).toMatchObject({ format: 'mapping', source: 'ledger', rows: { total: 9, imported: 7, rejected: 2 } });
+    const bad = write('bad.mapping.json', JSON.stringify({ columns: { entry_id: 'Belegnr', booked_at: 'Buchungsdatum', amount: 'Betrag' }, colour: 'red' }));
+    const rb = runCli(['--db', db, 'import', 'ledger', join(fx, 'erp-export-de.csv'), '--mapping', bad]);
+    expect(rb.code).toBe(17);
+    expect(rb.stderr).toMatch(/colour/);
+    expect(runCli(['--db', db, 'import', 'ledger', join(fx, 'erp-export-de.csv'), '--mapping', join(dir, 'none.json')]).code).toBe(18);
+  });
+
+  it('--format names the importer and --source the rows source', () => {
+    const f = write('s.csv', [STRIPE_HEADER, 'txn_9,2025-03-03 14:02:11,2025-03-05 00:00:00,usd,1.00,0.00,1.00,charge,ch_9,Order ORD-9,po_1'].join('\n'));
+    const r = runCli(['--db', db, 'import', 'psp', f, '--format', 'stripe', '--source', 'stripe-eu', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(r).files[0]).toMatchObject({ format: 'stripe', source: 'stripe-eu' });
+    const g = write('s2.csv', [STRIPE_HEADER, 'txn_10,2025-03-03 14:02:11,2025-03-05 00:00:00,usd,1.00,0.00,1.00,charge,ch_10,Order ORD-10,po_1'].join('\n'));
+    const wrong = runCli(['--db', db, 'import', 'psp', g, '--format', 'adyen']);
+    expect(wrong.code).toBe(17);
+    expect(wrong.stderr).toMatch(/s2\.csv/);
   });
 
   it('an unrecognised file writes nothing and exits 17 naming the file and what was expected', () => {
