@@ -3,7 +3,7 @@
  * status (acknowledge, resolve; audited), reprinting a run's document, and a run's matched totals.
  */
 import { appendAudit } from './audit.js';
-import type { DB } from './open.js';
+import { translateDbError, type DB } from './open.js';
 import { UsageError } from '../errors.js';
 import { formatMinor } from '../domain/money.js';
 import type {
@@ -148,7 +148,13 @@ export function setDiscrepancyStatus(
     }
     return found.map(({ id }) => toView(get.get(id) as DiscrepancyRecord, new Date(change.at)));
   });
-  return apply.immediate();
+  // db.transaction() raises SQLite's own SQLITE_BUSY when another run holds the write lock;
+  // translate it like withWriteTransaction does, so the user gets exit 19 and a hint, not 21.
+  try {
+    return apply.immediate();
+  } catch (err) {
+    throw translateDbError(err, db.name);
+  }
 }
 
 interface RunRow {

@@ -182,6 +182,22 @@ describe('the demo month, night by night', () => {
     expect(open).toEqual([1, 2, 4, 5, 6, 8, 9, 10, 11, 12]);
   });
 
+  test('resolve while another run holds the write lock: exit 19, says locked, nothing changed', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(db);
+    const before = other.prepare('SELECT status FROM discrepancies WHERE id = 1').pluck().get();
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const r = runCli(['--db', db, 'resolve', '1', '--note', 'x'], { cwd: DEMO, env: { PAYRECON_BUSY_TIMEOUT_MS: '300' } });
+      expect(r.code).toBe(19);
+      expect(r.stderr).toMatch(/is locked by another payrecon run/);
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(other.prepare('SELECT status FROM discrepancies WHERE id = 1').pluck().get()).toBe(before);
+    other.close();
+  });
+
   test('the audit chain verifies, and detects an entry altered in SQLite', async () => {
     expect(cli('audit', 'verify').code).toBe(0);
     const { default: Database } = await import('better-sqlite3');
