@@ -7,11 +7,12 @@ import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.j
 import type { ScanDocument } from '../domain/integrity.js';
 import { barChart, columnChart, shareChart, type Bar } from './html-charts.js';
 import { html, raw, type Html } from './html-escape.js';
+import { formatMinor } from '../domain/money.js';
 import { CSS, SORT_SCRIPT, kindClass } from './html-style.js';
 import { HtmlTally } from './html-tally.js';
 import { discrepancyTable, integritySection } from './html-table.js';
 import { collect } from './stream.js';
-import { formatRisk, listOpenBySeverity, sortRisk } from './summary.js';
+import { listOpenBySeverity, sortRisk } from './summary.js';
 import type { MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
 
 function page(title: string, body: Html): string {
@@ -81,13 +82,13 @@ function charts(tally: HtmlTally): Html {
   for (const r of risk) for (const k of r.byKind.keys()) kindsSeen.add(k);
   const riskBars: Bar[] = risk.map((r) => ({
     label: r.currency,
-    note: `${formatRisk(r.total, r.currency)} ${r.currency}`,
+    note: `${formatMinor(r.total, r.currency)} ${r.currency}`,
     segments: DISCREPANCY_KINDS.filter((k) => r.byKind.has(k)).map((k) => {
       const minor = r.byKind.get(k)!;
       // Shares in parts per million of that currency's total: money is never a JS number, and
       // currencies are never compared with each other.
       const share = r.total > 0n ? Number((minor * 1_000_000n) / r.total) : 0;
-      return { value: share, cls: kindClass(k), title: `${k}: ${formatRisk(minor, r.currency)} ${r.currency}` };
+      return { value: share, cls: kindClass(k), title: `${k}: ${formatMinor(minor, r.currency)} ${r.currency}` };
     }),
   }));
   const ages = tally.ages.map((b) => ({ ...b, value: b.count, cls: 'c-age' }));

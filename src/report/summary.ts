@@ -51,35 +51,12 @@ export function amountAtRisk(row: ReportRow): { currency: string; minor: bigint 
   }
 }
 
-/** Count of rows per key, in first-seen order; `order` puts known keys first. */
-export function countBy<K extends string>(rows: ReportRow[], key: (r: ReportRow) => K, order: readonly K[] = []): Map<K, number> {
-  const m = new Map<K, number>();
-  for (const k of order) m.set(k, 0);
-  for (const r of rows) {
-    const k = key(r);
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
-
-/** Drop zero entries (after `countBy` with an `order`). */
-export function nonZero<K>(m: Map<K, number>): Map<K, number> {
-  return new Map([...m].filter(([, v]) => v > 0));
-}
-
 export interface SplitCount {
   unresolved: number;
   settled: number;
 }
 
-/** Per key: how many are still unresolved and how many were resolved or closed. */
-export function splitBy(rows: ReportRow[], key: (r: ReportRow) => string): Map<string, SplitCount> {
-  const m = new Map<string, SplitCount>();
-  for (const r of rows) addSplit(m, key(r), r);
-  return m;
-}
-
-/** splitBy, one row at a time. */
+/** Per key: how many are still unresolved and how many were resolved or closed, one row at a time. */
 export function addSplit(m: Map<string, SplitCount>, k: string, r: ReportRow): void {
   const e = m.get(k) ?? { unresolved: 0, settled: 0 };
   if (isUnresolved(r)) e.unresolved++;
@@ -115,10 +92,6 @@ export function addRisk(m: Map<string, CurrencyRisk>, r: ReportRow): void {
 
 export function sortRisk(m: Map<string, CurrencyRisk>): CurrencyRisk[] {
   return [...m.values()].sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
-}
-
-export function formatRisk(minor: bigint, currency: string): string {
-  return formatMinor(minor, currency);
 }
 
 /** Unresolved rows per age bucket. */
@@ -157,14 +130,4 @@ export function listOpenBySeverity(
     const bySeverity = m.get(kind)!;
     return { kind, bySeverity, total: bySeverity.high + bySeverity.medium + bySeverity.low };
   });
-}
-
-/** Sort key for "largest first": at-risk minor units scaled to a common exponent is not
- * meaningful across currencies, so rows are ordered within a currency only. */
-export function compareByRisk(a: ReportRow, b: ReportRow): number {
-  const ra = amountAtRisk(a);
-  const rb = amountAtRisk(b);
-  if (!ra || !rb) return ra ? -1 : rb ? 1 : a.id - b.id;
-  if (ra.currency !== rb.currency) return ra.currency.localeCompare(rb.currency);
-  return ra.minor === rb.minor ? a.id - b.id : ra.minor > rb.minor ? -1 : 1;
 }
