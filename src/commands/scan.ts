@@ -39,12 +39,18 @@ export async function scanBaselines(
   const failOn = params.failOn?.length ? new Set(params.failOn) : DEFAULT_FAIL_ON;
   const scans: ScanDocument[] = [];
   let exitCode = 0;
+  // Every selected baseline's entries and history are verified before the first scan is
+  // recorded: a tampered later baseline must not leave an earlier scan saved but never reported
+  // (the scheduler would then never alert that scan's changes). Done while the first capture
+  // hashes, to keep the overlap.
+  let verified: Map<number, Map<string, FileRecord>> | undefined;
+  const verifyAll = () => {
+    verified = new Map(rows.map((r) => [r.id, loadVerifiedBaseline(db, key, r)]));
+  };
   for (const row of rows) {
     const startedAt = ctx.now().toISOString();
-    let entries: Map<string, FileRecord> | undefined;
-    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`, () => {
-      entries = loadVerifiedBaseline(db, key, row);
-    });
+    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`, verified ? undefined : verifyAll);
+    const entries = verified?.get(row.id);
     if (!entries) throw new Error('baseline was not verified'); // unreachable: meanwhile always runs
     for (const note of state.notes) ctx.out.warn(note);
     const findings = compareToBaseline(entries, state);

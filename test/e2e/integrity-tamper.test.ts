@@ -1,4 +1,5 @@
-import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
@@ -109,3 +110,32 @@ describe('the key file', () => {
     expect(r.stderr).toContain('--key-file <path> or set PAYRECON_KEY_FILE');
   });
 });
+
+describe('several baselines, one tampered', () => {
+  it('records no scan at all, so an earlier baseline\'s changes are not saved unreported', () => {
+    const otherTree = join(t.dir, 'other');
+    mkdirSync(otherTree);
+    writeFileSync(join(otherTree, 'x.conf'), 'x\n', { mode: 0o600 });
+    expect(t.run(['baseline', 'init', 'other', '--path', otherTree]).code).toBe(0);
+    writeFileSync(join(t.tree, 'a.conf'), 'changed\n'); // conf (scanned first) has a change
+    t.sql("UPDATE baseline_entries SET sha256 = 'deadbeef' WHERE path = ?", join(otherTree, 'x.conf'));
+    const r = t.run(['--json', 'scan', 'conf', 'other']);
+    expect(r.code).toBe(20);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/x\.conf does not verify/);
+    expect(scanCount()).toBe(1); // only the scan from beforeEach
+    // conf's change is still there to be reported by the next scan of conf.
+    const again = t.run(['--json', 'scan', 'conf']);
+    expect(again.code).toBe(4);
+    expect(scanCount()).toBe(2);
+  });
+});
+
+function scanCount(): number {
+  const h = new Database(t.db, { readonly: true });
+  try {
+    return (h.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n;
+  } finally {
+    h.close();
+  }
+}
