@@ -23,25 +23,42 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     return lines;
   }
   lines.push('by kind and currency:');
-  for (const kind of DISCREPANCY_KINDS) {
-    const items = doc.discrepancies.filter((d) => d.kind === kind);
-    if (items.length === 0) continue;
-    const perCurrency = new Map<string, number>();
-    for (const d of items) perCurrency.set(d.currency ?? '-', (perCurrency.get(d.currency ?? '-') ?? 0) + 1);
-    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${cur} ${n}`);
-    lines.push(`  ${kind.padEnd(19)} ${String(items.length).padStart(6)}  (${parts.join(', ')})`);
+  // One pass over the items (a run may hold 100,000s): per-currency counts per kind, and the
+  // TOP largest differences kept in a small sorted list, each difference parsed once.
+  const perKind = new Map<string, Map<string, number>>();
+  const largest: Array<{ abs: Decimal; item: DiscrepancyItem }> = [];
+  for (const d of doc.discrepancies) {
+    let perCurrency = perKind.get(d.kind);
+    if (!perCurrency) perKind.set(d.kind, (perCurrency = new Map()));
+    const cur = d.currency ?? '-';
+    perCurrency.set(cur, (perCurrency.get(cur) ?? 0) + 1);
+    if (d.difference !== null) keepLargest(largest, { abs: new Decimal(d.difference).abs(), item: d });
   }
-  const largest = [...doc.discrepancies]
-    .filter((d) => d.difference !== null)
-    .sort((a, b) => new Decimal(b.difference!).abs().cmp(new Decimal(a.difference!).abs()) || a.id - b.id)
-    .slice(0, TOP);
+  for (const kind of DISCREPANCY_KINDS) {
+    const perCurrency = perKind.get(kind);
+    if (!perCurrency) continue;
+    let counted = 0;
+    for (const n of perCurrency.values()) counted += n;
+    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${cur} ${n}`);
+    lines.push(`  ${kind.padEnd(19)} ${String(doc.by_kind[kind] ?? counted).padStart(6)}  (${parts.join(', ')})`);
+  }
   if (largest.length) {
     lines.push(`largest differences (PSP minus ledger):`);
-    for (const d of largest) lines.push('  ' + itemLine(d, c));
+    for (const { item } of largest) lines.push('  ' + itemLine(item, c));
   }
   const rest = doc.discrepancies.length - largest.length;
   if (rest > 0) lines.push(`  ... ${rest} more: payrecon discrepancies (or --json)`);
   return lines;
+}
+
+/** Insert into `top` (largest |difference| first, ties by id), keeping at most TOP entries. */
+function keepLargest(top: Array<{ abs: Decimal; item: DiscrepancyItem }>, e: { abs: Decimal; item: DiscrepancyItem }): void {
+  const before = (a: typeof e, b: typeof e) => a.abs.cmp(b.abs) > 0 || (a.abs.eq(b.abs) && a.item.id < b.item.id);
+  if (top.length === TOP && !before(e, top[TOP - 1])) return;
+  let i = top.length;
+  while (i > 0 && before(e, top[i - 1])) i--;
+  top.splice(i, 0, e);
+  if (top.length > TOP) top.pop();
 }
 
 function colourFor(s: Severity, c: ChalkInstance): (t: string) => string {
