@@ -197,9 +197,6 @@ async function importOne(ctx: CommandContext, req: ImportRequest, file: string, 
 
   const headInfo = readHead(facts.head, basename(path), file, preset?.delimiter);
   const importer = preset ?? identifyImporter(req.side, headInfo, file);
-  if (importer.side !== req.side) {
-    throw new InputError(`this is a ${importer.side} file (${importer.name}); use "payrecon import ${importer.side}"`, { file });
-  }
   const source = req.source ?? (req.side === 'psp' ? importer.name : 'ledger');
   const parser = importer.open({ file, source, referenceColumn: req.referenceColumn });
   const counts: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };

@@ -37,6 +37,15 @@ export function identifyImporter(side: Side, head: FileHead, file: string): Impo
   const claimed = candidates.filter((i) => i.identify(head));
   if (claimed.length === 1) return claimed[0];
   if (claimed.length === 0) {
+    // A file of the other side is a common slip (the ledger export given to import psp): say so.
+    const other = (side === 'psp' ? LEDGER_IMPORTERS : PSP_IMPORTERS).find((i) => i.identify(head));
+    if (other) {
+      const otherSide = side === 'psp' ? 'ledger' : 'psp';
+      throw new InputError(`this is a ${other.name} file, which is imported on the ${otherSide} side; use "payrecon import ${otherSide}"`, {
+        file,
+        line: 1,
+      });
+    }
     const first = head.firstRecord.slice(0, 8).join(',');
     const more = head.firstRecord.length > 8 ? ',...' : '';
     const hint = side === 'ledger' ? '\nFor another export, describe its columns with --mapping.' : '\nOr name the format with --format.';

@@ -200,6 +200,7 @@ describe('payrecon import (end to end)', () => {
   it('a ledger file given to import psp is refused (17) with the right command named', () => {
     const r = runCli(['--db', db, 'import', 'psp', write('ledger.csv', goodLedger)]);
     expect(r.code).toBe(17);
+    expect(r.stderr).toMatch(/ledger\.csv:1: this is a ledger file.*use "payrecon import ledger"/);
   });
 
   it('--json prints exactly one JSON document on stdout even with rejects', () => {
