@@ -27,13 +27,26 @@ interface Difference {
   differenceMinor: bigint | null;
 }
 
+/**
+ * How each rule reads in a reason ("paired by ..."). Spelled out per rule, not derived from the
+ * rule name: payout_id is the PSP payout (batch) id, not "payout + id". A Record, so a new rule
+ * without a label does not compile.
+ */
+export const RULE_LABELS: Record<MatchRule, string> = {
+  id: 'PSP reference',
+  reference: 'merchant reference',
+  split: 'split',
+  amount_date: 'amount + date',
+  payout_id: 'payout id',
+};
+
 export function classifyPair(psp: MatchRow[], ledger: MatchRow[], opts: MatchOptions, rule: MatchRule): Finding | null {
   const diffs = differences(psp, ledger, opts);
   if (diffs.length === 0) return null;
   const head = diffs[0];
   const currency = singleCurrency(psp) ?? psp[0].currency;
   const pspAmount = comparableAmount(psp);
-  const how = rule === 'id' ? 'paired by PSP reference' : rule === 'reference' ? 'paired by merchant reference' : `paired by ${rule.replace('_', ' + ')}`;
+  const how = `paired by ${RULE_LABELS[rule]}`;
   return {
     kind: head.kind,
     severity: severityOf(head.kind, head.differenceMinor, pspAmount),

@@ -29,6 +29,17 @@ describe('classifyPair', () => {
     expect(f?.differenceMinor ?? null).toBe(diff);
   });
 
+  test.each([
+    ['id', 'paired by PSP reference'],
+    ['reference', 'paired by merchant reference'],
+    ['split', 'paired by split'],
+    ['amount_date', 'paired by amount + date'],
+    ['payout_id', 'paired by payout id'],
+  ] as const)('the reason names rule %s as "%s"', (rule, label) => {
+    const f = classifyPair([psp('t1', '10.00')], [led('L1', '9.00')], opts(), rule);
+    expect(f?.reason).toContain(`(${label}: PSP `);
+  });
+
   test('a split group compares the sum of its parts', () => {
     const p = psp('t1', '100.00');
     expect(classifyPair([p], [led('L1', '60.00'), led('L2', '40.00')], opts(), 'split')).toBeNull();
