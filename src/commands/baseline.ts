@@ -7,6 +7,7 @@
  */
 import { lstatSync } from 'node:fs';
 import type { CurrentState } from '../checksums/capture.js';
+import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
 import { compareToBaseline, initFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
 import { buildSpec, type BaselineSpec } from '../checksums/profiles.js';
@@ -76,7 +77,9 @@ export async function runUpdate(name: string, opts: { keyFile?: string }, ctx: C
       throw new UsageError(`baseline "${name}" was updated by another run meanwhile; run update again`);
     }
     verifyBaselineRow(key, head);
-    const b = replaceEntries(db, key, head, state.records, ctx.now().toISOString());
+    // Content that could not be read now is not accepted: such paths keep their old digests.
+    const records = keepDigestsOfUnread(entries, state.records, state.unreadable);
+    const b = replaceEntries(db, key, head, records, ctx.now().toISOString());
     appendAudit(db, { action: 'baseline_update', subject: name, details: { files: state.records.length, generation: b.generation, ...tally } });
     return b;
   });
