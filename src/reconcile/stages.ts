@@ -4,7 +4,6 @@
  * and the leftovers reported as missing. The shared machinery is in workspace.ts.
  */
 import {
-  components,
   matchSplit,
   missingFinding,
   pickUniquePairs,
@@ -161,15 +160,20 @@ export class RunWorkspace extends Workspace {
    */
   stageReferenceUnique(): void {
     const since = this.mark();
-    const edges = this.db
+    // Every candidate edge joins rows of one (reference, type), so a connected group is exactly
+    // one such key, and "one row each side" is a count per key on each side: grouped in SQL,
+    // not by enumerating edges (quadratic when Stripe's description fills many references).
+    const single = this.db
       .prepare(
-        `SELECT l.id AS l_id, p.id AS p_id FROM lp p JOIN ll l ON l.reference = p.reference AND l.type = p.type
-         WHERE p.reference IS NOT NULL`,
+        `SELECT p.id AS p_id, l.id AS l_id FROM
+           (SELECT reference, type, min(id) AS id FROM lp WHERE reference IS NOT NULL GROUP BY reference, type HAVING count(*) = 1) p
+         JOIN (SELECT reference, type, min(id) AS id FROM ll WHERE reference IS NOT NULL GROUP BY reference, type HAVING count(*) = 1) l
+           USING (reference, type)
+         ORDER BY p.id`,
       )
-      .all() as Array<{ l_id: number; p_id: number }>;
-    const single = components(edges).filter((c) => c.psp.length === 1 && c.ledger.length === 1);
-    const rows = loadRows(this.db, single.flatMap((c) => [c.psp[0], c.ledger[0]]));
-    for (const c of single) this.take({ rule: 'reference', psp: [rows.get(c.psp[0])!], ledger: [rows.get(c.ledger[0])!] });
+      .all() as Array<{ p_id: number; l_id: number }>;
+    const rows = loadRows(this.db, single.flatMap((c) => [c.p_id, c.l_id]));
+    for (const c of single) this.take({ rule: 'reference', psp: [rows.get(c.p_id)!], ledger: [rows.get(c.l_id)!] });
     this.claim(since);
   }
 

@@ -210,6 +210,29 @@ describe('one scenario per kind', () => {
     expect(doc.counts.matched).toBe(matched);
   });
 
+  test('a reference with one leftover row each side pairs them; shared by more on a side, it pairs nothing', async () => {
+    const doc = await run([
+      { side: 'psp', id: 't7', amount: '10.00', reference: 'ORD-7', at: '2025-03-03' },
+      { side: 'ledger', id: 'L-7', amount: '10.05', reference: 'ORD-7', at: '2025-03-03' },
+      { side: 'psp', id: 't8a', amount: '11.00', reference: 'ORD-8', at: '2025-03-04' },
+      { side: 'psp', id: 't8b', amount: '12.00', reference: 'ORD-8', at: '2025-03-05' },
+      { side: 'ledger', id: 'L-8', amount: '33.00', reference: 'ORD-8', at: '2025-03-05' },
+      { side: 'psp', id: 't9', amount: '14.00', reference: 'ORD-9', at: '2025-03-06' },
+      { side: 'ledger', id: 'L-9', amount: '15.00', reference: 'ORD-9', type: 'refund', at: '2025-03-06' },
+    ]);
+    expect(doc.discrepancies.map((d) => [d.kind, d.psp?.id ?? null, d.ledger?.id ?? null]).sort()).toEqual(
+      [
+        ['amount_mismatch', 't7', 'L-7'],
+        ['missing_in_ledger', 't8a', null],
+        ['missing_in_ledger', 't8b', null],
+        ['missing_in_ledger', 't9', null],
+        ['missing_in_psp', null, 'L-8'],
+        ['missing_in_psp', null, 'L-9'],
+      ].sort(),
+    );
+    expect(doc.discrepancies.find((d) => d.kind === 'amount_mismatch')?.reason).toContain('paired by merchant reference');
+  });
+
   test('a crowd of equal amounts is not paired by amount, and says so', async () => {
     const rows: RowSpec[] = [];
     for (let i = 0; i < 51; i++) {
