@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import { DISCREPANCY_KINDS } from './domain/discrepancy.js';
 import { EXIT_CODE_TABLE } from './errors.js';
 
 export const VERSION = '0.1.0';
@@ -105,7 +106,7 @@ export function buildProgram(io: CliIo): Command {
     .command('discrepancies')
     .description('list discrepancies')
     .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'acknowledged', 'resolved', 'all']).default('open'))
-    .option('--kind <kind>', 'filter by kind')
+    .addOption(new Option('--kind <kind>', 'filter by kind').choices([...DISCREPANCY_KINDS]))
     .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run'))
     .action(action(() => import('./commands/discrepancies.js')));
 

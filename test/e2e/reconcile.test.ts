@@ -122,6 +122,15 @@ describe('the demo month, night by night', () => {
     expect(cli('discrepancies', '--kind', 'nope').code).toBe(16);
   });
 
+  test('an unknown --kind is a usage error that lists the kinds, and --help lists them too', () => {
+    const r = cli('discrepancies', '--kind', 'nope', '--json');
+    expect(r.code).toBe(16);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("'nope' is invalid");
+    expect(r.stderr).toMatch(/missing_in_ledger, missing_in_psp, amount_mismatch/);
+    expect(cli('discrepancies', '--help').stdout).toMatch(/--kind <kind>.*\(choices: "missing_in_ledger"/s);
+  });
+
   test('resolve: bad ids change nothing; resolving the rejected row clears bit 8', () => {
     const bad = cli('resolve', '13', '999', '--note', 'x');
     expect(bad.code).toBe(16);
