@@ -43,22 +43,40 @@ export async function scanBaselines(
   // recorded: a tampered later baseline must not leave an earlier scan saved but never reported
   // (the scheduler would then never alert that scan's changes). Done while the first capture
   // hashes, to keep the overlap.
-  let verified: Map<number, Map<string, FileRecord>> | undefined;
+  // Each row is read again here, next to its entries, so the generation recorded is the one
+  // whose entries were compared even if an update committed during the walk.
+  let verified: Map<number, { head: BaselineRow; entries: Map<string, FileRecord> }> | undefined;
   const verifyAll = () => {
-    verified = new Map(rows.map((r) => [r.id, loadVerifiedBaseline(db, key, r)]));
+    verified = new Map(
+      rows.map((r) => {
+        const head = findBaseline(db, r.name);
+        if (!head || head.id !== r.id) throw removedMeanwhile(r.name);
+        return [r.id, { head, entries: loadVerifiedBaseline(db, key, head) }];
+      }),
+    );
   };
-  for (const row of rows) {
+  for (const selected of rows) {
     const startedAt = ctx.now().toISOString();
-    const state = await captureWithProgress(ctx, JSON.parse(row.spec) as BaselineSpec, `scan ${row.name}`, verified ? undefined : verifyAll);
-    const entries = verified?.get(row.id);
-    if (!entries) throw new Error('baseline was not verified'); // unreachable: meanwhile always runs
+    const spec = JSON.parse(selected.spec) as BaselineSpec;
+    const state = await captureWithProgress(ctx, spec, `scan ${selected.name}`, verified ? undefined : verifyAll);
+    const v = verified?.get(selected.id);
+    if (!v) throw new Error('baseline was not verified'); // unreachable: meanwhile always runs
+    const { head: row, entries } = v;
     for (const note of state.notes) ctx.out.warn(note);
     const findings = compareToBaseline(entries, state);
     const code = exitCodeFor(findings, failOn);
     const doc = await withWriteTransaction(db, () => {
       // Re-read under the write lock: another scan may have extended the chain meanwhile.
       const head = findBaseline(db, row.name);
-      if (!head || head.id !== row.id) throw new DatabaseError(`baseline "${row.name}" was removed while it was being scanned`);
+      if (!head || head.id !== row.id) throw removedMeanwhile(row.name);
+      // A `baseline update` that committed meanwhile replaced the entries compared above:
+      // saving this scan would record findings against a generation that no longer exists.
+      if (head.generation !== row.generation) {
+        throw new DatabaseError(
+          `baseline "${row.name}" was updated (generation ${row.generation} -> ${head.generation}) while it was being scanned; nothing was recorded`,
+          'run the scan again',
+        );
+      }
       verifyBaselineRow(key, head);
       const { doc, mac } = insertScan(db, key, {
         baselineId: row.id,
@@ -79,6 +97,10 @@ export async function scanBaselines(
     exitCode |= code;
   }
   return { exitCode, scans };
+}
+
+function removedMeanwhile(name: string): DatabaseError {
+  return new DatabaseError(`baseline "${name}" was removed while it was being scanned`);
 }
 
 function selectBaselines(ctx: CommandContext, names: string[]): BaselineRow[] {
