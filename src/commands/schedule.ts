@@ -9,7 +9,7 @@ import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
 import { InputError, UsageError } from '../errors.js';
-import { loadScheduleConfig, redactUrl, type ScheduleConfig } from '../schedule/config.js';
+import { loadScheduleConfig, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
 import { createEventLog, type EventLog } from '../schedule/log.js';
@@ -49,6 +49,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
     const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs });
+    await outbox.rekeyLegacyWebhooks(webhookKey);
     warnAboutOrphans(outbox, cfg, log);
     const dispatcher = new Dispatcher({ outbox, sinks, backoff: tuning.backoff, log, now: ctx.now });
     const scheduler = new Scheduler({
@@ -110,8 +111,8 @@ function warnAboutOrphans(outbox: Outbox, cfg: ScheduleConfig, log: EventLog): v
   const configured = new Set(cfg.alerts.map((s) => s.key));
   for (const [sink, n] of outbox.pendingBySink()) {
     if (configured.has(sink)) continue;
-    const label = sink.startsWith('webhook ') ? `webhook ${redactUrl(sink.slice('webhook '.length))}` : sink;
-    log.event('orphaned_deliveries', { sink: label, pending: n, note: 'this sink is no longer in the config; its alerts stay in the outbox' }, 'warn');
+    // A webhook's key is a digest of its URL: nothing secret to hide, and nothing to show.
+    log.event('orphaned_deliveries', { sink, pending: n, note: 'this sink is no longer in the config; its alerts stay in the outbox' }, 'warn');
   }
 }
 

@@ -4,6 +4,7 @@
  * then check what must hold in this environment (secrets set, directories readable) — all
  * before anything runs. Every problem is reported at once, each naming its key; exit 17.
  */
+import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
@@ -77,7 +78,7 @@ export function parseScheduleConfig(text: string, file: string): ScheduleConfig 
 function resolveSink(s: RawSink, at: (p: string) => string): SinkConfig {
   switch (s.type) {
     case 'webhook':
-      return { ...s, key: `webhook ${s.url}`, label: `webhook ${redactUrl(s.url)}` };
+      return { ...s, key: webhookKey(s.url), label: `webhook ${redactUrl(s.url)}` };
     case 'file': {
       const path = at(s.path);
       return { ...s, path, key: `file ${path}`, label: `file ${path}` };
@@ -87,6 +88,15 @@ function resolveSink(s: RawSink, at: (p: string) => string): SinkConfig {
       return { ...s, run, key: `command ${JSON.stringify(run)}`, label: `command ${run[0]}` };
     }
   }
+}
+
+/**
+ * The outbox key of a webhook sink. URLs carry tokens (in the query, the user info or the path
+ * itself) and the key is stored in schedule_outbox.sink, so it is a digest of the URL: stable
+ * across restarts, and the database never holds the URL.
+ */
+export function webhookKey(url: string): string {
+  return `webhook sha256:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 }
 
 /** URLs may carry credentials (user:pass@ or a token in the query); logs show neither. */

@@ -142,6 +142,29 @@ export class Outbox {
     });
   }
 
+  /**
+   * Rows written before webhook sinks were keyed by a digest held the URL (and its token) as
+   * `webhook <url>`: re-key them, configured or not, so restarts still find them and the
+   * token leaves the database. Returns how many rows changed.
+   */
+  async rekeyLegacyWebhooks(keyOf: (url: string) => string): Promise<number> {
+    const legacyQuery = "SELECT DISTINCT sink FROM schedule_outbox WHERE sink LIKE 'webhook %' AND sink NOT LIKE 'webhook sha256:%'";
+    if (!this.sql(legacyQuery).get()) return 0;
+    // Without secure_delete the replaced keys would linger in freed space of the file.
+    this.db.pragma('secure_delete = ON');
+    try {
+      return await this.write(() => {
+        let changed = 0;
+        for (const { sink } of this.sql(legacyQuery).all() as Array<{ sink: string }>) {
+          changed += this.sql('UPDATE schedule_outbox SET sink = ? WHERE sink = ?').run(keyOf(sink.slice('webhook '.length)), sink).changes;
+        }
+        return changed;
+      });
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
+  }
+
   /** Pending deliveries per sink key (including sinks no longer configured). */
   pendingBySink(): Map<string, number> {
     const rows = this.sql("SELECT sink, COUNT(*) AS n FROM schedule_outbox WHERE status = 'pending' GROUP BY sink").all() as Array<{

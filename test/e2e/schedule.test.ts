@@ -179,6 +179,34 @@ describe('payrecon schedule', () => {
     expect(logLines(r2.stderr).filter((l) => l.event === 'run' && l.alert)).toEqual([]);
   });
 
+  it('the database never holds a webhook URL or its token, including rows written under the old URL key', async () => {
+    const w = world();
+    const port = await freePort();
+    const url = `http://hook-user:pw-s3cr3t@127.0.0.1:${port}/hook?token=q-s3cr3t`;
+    const config = writeConfig(w.dir, { db: 'x.db', keyFile: 'hmac.key', alerts: [{ type: 'webhook', url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }], jobs: [scanJob] });
+    // A pending row as an older payrecon keyed it ('webhook ' + url), for an alert already made.
+    const first = start(['schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '0' });
+    await first.until('a failed delivery', (l) => l.some((x) => x.event === 'delivery_retry'));
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(0);
+    const h = new Database(w.db);
+    h.prepare("UPDATE schedule_outbox SET sink = ?").run(`webhook ${url}`);
+    h.close();
+    const second = start(['schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '0' });
+    await second.until('a failed delivery', (l) => l.some((x) => x.event === 'delivery_retry'));
+    second.child.kill('SIGTERM');
+    const r = await second.done;
+    expect(r.code, r.stderr).toBe(0);
+    // The legacy row was found again (not orphaned) and re-keyed; the token is gone from the file.
+    expect(logLines(r.stderr).filter((l) => l.event === 'orphaned_deliveries')).toEqual([]);
+    const db = new Database(w.db, { readonly: true });
+    const sinks = db.prepare('SELECT DISTINCT sink FROM schedule_outbox').all();
+    db.close();
+    expect(sinks).toEqual([{ sink: expect.stringMatching(/^webhook sha256:[0-9a-f]{32}$/) }]);
+    expect(readFileSync(w.db).includes('s3cr3t')).toBe(false);
+    expect(r.stderr).not.toContain('s3cr3t');
+  });
+
   it('reconcile job: imports the inbox, alerts its discrepancies once, then only what a new file brings', async () => {
     const { dir, cleanup } = tempDir('payrecon-e2e-recon-');
     cleanups.push(cleanup);

@@ -91,6 +91,16 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     expect(new Set(cfg.alerts.map((a) => a.key)).size).toBe(3);
   });
 
+  it('a webhook sink key is a digest of its URL: stable, and no token in it', () => {
+    const url = 'https://u:pw-tok@hooks.example.com/services/path-tok?token=q-tok';
+    const hook = (u: string) => load({ alerts: [{ type: 'webhook', url: u, secretEnv: 'HOOK_SECRET' }], jobs: [scanJob] }).alerts[0];
+    expect(hook(url).key).toMatch(/^webhook sha256:[0-9a-f]{32}$/);
+    expect(hook(url).key).not.toContain('tok');
+    expect(hook(url).key).toBe(hook(url).key);
+    expect(hook(url).key).not.toBe(hook(url.replace('q-tok', 'q-other')).key);
+    expect(hook(url).label).toBe('webhook https://hooks.example.com/services/path-tok');
+  });
+
   it('an unreadable config file is an I/O error (18), not an input error', () => {
     expect(() => loadScheduleConfig(join(tmp.dir, 'absent.json'), env)).toThrow(expect.objectContaining({ exitCode: ExitCode.IO }));
   });

@@ -75,6 +75,17 @@ describe('webhook delivery to a real HTTP receiver', () => {
     expect(parsed).toMatchObject({ id, job: 'keys', command: 'scan', exit_code: 4, findings: [{ path: '/etc/key', kind: 'changed' }] });
   });
 
+  it('user:password in the URL arrives as Basic authorization (fetch refuses such URLs)', async () => {
+    const store = setup();
+    const rx = await receiver();
+    const { outbox } = store.open();
+    const sink = webhook(rx.url.replace('http://', 'http://hook%20user:p%40ss@'));
+    await enqueue(outbox, [sink]);
+    dispatcher(outbox, [sink]).d.start();
+    await waitFor(() => rx.accepted().length === 1, 'the delivery');
+    expect(rx.received[0].headers.authorization).toBe('Basic ' + Buffer.from('hook user:p@ss').toString('base64'));
+  });
+
   it('a receiver failing twice with 503 gets the alert once, under one delivery id', async () => {
     const store = setup();
     const rx = await receiver();

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { parseRetryAfter } from '../backoff.js';
+import { redactUrl } from '../config.js';
 import { DeliveryError, type Delivery, type Sink } from './types.js';
 
 export interface WebhookOptions {
@@ -21,6 +22,15 @@ export function signBody(secret: string, body: string): string {
 }
 
 export function createWebhookSink(opts: WebhookOptions): Sink {
+  // fetch refuses a URL with user:password in it: send those as Basic authorization instead.
+  const target = new URL(opts.url);
+  const auth = target.username || target.password
+    ? 'Basic ' + Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')
+    : undefined;
+  target.username = '';
+  target.password = '';
+  // Error text is logged and stored in the outbox: never with the URL's token in it.
+  const scrub = (text: string) => [opts.url, target.href].reduce((t, u) => t.split(u).join(redactUrl(u)), text);
   return {
     key: opts.key,
     label: opts.label,
@@ -38,9 +48,10 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
       signal.addEventListener('abort', onStop, { once: true });
       let res: Response;
       try {
-        res = await fetch(opts.url, {
+        res = await fetch(target, {
           method: 'POST',
           headers: {
+            ...(auth ? { authorization: auth } : {}),
             'content-type': 'application/json',
             'user-agent': 'payrecon-alerts',
             'x-payrecon-delivery': d.alertId,
@@ -56,7 +67,7 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
         if (timedOut) throw new DeliveryError(`no response within ${opts.timeoutMs} ms`, true);
         if (signal.aborted) throw new DeliveryError('stopped before the receiver answered', true);
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new DeliveryError(`connection failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
+        throw new DeliveryError(scrub(`connection failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`), true);
       } finally {
         clearTimeout(timer);
         signal.removeEventListener('abort', onStop);
@@ -67,7 +78,7 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
         throw new DeliveryError(what, true, parseRetryAfter(res.headers.get('retry-after'), new Date()));
       }
       if (res.status >= 300 && res.status < 400) {
-        throw new DeliveryError(`${what}: redirect to ${res.headers.get('location') ?? '?'} not followed (configure the final URL)`, false);
+        throw new DeliveryError(scrub(`${what}: redirect to ${res.headers.get('location') ?? '?'} not followed (configure the final URL)`), false);
       }
       throw new DeliveryError(`${what}: the receiver refused the alert; not retried`, false);
     },
