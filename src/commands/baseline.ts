@@ -11,7 +11,7 @@ import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
 import { compareToBaseline, initFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
 import { buildSpec, type BaselineSpec } from '../checksums/profiles.js';
-import { findingLine } from '../checksums/render.js';
+import { findingLine, formatBytes } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
 import { appendAudit } from '../db/audit.js';
 import { findBaseline, insertBaseline, listBaselineRows, replaceEntries, type BaselineRow } from '../db/integrity.js';
@@ -145,10 +145,6 @@ function finish(
   for (const f of findings) ctx.out.info(findingLine(f, c));
   if (code) ctx.out.info(c.red('some files could not be read: the baseline does not cover their content'));
   return code;
-}
-
-function formatBytes(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
 function requireBaseline(ctx: CommandContext, name: string): BaselineRow {

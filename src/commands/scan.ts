@@ -8,7 +8,7 @@ import { compareToBaseline, countFindings, DEFAULT_FAIL_ON, exitCodeFor } from '
 import { captureState, type CurrentState } from '../checksums/capture.js';
 import { loadKey } from '../checksums/key-file.js';
 import { selectionOf, type BaselineSpec } from '../checksums/profiles.js';
-import { scanLines } from '../checksums/render.js';
+import { formatBytes, scanLines } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
 import { findBaseline, listBaselineRows, setLastScan, type BaselineRow } from '../db/integrity.js';
 import { insertScan } from '../db/integrity-scans.js';
@@ -16,6 +16,7 @@ import { loadVerifiedBaseline, verifyBaselineRow } from '../db/integrity-verify.
 import { withWriteTransaction } from '../db/open.js';
 import { FINDING_KINDS, type FindingKind, type ScanDocument } from '../domain/integrity.js';
 import { DatabaseError, UsageError } from '../errors.js';
+import { openProgress } from '../ui/open-progress.js';
 import type { Progress } from '../ui/progress.js';
 import { parseFailOn } from './options.js';
 
@@ -133,26 +134,24 @@ export async function captureWithProgress(
   label: string,
   meanwhile?: () => void,
 ): Promise<CurrentState> {
-  let bar: Progress | undefined;
-  // ink costs a few hundred milliseconds to load: only when a person is watching.
-  const ui = ctx.out.interactive ? await import('../ui/progress.js') : undefined;
+  // The bar opens once the walk has counted the files; openProgress loads ink only at a
+  // terminal. Opening is async and onProgress is not, so every call chains on the opening.
+  let bar: Promise<Progress> | undefined;
   try {
-    const state = await captureState(selectionOf(spec), {
+    return await captureState(selectionOf(spec), {
       sha512: spec.sha512,
       worker: ctx.env.PAYRECON_HASH_WORKERS !== '0',
       meanwhile,
       checkInterrupted: () => ctx.checkInterrupted(),
       onProgress(done, total) {
-        if (!ui) return;
-        bar ??= ui.createProgress(ctx.out, { label, total: total.files, unit: 'files' });
-        bar.update(done.files, `files, ${ui.formatQuantity(done.bytes, 'bytes')} hashed`);
+        bar ??= openProgress(ctx.out, { label, total: total.files, unit: 'files' });
+        const info = `files, ${formatBytes(done.bytes)} hashed`;
+        const files = done.files;
+        void bar.then((b) => b.update(files, info));
       },
     });
-    bar?.finish();
-    bar = undefined;
-    return state;
   } finally {
-    bar?.finish();
+    await bar?.then((b) => b.finish());
   }
 }
 
