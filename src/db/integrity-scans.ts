@@ -15,6 +15,7 @@ import {
 } from '../checksums/signing.js';
 import type { SignedScan } from '../checksums/verify.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
+import { nextIntegrityId } from './integrity.js';
 import type { DB } from './open.js';
 
 interface ScanRow extends ScanSigned {
@@ -59,7 +60,7 @@ export interface NewScan {
 
 /** Store a scan and its findings (inside the caller's transaction); returns its document. */
 export function insertScan(db: DB, key: SigningKey, s: NewScan): { doc: ScanDocument; mac: string } {
-  const id = (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM scans').get() as { n: number }).n;
+  const id = nextIntegrityId(db, 'scans');
   const previous = previousFirstSeen(db, s.baselineId);
   const insertScanRow = db.prepare(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES (${SCAN_COLUMNS.replace(/(\w+)/g, '@$1')})`);
   // The findings reference the scan row; it is written first and completed once they are signed.
