@@ -41,17 +41,16 @@ export class RunWorkspace extends Workspace {
   stageExactId(): void {
     // An identifier pairs regardless of date: a booking a month late still names its PSP row
     // (the pair is then flagged date_out_of_window), and a booking inside the window may name a
-    // PSP row from before it. So either side being in scope is enough. The ledger side uses the
-    // widened window, the same rows buildLeftovers puts into `ll`: an entry booked just after
-    // --to that names a PSP row outside the window must be claimed by that row here, or stage 6
-    // would pair it by amount and date with an unrelated in-window PSP row.
+    // PSP row from before it. So either side being in scope is enough. (A ledger entry of the
+    // widened window that names a PSP row outside the window is kept out of `ll` by
+    // buildLeftovers instead: pairing it here would report a pair outside the window.)
     // Two disjoint halves: the PSP row's own id through transactions_identity (which leads
     // with external_id), and its aliases through transaction_ids (an alias equal to the row's
     // own id is left to the first half, so no pair is counted twice). CROSS JOIN fixes the
     // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
     const ledger = `+l.side = 'ledger' AND l.psp_reference IS NOT NULL`;
-    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_IN_SCOPE('l')}))`;
+    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`;
     this.candidateStage(
       'id',
       `SELECT ${CANDIDATE_COLUMNS}
@@ -77,10 +76,22 @@ export class RunWorkspace extends Workspace {
          FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)`,
       )
       .run(this.params);
+    // A ledger entry of the widened window but outside the reported one that names a PSP row
+    // outside the window belongs to that row: stage 1 did not look at the pair (it lies wholly
+    // outside the run) and it must not be paired by amount and date with an unrelated in-window
+    // PSP row instead, which would auto-close a real missing item. (Checked only for entries
+    // outside the reported window, so an unwindowed run never evaluates it.)
+    const outside = (a: string) => `NOT (${PSP_IN_SCOPE(a)})`;
+    const namesOutsideRow = `NOT ((@pFrom IS NULL OR l.booked_at >= @pFrom) AND (@pTo IS NULL OR l.booked_at < @pTo))
+      AND l.psp_reference IS NOT NULL
+      AND (EXISTS (SELECT 1 FROM transactions o WHERE o.external_id = l.psp_reference AND o.side = 'psp' AND o.type = l.type AND ${outside('o')})
+        OR EXISTS (SELECT 1 FROM transaction_ids ti CROSS JOIN transactions o ON o.id = ti.tx_id
+                   WHERE ti.ident = l.psp_reference AND o.side = 'psp' AND o.type = l.type AND ${outside('o')}))`;
     this.db
       .prepare(
         `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
-         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)`,
+         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)
+           AND NOT (${namesOutsideRow})`,
       )
       .run(this.params);
     this.db.exec('DROP TABLE temp.cand_p; DROP TABLE temp.cand_l;');

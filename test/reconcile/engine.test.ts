@@ -359,6 +359,19 @@ describe('open items across runs', () => {
     expect(store!.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'auto_close'`).pluck().get()).toBe(0);
   });
 
+  test('a windowed run does not report a pair that lies wholly after the window, even when it differs', async () => {
+    const doc = await run(
+      [
+        { side: 'psp', id: 'txn_A', amount: '40.00', at: '2025-03-09' },
+        { side: 'psp', id: 'txn_B', amount: '41.00', at: '2025-03-11' },
+        { side: 'ledger', id: 'L-B', amount: '40.00', pspReference: 'txn_B', at: '2025-03-11' },
+      ],
+      { from: '2025-03-01', to: '2025-03-09' },
+    );
+    expect(doc.discrepancies.map((d) => [d.kind, d.psp?.id, d.ledger?.id])).toEqual([['missing_in_ledger', 'txn_A', undefined]]);
+    expect(doc.counts).toMatchObject({ psp: 1, ledger: 0, matched: 0 });
+  });
+
   test('a windowed run sees ledger bookings up to the window later, but does not report them', async () => {
     const doc = await run(
       [
