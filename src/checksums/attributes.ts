@@ -87,7 +87,8 @@ const REGULAR: ReadonlySet<FileType> = new Set<FileType>(['file']);
 const LINK: ReadonlySet<FileType> = new Set<FileType>(['symlink']);
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const octal = (v: unknown): string => '0' + Number(v).toString(8).padStart(3, '0');
+/** A permission mode as people write it for chmod: "0600", "04755". */
+export const octal = (v: unknown): string => '0' + Number(v).toString(8).padStart(3, '0');
 const isoNs = (v: unknown): string => {
   const ns = BigInt(v as bigint);
   const ms = ns / 1_000_000n;

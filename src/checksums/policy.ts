@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { ScanFinding } from '../domain/integrity.js';
-import type { FileRecord } from './attributes.js';
+import { octal, type FileRecord } from './attributes.js';
 import { isCredentialsPath, type PrivateKeyKind } from './sensitive.js';
 
 const GROUP_READ_BY_DESIGN = new Set(['shadow', 'gshadow', 'shadow-', 'gshadow-']);
@@ -57,8 +57,4 @@ export function exposure(mode: number): string | null {
   const others = can(mode & 0o7);
   if (group && group === others) return `${group} by group and others`;
   return [group ? `${group} by group` : '', others ? `${others} by others` : ''].filter(Boolean).join(', ') || null;
-}
-
-function octal(mode: number): string {
-  return '0' + mode.toString(8).padStart(3, '0');
 }
