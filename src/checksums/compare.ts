@@ -7,6 +7,7 @@
 import { FINDING_EXIT_BIT, type FindingKind, type ScanDocument, type ScanFinding } from '../domain/integrity.js';
 import {
   changeSeverity,
+  comparePaths,
   compareRecords,
   CONTENT_ATTRIBUTES,
   describeChange,
@@ -79,7 +80,7 @@ export function initFindings(now: ObservedState): ScanFinding[] {
 
 export function sortFindings(findings: ScanFinding[]): ScanFinding[] {
   return findings.sort((a, b) =>
-    a.path === b.path ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : a.path < b.path ? -1 : 1,
+    a.path === b.path ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : comparePaths(a.path, b.path),
   );
 }
 

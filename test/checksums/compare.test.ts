@@ -108,3 +108,11 @@ describe('exit code and counts', () => {
     );
   });
 });
+
+describe('finding order', () => {
+  it('follows comparePaths (UTF-8 byte order, as the database and the records are sorted), not UTF-16 `<`', () => {
+    const now = observed([dir('/k'), file('/k/\u{1F600}'), file('/k/\uFFFF')]);
+    // UTF-16 `<` would put the emoji (a surrogate pair, 0xD83D...) before U+FFFF; UTF-8 does not.
+    expect(brief(compareToBaseline(baselineOf(dir('/k')), now))).toEqual(['added /k/\uFFFF', 'added /k/\u{1F600}']);
+  });
+});
