@@ -1,10 +1,21 @@
 /** The scan/baseline progress bar: drawn (through openProgress) only for a person at a terminal. */
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSpec } from '../../src/checksums/profiles.js';
 import { captureWithProgress } from '../../src/commands/scan.js';
 import { createContext } from '../../src/context.js';
 import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+
+// A person at a terminal has no CI variable; under CI ink paints only the last frame, which the
+// bar erases on finish. ink reads CI once, when it is first (lazily) loaded: set it before that.
+const ci = process.env.CI;
+beforeAll(() => {
+  process.env.CI = 'false';
+});
+afterAll(() => {
+  if (ci === undefined) delete process.env.CI;
+  else process.env.CI = ci;
+});
 
 let t: IntegrityEnv;
 beforeEach(() => (t = integrityEnv()));
