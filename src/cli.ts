@@ -4,8 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
-import { DISCREPANCY_KINDS } from './domain/discrepancy.js';
-import { EXIT_CODE_TABLE } from './errors.js';
+import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
+import { formatExitCodes } from './domain/exit-codes.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,7 +48,6 @@ export function buildProgram(io: CliIo): Command {
 
   /** Wrap an action: build the context from global options, import the command, run it. */
   // A command's run takes the positional arguments, then its own options, then the context.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Runner = (...a: any[]) => Promise<number>;
   const action =
     (load: () => Promise<{ run: Runner }>) =>
@@ -96,8 +95,8 @@ export function buildProgram(io: CliIo): Command {
     .description('match PSP rows against ledger entries and record every discrepancy')
     .option('--from <date>', 'first booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
-    .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', '0')
-    .option('--date-window <days>', 'days a booking may lag the PSP date', '3')
+    .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
+    .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/reconcile.js')));
@@ -210,18 +209,4 @@ export function buildProgram(io: CliIo): Command {
 
   program.addHelpText('after', '\nExit codes: 0 clean, 1-15 findings (bitmask), 16+ errors. See `payrecon help exit-codes`.');
   return program;
-}
-
-export function formatExitCodes(): string {
-  const w0 = Math.max(...EXIT_CODE_TABLE.map((r) => r.code.length));
-  const w1 = Math.max(...EXIT_CODE_TABLE.map((r) => r.reconcile.length));
-  const lines = [
-    'One rule: 0 clean, 1-15 findings (a bitmask), 16 and up: the command could not do its job.',
-    '',
-    `${'code'.padEnd(w0)}  ${'reconcile / import'.padEnd(w1)}  scan (integrity)`,
-    ...EXIT_CODE_TABLE.map((r) => `${r.code.padEnd(w0)}  ${r.reconcile.padEnd(w1)}  ${r.scan}`),
-    '',
-    '--fail-on <kinds> on reconcile and scan narrows which findings set bits.',
-  ];
-  return lines.join('\n') + '\n';
 }

@@ -1,27 +1,21 @@
 /**
- * What every command receives: how to talk to the user, where the database is, the
- * environment, a clock and an abort signal (SIGINT/SIGTERM). Tests build one directly.
+ * What every command receives: an operation context (src/operations/context.ts) plus how to
+ * talk to the user, with progress bars drawn on stderr when a person watches. Tests build one
+ * directly.
  */
 import { resolve } from 'node:path';
 import { openDatabase, type DB } from './db/open.js';
 import { InterruptedError } from './errors.js';
+import type { OperationContext } from './operations/context.js';
+import { openProgress } from './ui/open-progress.js';
 import { Output, type OutputOptions } from './output.js';
 
 export interface GlobalOptions extends OutputOptions {
   db?: string;
 }
 
-export interface CommandContext {
+export interface CommandContext extends OperationContext {
   out: Output;
-  dbPath: string;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  signal: AbortSignal;
-  now(): Date;
-  /** The migrated database, opened on first use and closed by the entry point. */
-  db(): DB;
-  /** Throw InterruptedError if SIGINT/SIGTERM arrived; call between batches. */
-  checkInterrupted(): void;
   close(): void;
 }
 
@@ -60,6 +54,7 @@ export function createContext(init: ContextInit): CommandContext {
     checkInterrupted() {
       if (signal.aborted) throw new InterruptedError();
     },
+    progress: (opts) => openProgress(out, opts),
     close() {
       handle?.close();
       handle = undefined;

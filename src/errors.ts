@@ -1,48 +1,11 @@
 /**
- * The one exit-code table of payrecon (see CONTRACT.md). Codes 0-15 are findings and form a
- * bitmask; 16 and up mean the command could not do its job. Only src/main.ts turns these into
- * a process exit code: everything else throws a PayreconError or returns a findings mask.
+ * The errors payrecon reports on purpose, each carrying its exit code from the one exit-code
+ * module (src/domain/exit-codes.ts). Only src/main.ts turns these into a process exit code:
+ * everything else throws a PayreconError or returns a findings mask.
  */
-export const ExitCode = {
-  OK: 0,
-  ONLY_EXTERNAL: 1, // reconcile: only on the PSP side · scan: files added
-  ONLY_INTERNAL: 2, // reconcile: only in the ledger · scan: files removed
-  DIFFERS: 4, // paired items that differ · files changed
-  UNVERIFIED: 8, // rejected rows still unresolved · files that could not be read
-  USAGE: 16,
-  INPUT: 17,
-  IO: 18,
-  DATABASE: 19,
-  TAMPER: 20,
-  INTERNAL: 21,
-  INTERRUPTED: 130,
-} as const;
+import { ExitCode } from './domain/exit-codes.js';
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** Rows of `payrecon help exit-codes`, in the order the contract lists them. */
-export const EXIT_CODE_TABLE: ReadonlyArray<{ code: string; reconcile: string; scan: string }> = [
-  { code: '0', reconcile: 'everything in scope matched', scan: 'nothing changed' },
-  { code: 'bit 1', reconcile: 'items only on the PSP side (missing in ledger)', scan: 'files added' },
-  { code: 'bit 2', reconcile: 'items only on the ledger side (missing at PSP)', scan: 'files removed' },
-  {
-    code: 'bit 4',
-    reconcile: 'paired items that differ (amount, currency, fee, date, duplicate)',
-    scan: 'files changed (content or attributes)',
-  },
-  {
-    code: 'bit 8',
-    reconcile: 'something could not be verified: rejected rows still unresolved',
-    scan: 'files that could not be read',
-  },
-  { code: '16', reconcile: 'usage error (unknown option, bad argument value)', scan: 'same' },
-  { code: '17', reconcile: 'input error: unrecognised or malformed file, invalid config or mapping', scan: 'same' },
-  { code: '18', reconcile: 'I/O error (cannot read/write a path)', scan: 'same' },
-  { code: '19', reconcile: 'database error: locked, corrupt, or newer schema', scan: 'same' },
-  { code: '20', reconcile: 'tamper: a signature or hash chain payrecon wrote does not verify', scan: 'same' },
-  { code: '21', reconcile: 'internal error (a bug)', scan: 'same' },
-  { code: '130', reconcile: 'interrupted (SIGINT/SIGTERM); nothing half-written remains', scan: 'same' },
-];
+export { ExitCode };
 
 /** Base of every error payrecon reports on purpose. `hint` is one extra line for the user. */
 export class PayreconError extends Error {

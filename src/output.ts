@@ -5,15 +5,35 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 
-// Control characters that reach human output from files (an ESC could move the cursor or
-// retitle the window) are shown as \xNN, never sent. Line breaks, tabs and colour (SGR)
-// sequences pass: chalk writes nothing else.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
+// The one escaping rule for terminals: a control character that came from a file or the
+// database (an ESC could move the cursor, retitle the window or hide text) is shown as \xNN,
+// never sent. Values are escaped whole (printable); whole lines keep the line breaks, tabs
+// and colour (SGR) sequences payrecon itself writes (terminalSafe).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const UNSAFE_IN_LINE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
 
-/** Text safe to write to a terminal; see UNSAFE. */
+const escapeControl = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/** A value from a file or the database, for one cell or line of a screen: every control escaped (a tab is a space). */
+export function printable(value: unknown): string {
+  return String(value ?? '').replace(CONTROL, (ch) => (ch === '\t' ? ' ' : escapeControl(ch)));
+}
+
+/** A whole line payrecon composed: controls escaped but its own line breaks, tabs and colours. */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNSAFE_IN_LINE, escapeControl);
+}
+
+/** Bytes for people: "512 B", "3.2 KiB", "41.0 MiB", "1.5 GiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 export interface OutputOptions {

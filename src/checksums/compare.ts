@@ -1,10 +1,10 @@
 /**
  * Baseline against now: which paths were added, removed, changed (naming the attributes),
- * could not be read, or break policy; and the exit code those findings make. Pure: no fs, no
+ * could not be read, or break policy (the exit code they make is src/domain/exit-codes.ts's). Pure: no fs, no
  * db, no clock. Something that could not be read is reported as such, never as unchanged and
  * never as removed.
  */
-import { FINDING_EXIT_BIT, type FindingKind, type ScanDocument, type ScanFinding } from '../domain/integrity.js';
+import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
 import {
   changeSeverity,
   comparePaths,
@@ -23,9 +23,6 @@ export interface ObservedState {
   unreadableDirs: readonly string[];
   keys: ReadonlyMap<string, PrivateKeyKind>;
 }
-
-/** Kinds that set exit bits when --fail-on is not given: every change against the baseline. */
-export const DEFAULT_FAIL_ON: ReadonlySet<FindingKind> = new Set(['added', 'removed', 'changed', 'unreadable']);
 
 const KIND_ORDER: Record<FindingKind, number> = { removed: 0, added: 1, changed: 2, unreadable: 3, policy: 4 };
 
@@ -82,13 +79,6 @@ export function sortFindings(findings: ScanFinding[]): ScanFinding[] {
   return findings.sort((a, b) =>
     a.path === b.path ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : comparePaths(a.path, b.path),
   );
-}
-
-/** The exit bitmask: each finding whose kind is in `failOn` sets its bit. */
-export function exitCodeFor(findings: readonly ScanFinding[], failOn: ReadonlySet<FindingKind> = DEFAULT_FAIL_ON): number {
-  let code = 0;
-  for (const f of findings) if (failOn.has(f.kind)) code |= FINDING_EXIT_BIT[f.kind];
-  return code;
 }
 
 export function countFindings(files: number, findings: readonly ScanFinding[]): ScanDocument['counts'] {

@@ -8,11 +8,6 @@ import type { ScanDocument, ScanFinding } from '../domain/integrity.js';
 
 const KIND_WIDTH = 10;
 
-/** Bytes for people: "512 B", "3.2 KiB", "41.0 MiB" (baseline summaries, the scan bar's info). */
-export function formatBytes(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
-}
-
 export function findingLine(f: ScanFinding, c: ChalkInstance): string {
   const colour =
     f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : f.kind === 'changed' ? c.yellow : c.magenta;

@@ -1,68 +1,47 @@
 /**
- * `payrecon reconcile`: validate the options, run the engine (src/reconcile/engine.ts), print
- * the document (--json) or a summary, optionally write a report, return the findings bitmask.
+ * `payrecon reconcile`: parse the options, run the reconcile operation (src/operations/
+ * reconcile.ts), print the document (--json) or a summary, optionally write a report, return
+ * the findings bitmask.
  */
 import type { CommandContext } from '../context.js';
 import { matchedTotals } from '../db/discrepancies.js';
-import { DISCREPANCY_KINDS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
+import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
-import { runReconcile } from '../reconcile/engine.js';
+import { reconcile, type ReconcileParams } from '../operations/reconcile.js';
 import { formatSummary } from '../reconcile/summary.js';
-import { openProgress } from '../ui/open-progress.js';
 import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
-export interface ReconcileParams {
+/** The options as commander gives them (strings; defaults from RECONCILE_DEFAULTS). */
+export interface ReconcileOptions {
   from?: string;
   to?: string;
   amountTolerance?: string;
-  dateWindow?: number;
-  failOn?: DiscrepancyKind[];
+  dateWindow?: string;
+  /** Comma-separated kinds, or a list of them. */
+  failOn?: string | string[];
+  report?: string;
 }
 
-/** Validate and reconcile; throws UsageError (16) before anything is written when a value is wrong. */
-export async function reconcile(ctx: CommandContext, params: ReconcileParams): Promise<ReconcileDocument> {
-  const from = parseDateOption('--from', params.from);
-  const to = parseDateOption('--to', params.to);
+/** Every option checked once, here: a wrong value is exit 16 before anything is written. */
+export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
+  const from = parseDateOption('--from', opts.from);
+  const to = parseDateOption('--to', opts.to);
   if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const toleranceText = (params.amountTolerance ?? '0').trim();
-  const tolerance = parseDecimalOption('--amount-tolerance', toleranceText);
-  const dateWindow = params.dateWindow ?? 3;
-  if (!Number.isInteger(dateWindow) || dateWindow < 0) throw new UsageError(`--date-window must be a whole number of days, got ${dateWindow}`);
-  const failOn = params.failOn ? [...parseFailOn(params.failOn.join(','), DISCREPANCY_KINDS)!] : undefined;
-  // A bar on a terminal (a no-op in a pipe, in CI and with --json): a million rows take seconds.
-  const progress = await openProgress(ctx.out, { label: 'reconcile', total: 0, unit: 'rows' });
-  try {
-    return await runReconcile(ctx, {
-      from,
-      to,
-      tolerance,
-      toleranceText,
-      dateWindow,
-      failOn,
-      onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
-    });
-  } finally {
-    progress.finish();
-  }
+  const amountTolerance = (opts.amountTolerance ?? RECONCILE_DEFAULTS.amountTolerance).trim();
+  parseDecimalOption('--amount-tolerance', amountTolerance);
+  const dateWindow = opts.dateWindow === undefined ? RECONCILE_DEFAULTS.dateWindow : parseWholeOption('--date-window', opts.dateWindow);
+  const failOn = parseFailOn(Array.isArray(opts.failOn) ? opts.failOn.join(',') : opts.failOn, DISCREPANCY_KINDS);
+  return { from, to, amountTolerance, dateWindow, failOn: failOn && [...failOn] };
 }
 
-export async function run(
-  opts: { from?: string; to?: string; amountTolerance: string; dateWindow: string; failOn?: string; report?: string },
-  ctx: CommandContext,
-): Promise<number> {
-  const failOn = parseFailOn(opts.failOn, DISCREPANCY_KINDS);
-  // Loaded on demand: the report renderers (HTML, JUnit, ...) are only needed with --report.
-  // The path is checked before the run, so a typo costs nothing and records no run.
-  const report = opts.report ? await import('../report/index.js') : undefined;
-  if (report && opts.report) report.checkReportPath(ctx, opts.report);
-  const doc = await reconcile(ctx, {
-    from: opts.from,
-    to: opts.to,
-    amountTolerance: opts.amountTolerance,
-    dateWindow: parseWholeOption('--date-window', opts.dateWindow),
-    failOn: failOn ? [...failOn] : undefined,
-  });
-  if (report && opts.report) await report.writeReport(ctx, opts.report, doc.run);
+export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<number> {
+  const params = parseReconcileOptions(opts);
+  // Loaded on demand: the renderers (HTML, JUnit, ...) are only needed with --report. The path
+  // is checked before the run, so a typo costs nothing and records no run.
+  const reports = opts.report ? await import('../operations/report.js') : undefined;
+  if (opts.report) reports!.checkReportPath(ctx, opts.report);
+  const doc = await reconcile(ctx, params);
+  if (opts.report) await reports!.writeRunReport(ctx, opts.report, doc.run);
   if (ctx.out.json) {
     // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
     const { discrepancies, ...head } = doc;

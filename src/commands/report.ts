@@ -1,6 +1,6 @@
 /** `payrecon report [--run N] --out <path>`: write a report of a reconcile run (format from the extension). */
 import type { CommandContext } from '../context.js';
-import { writeRunReport } from '../report/index.js';
+import { writeRunReport } from '../operations/report.js';
 
 export async function run(opts: { run?: number; out: string }, ctx: CommandContext): Promise<number> {
   // Unknown extension (16) and a missing directory (18) are reported before the database is

@@ -1,15 +1,13 @@
 /** `payrecon resolve <id...> --note <text> [--status acknowledged|resolved] [--by <name>]`: audited, all or nothing. */
 import type { CommandContext } from '../context.js';
-import { defaultActor } from '../db/audit.js';
-import { setDiscrepancyStatus } from '../db/discrepancies.js';
 import { UsageError } from '../errors.js';
+import { changeStatus } from '../operations/resolve.js';
 
 export async function run(ids: string[], opts: { note: string; status?: 'acknowledged' | 'resolved'; by?: string }, ctx: CommandContext): Promise<number> {
   const bad = ids.filter((id) => !/^\d+$/.test(id));
   if (bad.length) throw new UsageError(`discrepancy ids are whole numbers, got ${bad.map((b) => `"${b}"`).join(', ')}`);
   const status = opts.status ?? 'resolved';
-  const by = opts.by?.trim() || defaultActor(ctx.env);
-  const views = setDiscrepancyStatus(ctx.db(), ids.map(Number), { status, note: opts.note, by, at: ctx.now().toISOString() });
+  const { by, views } = changeStatus(ctx, ids.map(Number), { status, note: opts.note, by: opts.by });
   if (ctx.out.json) ctx.out.emitJson({ discrepancies: views });
   else for (const v of views) ctx.out.info(`discrepancy ${v.id} (${v.kind}) ${status} by ${by}: ${opts.note}`);
   return 0;

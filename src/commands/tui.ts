@@ -1,12 +1,12 @@
 /**
  * `payrecon tui`: interactive triage of open and acknowledged discrepancies. Status changes go
- * through setDiscrepancyStatus (one audited transaction each), exactly as `payrecon resolve`.
+ * through the resolve operation (one audited transaction each), exactly as `payrecon resolve`.
  */
 import React from 'react';
 import type { CommandContext } from '../context.js';
-import { defaultActor } from '../db/audit.js';
-import { listDiscrepancies, setDiscrepancyStatus } from '../db/discrepancies.js';
+import { listDiscrepancies } from '../db/discrepancies.js';
 import { UsageError } from '../errors.js';
+import { changeStatus } from '../operations/resolve.js';
 
 export async function run(_opts: Record<string, never>, ctx: CommandContext): Promise<number> {
   if (!ctx.out.interactive || !process.stdin.isTTY) {
@@ -20,11 +20,9 @@ export async function run(_opts: Record<string, never>, ctx: CommandContext): Pr
   const items = [...listDiscrepancies(db, { status: 'open' }, now), ...listDiscrepancies(db, { status: 'acknowledged' }, now)].sort(
     (a, b) => a.id - b.id,
   );
-  const by = defaultActor(ctx.env);
   // ink and the screen load only when a person is there to see them.
   const [{ render }, { TriageApp }] = await Promise.all([import('ink'), import('../ui/triage-app.js')]);
-  const onChange = (ids: number[], status: 'resolved' | 'acknowledged', note: string) =>
-    setDiscrepancyStatus(db, ids, { status, note, by, at: ctx.now().toISOString() });
+  const onChange = (ids: number[], status: 'resolved' | 'acknowledged', note: string) => changeStatus(ctx, ids, { status, note }).views;
   // The alternate screen: quitting gives the user their terminal back as it was.
   ctx.out.stdout.write('\u001b[?1049h\u001b[H');
   const app = render(React.createElement(TriageApp, { items, onChange, colour: ctx.out.color }), {

@@ -13,6 +13,7 @@ import type {
   DiscrepancyStatus,
   DiscrepancyView,
   ReconcileDocument,
+  RunHeader,
   Severity,
 } from '../domain/discrepancy.js';
 
@@ -114,8 +115,6 @@ export function setDiscrepancyStatus(
   ids: number[],
   change: { status: 'acknowledged' | 'resolved'; note: string; by: string; at: string },
 ): DiscrepancyView[] {
-  if (ids.length === 0) throw new UsageError('name at least one discrepancy id');
-  if (!change.note.trim()) throw new UsageError('--note must say why (it is kept in the audit log)');
   const unique = [...new Set(ids)];
   const get = db.prepare(`SELECT ${COLUMNS} FROM discrepancies d WHERE d.id = ?`);
   const apply = db.transaction(() => {
@@ -168,7 +167,6 @@ interface RunRow {
 }
 
 /** A run's document without its items: what comes before the `discrepancies` array. */
-export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
 
 // The items of a run's document: what was open or acknowledged when the run saw it.
 const RUN_ITEMS = `FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id

@@ -1,27 +1,18 @@
 /**
- * The signed history of scans: each scan of a baseline is MACed together with the MAC of the
- * scan before it (a chain whose head the baseline record holds), and each finding is MACed
- * with its scan id. A finding that persists keeps the id of the scan where it first appeared.
+ * Storage of the history of scans, as signed rows: each scan of a baseline is MACed together
+ * with the MAC of the scan before it (a chain whose head the baseline record holds), and each
+ * finding with its scan id; src/operations/integrity-store.ts signs and verifies them.
  */
 import { findingKey } from '../checksums/compare.js';
-import {
-  digestOfMacs,
-  findingCanonical,
-  mac,
-  scanCanonical,
-  type FindingSigned,
-  type ScanSigned,
-  type SigningKey,
-} from '../checksums/signing.js';
+import type { FindingSigned, ScanSigned } from '../checksums/signing.js';
 import type { SignedScan } from '../checksums/verify.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
-import { nextIntegrityId } from './integrity.js';
 import type { DB } from './open.js';
 
-interface ScanRow extends ScanSigned {
+export interface ScanRow extends ScanSigned {
   mac: string;
 }
-type FindingRow = FindingSigned & { mac: string };
+export type FindingRow = FindingSigned & { mac: string };
 
 const SCAN_COLUMNS =
   'id, baseline_id, generation, started_at, finished_at, fail_on, exit_code, counts, finding_count, findings_digest, prev_mac, mac';
@@ -45,85 +36,15 @@ export function readScanChain(db: DB, baselineId: number): SignedScan[] {
   return scans.map((s) => ({ ...s, findings: byScan.get(s.id) ?? [] }));
 }
 
-export interface NewScan {
-  baselineId: number;
-  baselineName: string;
-  generation: number;
-  prevMac: string | null;
-  startedAt: string;
-  finishedAt: string;
-  failOn: FindingKind[] | null;
-  exitCode: number;
-  counts: ScanDocument['counts'];
-  findings: ScanFinding[];
-}
-
-/** Store a scan and its findings (inside the caller's transaction); returns its document. */
-export function insertScan(db: DB, key: SigningKey, s: NewScan): { doc: ScanDocument; mac: string } {
-  const id = nextIntegrityId(db, 'scans');
-  const previous = previousFirstSeen(db, s.baselineId);
-  const insertScanRow = db.prepare(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES (${SCAN_COLUMNS.replace(/(\w+)/g, '@$1')})`);
-  // The findings reference the scan row; it is written first and completed once they are signed.
-  insertScanRow.run({
-    id,
-    baseline_id: s.baselineId,
-    generation: s.generation,
-    started_at: s.startedAt,
-    finished_at: s.finishedAt,
-    fail_on: null,
-    exit_code: s.exitCode,
-    counts: '{}',
-    finding_count: 0,
-    findings_digest: '',
-    prev_mac: null,
-    mac: '',
-  });
+/** Store a scan row and its finding rows, all signed by the caller. */
+export function insertScanRows(db: DB, scan: ScanRow, findings: readonly FindingRow[]): void {
+  db.prepare(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES (${SCAN_COLUMNS.replace(/(\w+)/g, '@$1')})`).run(scan);
   const insertFinding = db.prepare(`INSERT INTO scan_findings (${FINDING_COLUMNS}) VALUES (${FINDING_COLUMNS.replace(/(\w+)/g, '@$1')})`);
-  const findings: ScanFinding[] = [];
-  const macs: string[] = [];
-  s.findings.forEach((f, seq) => {
-    const firstSeen = previous.get(findingKey(f)) ?? id;
-    const row: FindingSigned = {
-      scan_id: id,
-      seq,
-      path: f.path,
-      kind: f.kind,
-      attributes: f.attributes ? JSON.stringify(f.attributes) : null,
-      severity: f.severity,
-      reason: f.reason ?? null,
-      first_seen_scan: firstSeen,
-    };
-    const m = mac(key, findingCanonical(row));
-    macs.push(m);
-    insertFinding.run({ ...row, mac: m });
-    findings.push({ ...f, first_seen_scan: firstSeen });
-  });
-  const scan: ScanSigned = {
-    id,
-    baseline_id: s.baselineId,
-    generation: s.generation,
-    started_at: s.startedAt,
-    finished_at: s.finishedAt,
-    fail_on: s.failOn ? JSON.stringify(s.failOn) : null,
-    exit_code: s.exitCode,
-    counts: JSON.stringify(s.counts),
-    finding_count: findings.length,
-    findings_digest: digestOfMacs(macs),
-    prev_mac: s.prevMac,
-  };
-  const scanMac = mac(key, scanCanonical(scan));
-  db.prepare(
-    `UPDATE scans SET fail_on = @fail_on, counts = @counts, finding_count = @finding_count,
-       findings_digest = @findings_digest, prev_mac = @prev_mac, mac = @mac WHERE id = @id`,
-  ).run({ ...scan, mac: scanMac });
-  return {
-    doc: { scan: id, baseline: s.baselineName, exit_code: s.exitCode, counts: s.counts, findings },
-    mac: scanMac,
-  };
+  for (const f of findings) insertFinding.run(f);
 }
 
 /** first_seen_scan of each finding of the baseline's latest scan, by finding identity. */
-function previousFirstSeen(db: DB, baselineId: number): Map<string, number> {
+export function previousFirstSeen(db: DB, baselineId: number): Map<string, number> {
   const rows = db
     .prepare(
       `SELECT path, kind, attributes, reason, first_seen_scan FROM scan_findings

@@ -1,22 +1,13 @@
 /**
- * Storage of signed baselines and their entries. Columns come from the attribute table, so the
- * table drives what is stored; every row written here is MACed, and every read for comparison
- * goes through verification (src/checksums/verify.ts) first. Call writers inside one
- * withWriteTransaction together with appendAudit.
+ * Storage of baselines and their entries, as signed rows: columns come from the attribute
+ * table, so the table drives what is stored. Only storage: the rows arrive signed and leave
+ * unverified; signing and verification are src/operations/integrity-store.ts's, over the pure
+ * rules of src/checksums/signing.ts and verify.ts. Call writers inside one withWriteTransaction.
  */
-import { ATTRIBUTES, comparePaths, type FileRecord } from '../checksums/attributes.js';
-import {
-  baselineCanonical,
-  digestOfMacs,
-  entryCanonical,
-  mac,
-  type BaselineSigned,
-  type SigningKey,
-} from '../checksums/signing.js';
+import { ATTRIBUTES, type FileRecord } from '../checksums/attributes.js';
+import type { BaselineSigned } from '../checksums/signing.js';
 import type { SignedEntry } from '../checksums/verify.js';
 import type { DB } from './open.js';
-
-export { latestScanDocuments } from './integrity-scans.js';
 
 /** A row of `baselines` as stored. */
 export interface BaselineRow extends BaselineSigned {
@@ -53,85 +44,34 @@ export function readEntries(db: DB, baselineId: number): SignedEntry[] {
   });
 }
 
-function nextId(db: DB, table: 'baselines' | 'scans'): number {
-  return (db.prepare(`SELECT coalesce(max(id), 0) + 1 AS n FROM ${table}`).get() as { n: number }).n;
-}
+const BASELINE_PARAMS = BASELINE_COLUMNS.replace(/(\w+)/g, '@$1');
 
-/** Write the entries of one generation; returns the digest over their MACs in path order. */
-function writeEntries(db: DB, key: SigningKey, baselineId: number, generation: number, records: FileRecord[]): string {
+/** Add the entries of one generation, MACs computed by the caller. */
+export function insertEntries(db: DB, baselineId: number, entries: Iterable<SignedEntry>): void {
   const insert = db.prepare(
     `INSERT INTO baseline_entries (baseline_id, path, ${ENTRY_COLUMNS.join(', ')}, mac)
      VALUES (?, ?, ${ENTRY_COLUMNS.map(() => '?').join(', ')}, ?)`,
   );
-  const sorted = [...records].sort((a, b) => comparePaths(a.path, b.path));
-  const macs: string[] = [];
-  for (const rec of sorted) {
-    const m = mac(key, entryCanonical(baselineId, generation, rec));
-    macs.push(m);
-    insert.run(baselineId, rec.path, ...ATTRIBUTES.map((a) => rec[a.name]), m);
-  }
-  return digestOfMacs(macs);
+  for (const { record, mac } of entries) insert.run(baselineId, record.path, ...ATTRIBUTES.map((a) => record[a.name]), mac);
 }
 
-function writeBaselineRow(db: DB, key: SigningKey, b: BaselineSigned, insert: boolean): BaselineRow {
-  const row: BaselineRow = { ...b, mac: mac(key, baselineCanonical(b)) };
-  if (insert) {
-    db.prepare(`INSERT INTO baselines (${BASELINE_COLUMNS}) VALUES (${BASELINE_COLUMNS.replace(/(\w+)/g, '@$1')})`).run(row);
-  } else {
-    db.prepare(
-      `UPDATE baselines SET spec = @spec, updated_at = @updated_at, generation = @generation, entry_count = @entry_count,
-         entries_digest = @entries_digest, key_id = @key_id, last_scan_id = @last_scan_id, last_scan_mac = @last_scan_mac,
-         mac = @mac WHERE id = @id`,
-    ).run(row);
-  }
-  return row;
+export function deleteEntries(db: DB, baselineId: number): void {
+  db.prepare('DELETE FROM baseline_entries WHERE baseline_id = ?').run(baselineId);
 }
 
-export interface NewBaseline {
-  name: string;
-  spec: string;
-  at: string;
-  records: FileRecord[];
+export function insertBaselineRow(db: DB, row: BaselineRow): void {
+  db.prepare(`INSERT INTO baselines (${BASELINE_COLUMNS}) VALUES (${BASELINE_PARAMS})`).run(row);
 }
 
-export function insertBaseline(db: DB, key: SigningKey, nb: NewBaseline): BaselineRow {
-  const id = nextId(db, 'baselines');
-  const signed: BaselineSigned = {
-    id,
-    name: nb.name,
-    spec: nb.spec,
-    created_at: nb.at,
-    updated_at: nb.at,
-    generation: 1,
-    entry_count: nb.records.length,
-    entries_digest: '',
-    key_id: key.id,
-    last_scan_id: null,
-    last_scan_mac: null,
-  };
-  writeBaselineRow(db, key, signed, true); // the entries reference it; re-signed below
-  const digest = writeEntries(db, key, id, 1, nb.records);
-  return writeBaselineRow(db, key, { ...signed, entries_digest: digest }, false);
+export function updateBaselineRow(db: DB, row: BaselineRow): void {
+  db.prepare(
+    `UPDATE baselines SET spec = @spec, updated_at = @updated_at, generation = @generation, entry_count = @entry_count,
+       entries_digest = @entries_digest, key_id = @key_id, last_scan_id = @last_scan_id, last_scan_mac = @last_scan_mac,
+       mac = @mac WHERE id = @id`,
+  ).run(row);
 }
 
-/** Accept `records` as the new state of a baseline: a new generation, re-signed. */
-export function replaceEntries(db: DB, key: SigningKey, b: BaselineRow, records: FileRecord[], at: string): BaselineRow {
-  db.prepare('DELETE FROM baseline_entries WHERE baseline_id = ?').run(b.id);
-  const generation = b.generation + 1;
-  const digest = writeEntries(db, key, b.id, generation, records);
-  const { mac: _old, ...signed } = b;
-  return writeBaselineRow(
-    db,
-    key,
-    { ...signed, updated_at: at, generation, entry_count: records.length, entries_digest: digest, key_id: key.id },
-    false,
-  );
+/** The names of every baseline (the scheduler checks its config against them). */
+export function baselineNames(db: DB): Set<string> {
+  return new Set(db.prepare('SELECT name FROM baselines').pluck().all() as string[]);
 }
-
-/** Point the baseline at its newest scan (the head of the chain) and re-sign it. */
-export function setLastScan(db: DB, key: SigningKey, b: BaselineRow, scanId: number, scanMac: string): BaselineRow {
-  const { mac: _old, ...signed } = b;
-  return writeBaselineRow(db, key, { ...signed, last_scan_id: scanId, last_scan_mac: scanMac }, false);
-}
-
-export { nextId as nextIntegrityId };

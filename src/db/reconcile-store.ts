@@ -5,7 +5,7 @@
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
-import { DISCREPANCY_KINDS, KIND_EXIT_BIT, type DiscrepancyKind } from '../domain/discrepancy.js';
+import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 
 /** Clean matches of a run in one currency: how many PSP rows, and their gross (payouts add 0). */
 export interface CurrencyTotal {
@@ -13,7 +13,8 @@ export interface CurrencyTotal {
   amountMinor: bigint;
 }
 
-export interface RunRecord {
+/** A run as it starts: its parameters and what is in scope. */
+export interface NewRun {
   startedAt: string;
   actor: string;
   from: string | null;
@@ -25,7 +26,7 @@ export interface RunRecord {
   ledgerCount: number;
 }
 
-export function insertRun(db: DB, r: RunRecord): number {
+export function insertRun(db: DB, r: NewRun): number {
   const info = db
     .prepare(
       `INSERT INTO recon_runs (started_at, finished_at, actor, window_from, window_to, amount_tolerance, date_window, fail_on,
@@ -102,18 +103,15 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
   return { created, persisting, closed: gone.map((d) => d.id) };
 }
 
-/** OR of the exit bits of the open and acknowledged discrepancies of the run, narrowed by --fail-on. */
-export function runExitCode(db: DB, runId: number, failOn: DiscrepancyKind[] | null): number {
-  const kinds = db
+/** The kinds of the open and acknowledged discrepancies of a run: what its exit code is made of. */
+export function openKindsOfRun(db: DB, runId: number): DiscrepancyKind[] {
+  return db
     .prepare(
       `SELECT DISTINCT d.kind FROM recon_run_discrepancies r JOIN discrepancies d ON d.id = r.discrepancy_id
        WHERE r.run_id = ? AND r.status_at_run IN ('open', 'acknowledged')`,
     )
     .pluck()
     .all(runId) as DiscrepancyKind[];
-  let code = 0;
-  for (const k of kinds) if (!failOn || failOn.includes(k)) code |= KIND_EXIT_BIT[k];
-  return code;
 }
 
 export function finishRun(db: DB, runId: number, r: { finishedAt: string; exitCode: number; matched: number; discrepancies: number }): void {

@@ -17,21 +17,11 @@ export const DISCREPANCY_KINDS = [
 ] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
+/** What reconcile assumes when an option (or a scheduled job's setting) is not given. */
+export const RECONCILE_DEFAULTS = { amountTolerance: '0', dateWindow: 3 } as const;
+
 export type Severity = 'low' | 'medium' | 'high';
 export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
-
-/** Which exit bit each kind sets (CONTRACT.md): 1 PSP-only, 2 ledger-only, 4 differs, 8 unverified. */
-export const KIND_EXIT_BIT: Record<DiscrepancyKind, number> = {
-  missing_in_ledger: 1,
-  missing_in_psp: 2,
-  amount_mismatch: 4,
-  currency_mismatch: 4,
-  fee_mismatch: 4,
-  date_out_of_window: 4,
-  duplicate: 4,
-  payout_mismatch: 4,
-  rejected_row: 8,
-};
 
 /** One side of a discrepancy as the contract prints it. */
 export interface DiscrepancySide {
@@ -76,3 +66,6 @@ export interface ReconcileDocument {
   by_kind: Partial<Record<DiscrepancyKind, number>>;
   discrepancies: DiscrepancyItem[];
 }
+
+/** A run's document without its items: what report headers and `getRunHeader` give. */
+export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;

@@ -6,15 +6,6 @@
 export const FINDING_KINDS = ['added', 'removed', 'changed', 'unreadable', 'policy'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
-/** Exit bit per finding kind; `policy` sets bit 4 only when --fail-on names it. */
-export const FINDING_EXIT_BIT: Record<FindingKind, number> = {
-  added: 1,
-  removed: 2,
-  changed: 4,
-  unreadable: 8,
-  policy: 4,
-};
-
 export interface ScanFinding {
   path: string;
   kind: FindingKind;

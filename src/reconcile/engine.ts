@@ -4,13 +4,14 @@
  * transaction. An interrupt between stages or batches rolls everything back.
  */
 import type { Decimal } from 'decimal.js';
-import type { CommandContext } from '../context.js';
+import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
 import { withWriteTransaction } from '../db/open.js';
 import { makeScope } from './rows.js';
 import { countInScope, RunWorkspace } from './stages.js';
-import { finishRun, insertRun, mergeFindings, runExitCode, storeTotals } from '../db/reconcile-store.js';
+import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
+import { exitCodeFor } from '../domain/exit-codes.js';
 import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 
@@ -29,7 +30,7 @@ export interface EngineParams {
 
 const STAGES = ['exact id', 'leftovers', 'reference', 'split', 'payout id', 'reference', 'amount + date', 'payouts', 'unmatched', 'store'];
 
-export async function runReconcile(ctx: CommandContext, p: EngineParams): Promise<ReconcileDocument> {
+export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
   const db = ctx.db();
   // Working tables of a million rows belong in memory, not in a temp file; this connection only.
   db.pragma('temp_store = MEMORY');
@@ -99,7 +100,7 @@ export async function runReconcile(ctx: CommandContext, p: EngineParams): Promis
       storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
       const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });
-      const exitCode = runExitCode(db, runId, p.failOn ?? null);
+      const exitCode = exitCodeFor(openKindsOfRun(db, runId), p.failOn);
       const open = db
         .prepare(`SELECT count(*) FROM recon_run_discrepancies WHERE run_id = ? AND status_at_run IN ('open', 'acknowledged')`)
         .pluck()

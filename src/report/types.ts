@@ -3,7 +3,9 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyView, ReconcileDocument } from '../domain/discrepancy.js';
+import type { DiscrepancyView, ReconcileDocument, RunHeader } from '../domain/discrepancy.js';
+
+export type { RunHeader };
 import type { ScanDocument } from '../domain/integrity.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
@@ -28,9 +30,6 @@ export interface ReconcileReportData {
   /** ISO-8601 time the report was generated (passed in: renderers read no clock). */
   generatedAt: string;
 }
-
-/** A run's document without its items (run, exit code, window, counts, by_kind). */
-export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
 
 /**
  * The same as ReconcileReportData for a renderer that reads each row once, in document

@@ -1,15 +1,21 @@
 /**
- * The real jobs: the same functions the `import`, `reconcile` and `scan` commands call.
- * A reconcile job imports what its globs match (files already imported are skipped by the
- * importer's content hash), then reconciles; a scan job scans its baselines.
+ * The real jobs: the operations the `import`, `reconcile` and `scan` commands call
+ * (src/operations/). A reconcile job imports what its globs match (files already imported are
+ * skipped by the importer's content hash), then reconciles; a scan job scans its baselines.
  */
 import { glob } from 'tinyglobby';
-import type { CommandContext } from '../context.js';
+import { baselineNames } from '../db/integrity.js';
+import { combineExitCodes } from '../domain/exit-codes.js';
+import type { OperationContext } from '../operations/context.js';
+import { importFiles } from '../operations/import.js';
+import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
+import { reconcile } from '../operations/reconcile.js';
+import { scanBaselines } from '../operations/scan.js';
 import type { JobConfig } from './config.js';
 import type { JobOutcome, RunJob } from './scheduler.js';
 
 /** `ctx` is the jobs' own context (scheduler-chosen db and output); `keyFile` the effective key file. */
-export function createRunJob(ctx: CommandContext, keyFile: string | undefined): RunJob {
+export function createRunJob(ctx: OperationContext, keyFile: string | undefined): RunJob {
   return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile));
 }
 
@@ -20,12 +26,9 @@ async function expand(globs: string[] | undefined): Promise<string[]> {
   return files.sort();
 }
 
-async function runReconcileJob(ctx: CommandContext, job: JobConfig): Promise<JobOutcome> {
+async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<JobOutcome> {
   const spec = job.reconcile!;
-  const { importFiles } = await import('../commands/import.js');
-  const { reconcile } = await import('../commands/reconcile.js');
-  let bits = 0;
-  let failure = 0;
+  const codes: number[] = [];
   const problems: string[] = [];
   const imported = { files: 0, already: 0, rows: 0, rejected: 0 };
   for (const side of ['psp', 'ledger'] as const) {
@@ -45,22 +48,25 @@ async function runReconcileJob(ctx: CommandContext, job: JobConfig): Promise<Job
       imported.rejected += f.rows.rejected;
       if (f.status === 'failed' && f.error) problems.push(`${f.file}: ${f.error.message}`);
     }
-    if (summary.exit_code >= 16) failure = Math.max(failure, summary.exit_code);
-    else bits |= summary.exit_code;
+    codes.push(summary.exit_code);
   }
-  const doc = await reconcile(ctx, { dateWindow: spec.dateWindow, amountTolerance: spec.amountTolerance, failOn: spec.failOn });
+  const doc = await reconcile(ctx, {
+    dateWindow: spec.dateWindow ?? RECONCILE_DEFAULTS.dateWindow,
+    amountTolerance: spec.amountTolerance ?? RECONCILE_DEFAULTS.amountTolerance,
+    failOn: spec.failOn,
+  });
+  codes.push(doc.exit_code);
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
   return {
-    exitCode: failure || bits | doc.exit_code,
+    exitCode: combineExitCodes(codes),
     counts: { import: imported, run: doc.run, ...doc.counts, by_kind: doc.by_kind },
     items: doc.discrepancies.filter((d) => !kinds || kinds.has(d.kind)),
     error: problems.length ? `import failed for ${problems.length} file(s): ${problems.join('; ')}` : undefined,
   };
 }
 
-async function runScanJob(ctx: CommandContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
+async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
   const spec = job.scan!;
-  const { scanBaselines } = await import('../commands/scan.js');
   const result = await scanBaselines(ctx, { names: spec.baselines, failOn: spec.failOn, keyFile });
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
   const counts = { scans: [] as number[], files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };
@@ -77,10 +83,8 @@ async function runScanJob(ctx: CommandContext, job: JobConfig, keyFile: string |
 }
 
 /** Baselines named by scan jobs that the database does not hold (checked before starting). */
-export function missingBaselines(ctx: CommandContext, jobs: JobConfig[]): Array<{ path: string; name: string }> {
-  const db = ctx.db();
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baselines'").get();
-  const known = new Set(hasTable ? (db.prepare('SELECT name FROM baselines').all() as Array<{ name: string }>).map((r) => r.name) : []);
+export function missingBaselines(ctx: OperationContext, jobs: JobConfig[]): Array<{ path: string; name: string }> {
+  const known = baselineNames(ctx.db());
   const missing: Array<{ path: string; name: string }> = [];
   jobs.forEach((j, i) =>
     j.scan?.baselines.forEach((name, k) => {

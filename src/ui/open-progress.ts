@@ -4,9 +4,9 @@
  * returns a no-op without touching them.
  */
 import type { Output } from '../output.js';
-import type { Progress, ProgressOptions } from './progress.js';
+import { NO_PROGRESS, type Progress, type ProgressOptions } from '../domain/progress.js';
 
-export const NO_PROGRESS: Progress = { update() {}, finish() {} };
+export { NO_PROGRESS };
 
 export async function openProgress(out: Output, opts: ProgressOptions): Promise<Progress> {
   if (!out.showsProgress) return NO_PROGRESS;

@@ -10,22 +10,10 @@
  */
 import React from 'react';
 import { Box, Text, render, type Instance } from 'ink';
-import type { Output } from '../output.js';
-import { NO_PROGRESS } from './open-progress.js';
+import { formatBytes, type Output } from '../output.js';
+import { NO_PROGRESS, type Progress, type ProgressOptions } from '../domain/progress.js';
 
-export interface Progress {
-  /** `done` in the unit of the bar; `info` is a short trailing text (e.g. the file name). */
-  update(done: number, info?: string): void;
-  /** Remove the bar; `summary` is printed as a plain line afterwards. Safe to call twice. */
-  finish(summary?: string): void;
-}
-
-export interface ProgressOptions {
-  label: string;
-  /** 0 when unknown: the bar then shows the count, rate and elapsed time only. */
-  total: number;
-  unit: 'rows' | 'bytes' | 'files';
-}
+export type { Progress, ProgressOptions };
 
 const REDRAW_MS = 80;
 /** Redraw at least this often so elapsed time and ETA move while a batch takes long. */
@@ -36,15 +24,7 @@ const RATE_WINDOW_MS = 5000;
 const ETA_AFTER_MS = 1000;
 
 export function formatQuantity(n: number, unit: ProgressOptions['unit']): string {
-  if (unit !== 'bytes') return Math.round(n).toLocaleString('en-US');
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  return unit === 'bytes' ? formatBytes(n) : Math.round(n).toLocaleString('en-US');
 }
 
 export function formatRate(perSecond: number, unit: ProgressOptions['unit']): string {

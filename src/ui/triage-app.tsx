@@ -32,7 +32,6 @@ function useTerminalSize(fixed?: Size): Size {
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixed?.columns, fixed?.rows]);
   return fixed ?? size;
 }

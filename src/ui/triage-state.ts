@@ -122,7 +122,6 @@ function isErase(key: KeyInfo): boolean {
 /** Printable text typed into a prompt (ink passes pasted text as one input). */
 function typed(input: string, key: KeyInfo): string {
   if (key.ctrl || key.meta || key.tab) return '';
-  // eslint-disable-next-line no-control-regex
   return input.replace(/[\u0000-\u001f\u007f]/g, '');
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../../src/checksums/attributes.js';
-import { compareToBaseline, countFindings, exitCodeFor, findingKey, initFindings, type ObservedState } from '../../src/checksums/compare.js';
+import { compareToBaseline, countFindings, findingKey, initFindings, type ObservedState } from '../../src/checksums/compare.js';
 import type { FindingKind, ScanFinding } from '../../src/domain/integrity.js';
 
 const file = (path: string, over: Partial<FileRecord> = {}): FileRecord => ({
@@ -82,20 +82,9 @@ describe('policy findings', () => {
   });
 });
 
-describe('exit code and counts', () => {
+describe('counts', () => {
   const f = (kind: FindingKind): ScanFinding => ({ path: '/p/' + kind, kind, severity: 'high' });
   const all = [f('added'), f('removed'), f('changed'), f('unreadable'), f('policy')];
-  it.each([
-    ['default: every change against the baseline, not policy', undefined, 15],
-    ['only added', ['added'], 1],
-    ['removed and unreadable', ['removed', 'unreadable'], 10],
-    ['policy sets bit 4 only when named', ['policy'], 4],
-  ] as Array<[string, FindingKind[] | undefined, number]>)('%s', (_n, failOn, code) => {
-    expect(exitCodeFor(all, failOn ? new Set(failOn) : undefined)).toBe(code);
-  });
-  it('policy alone never fails by default', () => {
-    expect(exitCodeFor([f('policy')])).toBe(0);
-  });
   it('counts per kind, policy not among them', () => {
     expect(countFindings(12, all)).toEqual({ files: 12, added: 1, removed: 1, changed: 1, unreadable: 1 });
   });

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latestScanDocuments } from '../../src/db/integrity.js';
+import { latestScanDocuments } from '../../src/db/integrity-scans.js';
 import { openDatabase } from '../../src/db/open.js';
 import { parseJson } from '../helpers/cli.js';
 import { integrityEnv } from './integrity-helpers.js';

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadKey } from '../../src/checksums/key-file.js';
-import { scanBaselines } from '../../src/commands/scan.js';
+import { scanBaselines } from '../../src/operations/scan.js';
 import { createContext, type CommandContext } from '../../src/context.js';
-import { findBaseline, readEntries, replaceEntries } from '../../src/db/integrity.js';
+import { findBaseline, readEntries } from '../../src/db/integrity.js';
+import { replaceEntries } from '../../src/operations/integrity-store.js';
 import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
 
 let t: IntegrityEnv;

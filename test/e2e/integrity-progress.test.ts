@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSpec } from '../../src/checksums/profiles.js';
-import { captureWithProgress } from '../../src/commands/scan.js';
+import { captureWithProgress } from '../../src/operations/scan.js';
 import { createContext } from '../../src/context.js';
 import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
 

@@ -3,12 +3,19 @@
  * open items across runs, and the run's atomicity.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { reconcile } from '../../src/commands/reconcile.js';
+import { parseReconcileOptions, type ReconcileOptions } from '../../src/commands/reconcile.js';
+import type { CommandContext } from '../../src/context.js';
+import { reconcile as reconcileOperation } from '../../src/operations/reconcile.js';
 import { listDiscrepancies, matchedTotals, setDiscrepancyStatus } from '../../src/db/discrepancies.js';
 import type { ReconcileDocument } from '../../src/domain/discrepancy.js';
 import { TestStore, type RowSpec } from './store-helper.js';
 
 let store: TestStore | undefined;
+
+/** What `payrecon reconcile` does with its options: parse them (16 when wrong), then reconcile. */
+function reconcile(ctx: CommandContext, opts: ReconcileOptions): Promise<ReconcileDocument> {
+  return Promise.resolve().then(() => reconcileOperation(ctx, parseReconcileOptions(opts)));
+}
 afterEach(() => {
   store?.close();
   store = undefined;

@@ -1,0 +1,168 @@
+/**
+ * Baselines: init records a new signed baseline of a selection; update verifies the stored one,
+ * then accepts the current state as a new generation (re-signed); both are audited in the
+ * same transaction. Policy and unreadable findings are returned at init too: baselining an
+ * insecure or unreadable file does not make it fine.
+ */
+import { lstatSync } from 'node:fs';
+import type { CurrentState } from '../checksums/capture.js';
+import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
+import { compareToBaseline, initFindings } from '../checksums/compare.js';
+import { loadKey } from '../checksums/key-file.js';
+import { buildSpec, type BaselineSpec, type SpecOptions } from '../checksums/profiles.js';
+import { appendAudit } from '../db/audit.js';
+import { findBaseline, listBaselineRows, type BaselineRow } from '../db/integrity.js';
+import { scanDocument } from '../db/integrity-scans.js';
+import { withWriteTransaction } from '../db/open.js';
+import { ExitCode } from '../domain/exit-codes.js';
+import type { ScanFinding } from '../domain/integrity.js';
+import { IoError, ioErrorFor, UsageError } from '../errors.js';
+import type { OperationContext } from './context.js';
+import { insertBaseline, loadVerifiedBaseline, replaceEntries, verifyBaselineRow } from './integrity-store.js';
+import { captureWithProgress, requireBaseline } from './scan.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface BaselineOutcome {
+  baseline: BaselineRow;
+  /** Bytes hashed to make it. */
+  bytes: number;
+  /** Unreadable paths and policy findings of the current state. */
+  findings: ScanFinding[];
+  /** update only: the changes accepted into the new generation. */
+  accepted?: { added: number; removed: number; changed: number };
+  /** What the walk noticed (globs that matched nothing, loops), for a person to read. */
+  notes: string[];
+  /** 8 when something could not be read (the baseline does not cover its content), else 0. */
+  exitCode: number;
+}
+
+export async function initBaseline(ctx: OperationContext, name: string, opts: SpecOptions & { keyFile?: string }): Promise<BaselineOutcome> {
+  if (!NAME.test(name)) {
+    throw new UsageError(`baseline name "${name}" is not usable: letters, digits, ".", "_" and "-" (up to 64, starting with a letter or digit)`);
+  }
+  const spec = buildSpec(opts, ctx.env, ctx.cwd);
+  const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
+  const db = ctx.db();
+  if (findBaseline(db, name)) throw alreadyExists(name);
+  requireRoots(spec);
+  const state = await captureWithProgress(ctx, spec, `baseline ${name}`);
+  if (state.missing.length) throw missingPath(state.missing[0]);
+  if (state.records.length === 0) throw emptySelection(spec, state);
+  const row = await withWriteTransaction(db, () => {
+    if (findBaseline(db, name)) throw alreadyExists(name);
+    const b = insertBaseline(db, key, { name, spec: JSON.stringify(spec), at: ctx.now().toISOString(), records: state.records });
+    appendAudit(db, {
+      action: 'baseline_init',
+      subject: name,
+      details: { files: state.records.length, profile: spec.profile, roots: spec.roots.length, excludes: spec.excludes.length, sha512: spec.sha512, key_id: key.id },
+    });
+    return b;
+  });
+  return outcome(row, state, undefined);
+}
+
+export async function updateBaseline(ctx: OperationContext, name: string, opts: { keyFile?: string }): Promise<BaselineOutcome> {
+  const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
+  const db = ctx.db();
+  const row = requireBaseline(db, name);
+  const entries = loadVerifiedBaseline(db, key, row);
+  const spec = JSON.parse(row.spec) as BaselineSpec;
+  const state = await captureWithProgress(ctx, spec, `baseline ${name}`);
+  if (state.records.length === 0) throw emptySelection(spec, state);
+  const tally = { added: 0, removed: 0, changed: 0 };
+  for (const f of compareToBaseline(entries, state)) if (f.kind === 'added' || f.kind === 'removed' || f.kind === 'changed') tally[f.kind]++;
+  const updated = await withWriteTransaction(db, () => {
+    const head = findBaseline(db, name);
+    if (!head || head.generation !== row.generation) {
+      throw new UsageError(`baseline "${name}" was updated by another run meanwhile; run update again`);
+    }
+    verifyBaselineRow(key, head);
+    // Content that could not be read now is not accepted: such paths keep their old digests.
+    const records = keepDigestsOfUnread(entries, state.records, state.unreadable);
+    const b = replaceEntries(db, key, head, records, ctx.now().toISOString());
+    appendAudit(db, { action: 'baseline_update', subject: name, details: { files: state.records.length, generation: b.generation, ...tally } });
+    return b;
+  });
+  return outcome(updated, state, tally);
+}
+
+export interface BaselineSummary {
+  name: string;
+  files: number;
+  generation: number;
+  profile: BaselineSpec['profile'];
+  paths: string[];
+  excludes: string[];
+  sha512: boolean;
+  created_at: string;
+  updated_at: string;
+  last_scan: { scan: number; exit_code: number; findings: number } | null;
+}
+
+/** Every baseline with what it covers and its latest scan: what `baseline list --json` prints. */
+export function listBaselines(ctx: OperationContext): BaselineSummary[] {
+  const db = ctx.db();
+  return listBaselineRows(db).map((b) => {
+    const spec = JSON.parse(b.spec) as BaselineSpec;
+    const last = b.last_scan_id ? scanDocument(db, b.last_scan_id) : undefined;
+    return {
+      name: b.name,
+      files: b.entry_count,
+      generation: b.generation,
+      profile: spec.profile,
+      paths: namedPaths(spec),
+      excludes: spec.excludes,
+      sha512: spec.sha512,
+      created_at: b.created_at,
+      updated_at: b.updated_at,
+      last_scan: last ? { scan: last.scan, exit_code: last.exit_code, findings: last.findings.length } : null,
+    };
+  });
+}
+
+function outcome(b: BaselineRow, state: CurrentState, accepted: BaselineOutcome['accepted']): BaselineOutcome {
+  const findings = initFindings(state);
+  return {
+    baseline: b,
+    bytes: state.bytes,
+    findings,
+    accepted,
+    notes: [...state.unmatched.map((glob) => `${glob} matched nothing`), ...state.notes],
+    exitCode: findings.some((f) => f.kind === 'unreadable') ? ExitCode.UNVERIFIED : ExitCode.OK,
+  };
+}
+
+/** The paths the user named (profile locations are optional and not listed). */
+function namedPaths(spec: BaselineSpec): string[] {
+  return spec.roots.filter((r) => !r.optional).map((r) => (r.pattern ? `${r.base}/${r.pattern}` : r.base));
+}
+
+/** Every path the user named must exist at init (profile locations may be absent). */
+function requireRoots(spec: BaselineSpec): void {
+  for (const root of spec.roots) {
+    if (root.optional) continue;
+    try {
+      lstatSync(root.base);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        throw missingPath(root.base);
+      }
+      throw ioErrorFor(root.base, err, 'look at');
+    }
+  }
+}
+
+function missingPath(path: string): IoError {
+  return new IoError(`cannot read ${path}: no such file or directory`, 'check the --path you gave');
+}
+
+function alreadyExists(name: string): UsageError {
+  return new UsageError(`baseline "${name}" already exists`, `to accept the current state run: payrecon baseline update ${name}`);
+}
+
+function emptySelection(spec: BaselineSpec, state: CurrentState): UsageError {
+  const what = [spec.profile ? `profile ${spec.profile}` : '', ...namedPaths(spec)].filter(Boolean).join(', ');
+  const why = state.unreadable.size ? ` (${state.unreadable.size} paths could not be read)` : '';
+  return new UsageError(`the selection is empty: ${what} matched no files${spec.excludes.length ? ' after --exclude' : ''}${why}`);
+}

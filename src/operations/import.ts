@@ -1,0 +1,226 @@
+/**
+ * Importing PSP and ledger files: each file in one transaction — its good rows and its
+ * rejected rows together, or nothing. The same bytes again are a no-op; a row restated
+ * identically by another file is skipped and counted; restated differently, it is rejected.
+ * Called by `payrecon import` and by scheduled reconcile jobs.
+ */
+import { createReadStream } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { appendAudit } from '../db/audit.js';
+import { findImportBySha, type ImportRecord, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
+import { withWriteTransaction } from '../db/open.js';
+import type { Side } from '../domain/transaction.js';
+import { combineExitCodes, ExitCode } from '../domain/exit-codes.js';
+import { NO_PROGRESS } from '../domain/progress.js';
+import { InputError, IoError, UsageError } from '../errors.js';
+import { examineFile } from '../importers/examine.js';
+import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
+import type { Importer } from '../importers/types.js';
+import type { OperationContext } from './context.js';
+
+export interface ImportRequest {
+  side: Side;
+  files: string[];
+  /** psp: auto (default) or an importer name. */
+  format?: string;
+  source?: string;
+  /** ledger: a mapping file describing a non-canonical export. */
+  mapping?: string;
+  /** Stripe: the metadata column holding the order reference. */
+  referenceColumn?: string;
+}
+
+export interface RejectSummary {
+  line: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface FileImportResult {
+  file: string;
+  status: 'imported' | 'already_imported' | 'failed';
+  import_id: number | null;
+  format: string | null;
+  source: string | null;
+  sha256: string | null;
+  rows: RowCounts;
+  /** The rejected rows of this import (the first 100; all are in the rejects table). */
+  rejects: RejectSummary[];
+  /** For failed files: what was wrong, and the exit code it maps to. */
+  error?: { message: string; exit_code: number };
+}
+
+export interface ImportSummary {
+  exit_code: number;
+  files: FileImportResult[];
+}
+
+/**
+ * Told of each file as soon as it is done, so a person sees files as they go: with the error
+ * of a failed file, and when an already-imported file was imported first.
+ */
+export type OnFileImported = (result: FileImportResult, detail: { error?: InputError | IoError; firstImportedAt?: string }) => void;
+
+const MAX_LISTED_REJECTS = 100;
+const ZERO: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
+
+/** Import each file in its own transaction. A file that cannot be used does not stop the others. */
+export async function importFiles(ctx: OperationContext, req: ImportRequest, onFile?: OnFileImported): Promise<ImportSummary> {
+  const mappingImporter = req.mapping ? loadMappingImporter(resolve(ctx.cwd, req.mapping)) : undefined;
+  let forced: Importer | undefined;
+  if (req.side === 'psp' && req.format && req.format !== 'auto') {
+    forced = importerByName(req.format);
+    if (!forced) throw new UsageError(`unknown --format "${req.format}"`);
+  }
+  const results: FileImportResult[] = [];
+  const codes: number[] = [];
+  for (const file of req.files) {
+    ctx.checkInterrupted();
+    try {
+      const { result, firstImportedAt } = await importOne(ctx, req, file, mappingImporter ?? forced);
+      results.push(result);
+      codes.push(result.rows.rejected > 0 ? ExitCode.UNVERIFIED : ExitCode.OK);
+      onFile?.(result, { firstImportedAt });
+    } catch (err) {
+      // Interrupts and database failures stop the whole command; a bad file stops only itself.
+      if (!(err instanceof InputError || err instanceof IoError)) throw err;
+      codes.push(err.exitCode);
+      const failed: FileImportResult = {
+        file,
+        status: 'failed',
+        import_id: null,
+        format: null,
+        source: null,
+        sha256: null,
+        rows: ZERO,
+        rejects: [],
+        error: { message: err.message, exit_code: err.exitCode },
+      };
+      results.push(failed);
+      onFile?.(failed, { error: err });
+    }
+  }
+  return { exit_code: combineExitCodes(codes), files: results };
+}
+
+interface OneFile {
+  result: FileImportResult;
+  /** Set when the same bytes were imported before: when that was. */
+  firstImportedAt?: string;
+}
+
+async function importOne(ctx: OperationContext, req: ImportRequest, file: string, preset?: Importer): Promise<OneFile> {
+  const path = resolve(ctx.cwd, file);
+  const facts = examineFile(path, file);
+  const db = ctx.db();
+
+  const previous = findImportBySha(db, req.side, facts.sha256);
+  if (previous) return alreadyImported(file, previous);
+
+  const headInfo = readHead(facts.head, basename(path), file, preset?.delimiter);
+  const importer = preset ?? identifyImporter(req.side, headInfo, file);
+  const source = req.source ?? (req.side === 'psp' ? importer.name : 'ledger');
+  const parser = importer.open({ file, source, referenceColumn: req.referenceColumn });
+  const counts: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
+  const rejects: RejectSummary[] = [];
+  // Small files finish before a bar could be read.
+  const progress =
+    facts.size > 4 * 1024 * 1024
+      ? await ctx.progress({ label: basename(file), total: facts.size, unit: 'bytes' })
+      : NO_PROGRESS;
+
+  let importId = 0;
+  let concurrent: ImportRecord | undefined;
+  try {
+    await withWriteTransaction(db, async () => {
+      // Checked again under the write lock: another run (the scheduler, a colleague) may have
+      // imported the same bytes while this one was reading the file.
+      concurrent = findImportBySha(db, req.side, facts.sha256);
+      if (concurrent) return;
+      let writer: ImportWriter | undefined;
+      const stream = createReadStream(path);
+      const consume = (items: ReturnType<typeof parser.record>) => {
+        // Created at the first item, when the parser has seen the header the raw fields follow.
+        writer ??= newWriter();
+        counts.total += items.length;
+        for (const item of items) writer.add(item);
+      };
+      // Outcomes arrive in file order as the writer writes each batch.
+      const onOutcome = (o: RowOutcome) => {
+        if (o.kind === 'imported') counts.imported++;
+        else if (o.kind === 'skipped') counts.skipped++;
+        else {
+          const r = o.reject;
+          counts.rejected++;
+          if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: r.line, column: r.column ?? null, reason: r.reason });
+        }
+      };
+      try {
+        for await (const batch of readRecords(stream, file, importer.delimiter)) {
+          for (const rec of batch) {
+            const items = parser.record(rec.fields, rec.line);
+            if (items.length) consume(items);
+          }
+          ctx.checkInterrupted();
+          progress.update(stream.bytesRead);
+          await new Promise(setImmediate);
+        }
+      } finally {
+        stream.destroy();
+      }
+      consume(parser.end());
+      if (counts.total === 0) {
+        throw new InputError(
+          `no data rows: the file has a ${importer.name} header but nothing under it`,
+          { file },
+          'a truncated download looks like this; if the provider really had no transactions there is nothing to import',
+        );
+      }
+      writer!.flush();
+      writer!.finish(counts);
+      importId = writer!.importId;
+      appendAudit(db, {
+        action: 'import',
+        subject: path,
+        details: { side: req.side, format: importer.name, source, sha256: facts.sha256, size: facts.size, import_id: importId, rows: counts },
+        at: ctx.now().toISOString(),
+      });
+
+      function newWriter(): ImportWriter {
+        return new ImportWriter(
+          db,
+          {
+            side: req.side,
+            path,
+            fileName: basename(path),
+            size: facts.size,
+            sha256: facts.sha256,
+            format: importer.name,
+            source,
+            importedAt: ctx.now().toISOString(),
+          },
+          parser.header(),
+          onOutcome,
+        );
+      }
+    });
+  } finally {
+    progress.finish();
+  }
+  if (concurrent) return alreadyImported(file, concurrent);
+  return { result: { file, status: 'imported', import_id: importId, format: importer.name, source, sha256: facts.sha256, rows: counts, rejects } };
+}
+
+function alreadyImported(file: string, previous: ImportRecord): OneFile {
+  const result: FileImportResult = {
+    file,
+    status: 'already_imported',
+    import_id: previous.id,
+    format: previous.format,
+    source: previous.source,
+    sha256: previous.sha256,
+    rows: { total: previous.rows_total, imported: 0, skipped: 0, rejected: 0 },
+    rejects: [],
+  };
+  return { result, firstImportedAt: previous.imported_at };
+}

@@ -1,0 +1,40 @@
+/**
+ * Reconciling: the engine (src/reconcile/engine.ts) over what is in scope, with a progress bar
+ * when a person watches. Parameters arrive validated
+ * (by the command's option parsing, or by the scheduler's config schema).
+ */
+import { Decimal } from 'decimal.js';
+import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
+import { runReconcile } from '../reconcile/engine.js';
+import type { OperationContext } from './context.js';
+
+export interface ReconcileParams {
+  /** First and last booking dates in scope, `YYYY-MM-DD`, from <= to. */
+  from?: string;
+  to?: string;
+  /** A non-negative decimal in major units, as the user wrote it ("0" when not given). */
+  amountTolerance: string;
+  /** Days a booking may lag the PSP date. */
+  dateWindow: number;
+  /** Kinds that set exit bits; every kind when absent. */
+  failOn?: DiscrepancyKind[];
+}
+
+/** Reconcile and record the run; the document is what `reconcile --json` prints. */
+export async function reconcile(ctx: OperationContext, params: ReconcileParams): Promise<ReconcileDocument> {
+  // A bar on a terminal (a no-op in a pipe, in CI and with --json): a million rows take seconds.
+  const progress = await ctx.progress({ label: 'reconcile', total: 0, unit: 'rows' });
+  try {
+    return await runReconcile(ctx, {
+      from: params.from,
+      to: params.to,
+      tolerance: new Decimal(params.amountTolerance),
+      toleranceText: params.amountTolerance,
+      dateWindow: params.dateWindow,
+      failOn: params.failOn,
+      onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
+    });
+  } finally {
+    progress.finish();
+  }
+}

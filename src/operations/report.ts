@@ -1,0 +1,68 @@
+/**
+ * Writing reports: pick the format from the file extension (src/report/index.ts), gather the
+ * data, render it with the format's pure Reporter and write the file atomically; a run's rows
+ * stream from the database through the renderer into the file. Used by `reconcile --report`,
+ * `scan --report` and `payrecon report`.
+ */
+import { resolve } from 'node:path';
+import { getRunHeader, iterateRunRows, matchedTotals } from '../db/discrepancies.js';
+import { latestScanDocuments } from '../db/integrity-scans.js';
+import type { RunHeader } from '../domain/discrepancy.js';
+import type { ScanDocument } from '../domain/integrity.js';
+import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
+import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from '../report/write-atomic.js';
+import type { OperationContext } from './context.js';
+
+/**
+ * Check a report path before doing the work it reports on: known extension (else exit 16) and
+ * an existing directory (else exit 18). Returns the absolute path and the reporter.
+ */
+export function checkReportPath(ctx: OperationContext, path: string): { abs: string; reporter: Reporter } {
+  const reporter = reporterFor(path);
+  const abs = resolve(ctx.cwd, path);
+  assertWritableDir(abs, path);
+  return { abs, reporter };
+}
+
+/**
+ * Write the report of run `runId` (the latest when undefined): the run's header, totals and
+ * scans first, then its rows read once, in one query, straight into the format's streaming
+ * renderer and the atomic file. One read transaction, so the header's counts and the rows are
+ * the same snapshot even while another process writes.
+ */
+function streamRunReport(ctx: OperationContext, abs: string, path: string, reporter: Reporter, runId?: number): RunHeader {
+  const db = ctx.db();
+  const now = ctx.now();
+  return db.transaction(() => {
+    const header = getRunHeader(db, runId);
+    const data: ReconcileStreamData = {
+      header,
+      rows: iterateRunRows(db, header.run, now),
+      // The JSON format is the document alone.
+      matched: reporter.documentOnly ? [] : matchedTotals(db, header.run),
+      scans: reporter.documentOnly ? [] : latestScanDocuments(db),
+      generatedAt: now.toISOString(),
+    };
+    ctx.checkInterrupted();
+    writeFileAtomicStream(abs, (write) => reporter.streamReconcile(data, write), path);
+    return header;
+  })();
+}
+
+/**
+ * Write the report of run `runId` (the latest when undefined) and say which run and format it
+ * was. Path problems surface before the database is read.
+ */
+export async function writeRunReport(ctx: OperationContext, path: string, runId?: number): Promise<{ run: number; reporter: Reporter }> {
+  const { abs, reporter } = checkReportPath(ctx, path);
+  const header = streamRunReport(ctx, abs, path, reporter, runId);
+  return { run: header.run, reporter };
+}
+
+/** Write a report of integrity scans to `path` (format from the extension). */
+export async function writeScanReport(ctx: OperationContext, path: string, scans: ScanDocument[]): Promise<void> {
+  const { abs, reporter } = checkReportPath(ctx, path);
+  const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString() });
+  ctx.checkInterrupted();
+  writeFileAtomic(abs, text, path);
+}
