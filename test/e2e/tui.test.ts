@@ -58,6 +58,9 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     tmux('send-keys', '-t', 'tui', 'r');
     await until((s) => s.includes(`Resolve #${target.id} note`), 'the note prompt');
     tmux('send-keys', '-t', 'tui', '-l', 'booked in April');
+    // On a busy machine text and Enter sent at once reach ink as one chunk, which the prompt
+    // takes as pasted text (controls dropped): wait for the text before confirming.
+    await until((s) => s.includes('note › booked in April'), 'the typed note');
     tmux('send-keys', '-t', 'tui', 'Enter');
     await until((s) => s.includes(`resolved #${target.id}`), 'the confirmation');
     tmux('send-keys', '-t', 'tui', 'q');
