@@ -65,7 +65,7 @@ export class Workspace {
    * Rows are counted per side in keyed tables (cand_l, cand_p: id -> candidates, set to 0 when
    * a group leaves the row unclaimed). Candidates arrive in nearly ascending id order, so these
    * are appends, cheaper than sorting a million edges twice; they are also exactly the rows the
-   * stage claimed, which is what buildLeftovers needs after stage 1.
+   * stage claimed, which is what buildLeftovers needs after the identifier stage.
    */
   protected candidateStage(rule: MatchRule, fillSql: string): void {
     const db = this.db;
