@@ -11,7 +11,11 @@ import type { DB } from '../db/open.js';
 import type { CurrencyTotal } from '../db/reconcile-store.js';
 import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
 
-/** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
+/**
+ * May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL:
+ * a pair it misses is counted as clean unseen. Change it and classifyPair together;
+ * test/reconcile/suspect.test.ts fails when it stops being a superset.
+ */
 export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
   OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
   OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
