@@ -1,16 +1,13 @@
 /**
- * The matchers, in the order the engine applies them. Each stage claims the rows it pairs,
- * so nothing is matched twice:
- *   1. id          ledger psp_reference = any identifier of a PSP row (resolveGroup)
- *   2. reference   merchant reference + currency + type, amount within tolerance (resolveGroup)
- *   3. split       one-to-many / many-to-one by reference, parts summing exactly (matchSplit)
- *   4. payout_id   a ledger payout naming the PSP payout (batch) id
- *   5. reference   one leftover row each side sharing reference + type, any amount or currency
- *                  (so a wrong amount or currency is reported as such, not as two missing items)
- *   6. amount_date amount + currency + type within the date window, unique both ways (pickUniquePairs)
- * then payouts are verified (verifyPayout), pairs classified (classifyPair) and leftovers
- * reported (missingFinding, rejectedFinding). Splits and the unique-reference stage come before
- * amount + date because a shared reference is stronger evidence than an equal amount.
+ * The matchers: pure decisions over rows that the engine's SQL stages put together. The order
+ * the engine applies them in is stated once, in STAGE_TABLE (src/reconcile/stage-table.ts; the
+ * table in docs/reconcile.md is tested against it), and not repeated here. Who decides what:
+ *   resolveGroup     several candidates share a row: pair, call it a duplicate, or leave it
+ *   matchSplit       one-to-many / many-to-one by reference, parts summing exactly
+ *   pickUniquePairs  amount + currency + type within the date window, unique both ways
+ *   classifyPair     clean, or the one discrepancy a paired set of rows shows
+ *   verifyPayout     the rows of a PSP payout net to it
+ *   missingFinding, rejectedFinding  what no stage paired, and rows that could not be read
  */
 export { classifyPair, differences } from './classify-pair.js';
 export { resolveGroup, duplicateFinding, type GroupDecision } from './resolve-group.js';

@@ -1,7 +1,7 @@
 /**
- * One reconcile run end to end: stages in order, each claiming what it pairs, then payouts,
- * leftovers and rejected rows, all merged into the living discrepancies, in ONE write
- * transaction. An interrupt between stages or batches rolls everything back.
+ * One reconcile run end to end: the stages of STAGE_TABLE in order (each claiming what it
+ * pairs, then payouts, leftovers and rejected rows), all merged into the living discrepancies,
+ * in ONE write transaction. An interrupt between stages or batches rolls everything back.
  */
 import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
@@ -9,6 +9,7 @@ import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
 import { withWriteTransaction } from '../db/open.js';
 import { makeScope } from './rows.js';
+import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
@@ -23,12 +24,15 @@ export interface EngineParams {
   toleranceText: string;
   dateWindow: number;
   failOn?: DiscrepancyKind[];
-  /** Called after each stage with the stage name and the rows in scope scaled by the stages
-   *  done so far (a progress bar's done and total). */
+  /** Called after each stage with its label (STAGE_TABLE), then once more with 'store', and
+   *  the rows in scope scaled by the steps done so far (a progress bar's done and total). */
   onStage?: (name: string, done: number, total: number) => void;
 }
 
-const STAGES = ['exact id', 'leftovers', 'reference', 'split', 'payout id', 'reference', 'amount + date', 'payouts', 'unmatched', 'store'];
+/** The last progress step: storing the run's results. Not a stage: it pairs and finds nothing. */
+const STORE_LABEL = 'store';
+/** Progress steps of a run: every stage, then storing. */
+const STEPS = STAGE_TABLE.length + 1;
 
 export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
   const db = ctx.db();
@@ -41,9 +45,9 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
   const startedAt = ctx.now().toISOString();
   let stage = 0;
   let rows = 0;
-  const step = async () => {
+  const step = async (label: string) => {
     stage++;
-    p.onStage?.(STAGES[stage - 1] ?? 'done', Math.round((rows * stage) / STAGES.length), rows);
+    p.onStage?.(label, Math.round((rows * stage) / STEPS), rows);
     ctx.checkInterrupted();
     await new Promise(setImmediate);
   };
@@ -74,28 +78,17 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
     const ws = new RunWorkspace(db, scope, opts, runId);
     try {
       ctx.checkInterrupted();
-      ws.stageExactId();
-      await step();
-      ws.buildLeftovers();
-      await step();
-      ws.stageReference();
-      await step();
-      ws.stageSplit();
-      await step();
-      ws.stagePayoutId();
-      await step();
-      ws.stageReferenceUnique();
-      await step();
-      ws.stageAmountDate();
-      await step();
-      ws.verifyPayouts(counts.payoutRows);
-      await step();
-      for (const _ of ws.reportLeftovers()) {
-        ctx.checkInterrupted();
-        await new Promise(setImmediate);
+      const stageCtx = { payoutRows: counts.payoutRows };
+      for (const st of STAGE_TABLE) {
+        const batches = st.run(ws, stageCtx);
+        if (batches) {
+          for (const _ of batches) {
+            ctx.checkInterrupted();
+            await new Promise(setImmediate);
+          }
+        }
+        await step(st.label);
       }
-      ws.reportRejects();
-      await step();
 
       storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
@@ -123,7 +116,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
         actor,
         at: finishedAt,
       });
-      await step();
+      await step(STORE_LABEL);
       return getRunDocument(db, runId);
     } finally {
       ws.dispose();

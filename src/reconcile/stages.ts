@@ -34,9 +34,9 @@ export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: nu
   return { psp: r.psp, ledger: r.ledger, payoutRows: JSON.parse(r.payouts) as number[] };
 }
 
-/** One run's stages, in the order the engine calls them (see src/matchers/index.ts). */
+/** One run's stages; the order the engine calls them in is STAGE_TABLE (stage-table.ts). */
 export class RunWorkspace extends Workspace {
-  // ---- stage 1: exact identifier over the whole store ----------------------------------------
+  // ---- exact identifier over the whole store --------------------------------------------------
 
   stageExactId(): void {
     // An identifier pairs regardless of date: a booking a month late still names its PSP row
@@ -66,9 +66,9 @@ export class RunWorkspace extends Workspace {
     );
   }
 
-  /** What stage 1 left, as small indexed tables the later stages claim from by deleting. */
+  /** What the identifier stage left, as small indexed tables the later stages claim from by deleting. */
   buildLeftovers(): void {
-    // cand_p / cand_l still hold stage 1's rows: n > 0 means claimed.
+    // cand_p / cand_l still hold the identifier stage's rows: n > 0 means claimed.
     this.db.exec('DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;');
     this.db
       .prepare(
@@ -77,10 +77,10 @@ export class RunWorkspace extends Workspace {
       )
       .run(this.params);
     // A ledger entry of the widened window but outside the reported one that names a PSP row
-    // outside the window belongs to that row: stage 1 did not look at the pair (it lies wholly
-    // outside the run) and it must not be paired by amount and date with an unrelated in-window
-    // PSP row instead, which would auto-close a real missing item. (Checked only for entries
-    // outside the reported window, so an unwindowed run never evaluates it.)
+    // outside the window belongs to that row: the identifier stage did not look at the pair (it
+    // lies wholly outside the run) and it must not be paired by amount and date with an unrelated
+    // in-window PSP row instead, which would auto-close a real missing item. (Checked only for
+    // entries outside the reported window, so an unwindowed run never evaluates it.)
     const outside = (a: string) => `NOT (${PSP_IN_SCOPE(a)})`;
     const namesOutsideRow = `NOT ((@pFrom IS NULL OR l.booked_at >= @pFrom) AND (@pTo IS NULL OR l.booked_at < @pTo))
       AND l.psp_reference IS NOT NULL
@@ -107,7 +107,7 @@ export class RunWorkspace extends Workspace {
     }
   }
 
-  // ---- stage 2: merchant reference + currency + type, amount within tolerance -----------------
+  // ---- merchant reference + currency + type, amount within tolerance -------------------------
 
   stageReference(): void {
     const since = this.mark();
@@ -121,7 +121,7 @@ export class RunWorkspace extends Workspace {
     this.claim(since);
   }
 
-  // ---- stage 3: split bookings by reference, parts summing exactly ----------------------------
+  // ---- split bookings by reference, parts summing exactly ------------------------------------
 
   stageSplit(): void {
     const since = this.mark();
@@ -149,7 +149,7 @@ export class RunWorkspace extends Workspace {
     this.claim(since);
   }
 
-  // ---- stage 4: a ledger payout naming the PSP payout (batch) id ------------------------------
+  // ---- a ledger payout naming the PSP payout (batch) id --------------------------------------
 
   stagePayoutId(): void {
     const since = this.mark();
@@ -162,7 +162,7 @@ export class RunWorkspace extends Workspace {
     this.claim(since);
   }
 
-  // ---- stage 5: one row each side sharing a reference, whatever the amount or currency --------
+  // ---- one row each side sharing a reference, whatever the amount or currency ----------------
 
   /**
    * After the tolerant stages, a reference that names exactly one leftover PSP row and exactly
@@ -188,7 +188,7 @@ export class RunWorkspace extends Workspace {
     this.claim(since);
   }
 
-  // ---- stage 6: amount + currency + type within the window, unique both ways ------------------
+  // ---- amount + currency + type within the window, unique both ways --------------------------
 
   stageAmountDate(): void {
     const since = this.mark();

@@ -11,7 +11,11 @@ import type { DB } from '../db/open.js';
 import type { CurrencyTotal } from '../db/reconcile-store.js';
 import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
 
-/** May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL. */
+/**
+ * May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL:
+ * a pair it misses is counted as clean unseen. Change it and classifyPair together;
+ * test/reconcile/suspect.test.ts fails when it stops being a superset.
+ */
 export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
   OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
   OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
@@ -65,7 +69,7 @@ export class Workspace {
    * Rows are counted per side in keyed tables (cand_l, cand_p: id -> candidates, set to 0 when
    * a group leaves the row unclaimed). Candidates arrive in nearly ascending id order, so these
    * are appends, cheaper than sorting a million edges twice; they are also exactly the rows the
-   * stage claimed, which is what buildLeftovers needs after stage 1.
+   * stage claimed, which is what buildLeftovers needs after the identifier stage.
    */
   protected candidateStage(rule: MatchRule, fillSql: string): void {
     const db = this.db;
