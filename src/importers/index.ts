@@ -1,7 +1,7 @@
 /**
- * The importer registry and the API the import command uses: identify a file from its head,
+ * The importer registry and the API the import operation uses: identify a file from its head,
  * stream its records, and turn records into transactions or rejects. Importers are pure
- * (beangulp style); reading files and storing rows is the command's job.
+ * (beangulp style); storing rows is the import operation's job (src/operations/import.ts).
  */
 import type { Side } from '../domain/transaction.js';
 import { InputError } from '../errors.js';

@@ -2,7 +2,7 @@
  * One interface for every provider (beangulp style): `identify` is cheap and exclusive,
  * `open` returns a record parser that turns CSV records into normalised transactions or
  * rejected rows. Importers never touch the filesystem, the database or the terminal: the
- * import command streams records in and stores what comes out.
+ * import operation (src/operations/import.ts) streams records in and stores what comes out.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
 

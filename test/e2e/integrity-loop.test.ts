@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../helpers/cli.js';
-import { integrityEnv } from './integrity-helpers.js';
+import { integrityEnv } from '../helpers/integrity-env.js';
 
 function canBindMount(): boolean {
   if (process.getuid?.() !== 0) return false;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { integrityEnv } from './integrity-helpers.js';
+import { integrityEnv } from '../helpers/integrity-env.js';
 
 describe('secrets stay secret', () => {
   const marker = `SECRET-MARKER-${randomUUID()}`;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 let t: IntegrityEnv;
 beforeEach(() => {

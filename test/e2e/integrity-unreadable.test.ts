@@ -7,7 +7,7 @@ import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, parseJson, type CliResult } from '../helpers/cli.js';
-import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const isRoot = process.getuid?.() === 0;

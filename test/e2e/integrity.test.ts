@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../helpers/cli.js';
-import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 let t: IntegrityEnv;
 beforeEach(() => {

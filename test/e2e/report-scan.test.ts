@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson, runCli, tempDir } from '../helpers/cli.js';
-import { seedReconciled } from './report-setup.js';
+import { seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
 let cleanup: () => void;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
-import { FORMULA_REF, SCRIPT_REF, dropTemplate, seededCopy as seedReconciled } from './report-setup.js';
+import { FORMULA_REF, SCRIPT_REF, dropTemplate, seededCopy as seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
 let db: string;

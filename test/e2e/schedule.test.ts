@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { freePort, signatureValid, startReceiver } from '../schedule/receiver.js';
+import { freePort, signatureValid, startReceiver } from '../helpers/webhook-receiver.js';
 
 const SECRET = 'e2e-secret';
 type LogLine = Record<string, any> & { event: string };

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
-import { seedReconciled } from './report-setup.js';
+import { seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
 let db: string;

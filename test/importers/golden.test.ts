@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/importers/index.js';
 import type { ParseItem } from '../../src/importers/types.js';
-import { providerFixtures } from './fixtures.js';
+import { providerFixtures } from '../helpers/importer-fixtures.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 

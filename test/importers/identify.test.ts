@@ -16,7 +16,7 @@ import {
 } from '../../src/importers/index.js';
 import type { FileHead } from '../../src/importers/types.js';
 import { FIXTURES, ROOT } from '../helpers/cli.js';
-import { providerFixtures } from './fixtures.js';
+import { providerFixtures } from '../helpers/importer-fixtures.js';
 
 const HEAD_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyPair } from '../../src/matchers/index.js';
-import { led, opts, psp } from './rows.js';
+import { led, opts, psp } from '../helpers/match-rows.js';
 
 describe('classifyPair', () => {
   const cases = [

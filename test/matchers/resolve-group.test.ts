@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { resolveGroup } from '../../src/matchers/index.js';
-import { led, opts, psp } from './rows.js';
+import { led, opts, psp } from '../helpers/match-rows.js';
 
 describe('resolveGroup', () => {
   test('one PSP row, one ledger entry: a pair', () => {

@@ -8,7 +8,7 @@ import type { CommandContext } from '../../src/context.js';
 import { reconcile as reconcileOperation } from '../../src/operations/reconcile.js';
 import { listDiscrepancies, matchedTotals, setDiscrepancyStatus } from '../../src/db/discrepancies.js';
 import type { ReconcileDocument } from '../../src/domain/discrepancy.js';
-import { TestStore, type RowSpec } from './store-helper.js';
+import { TestStore, type RowSpec } from '../helpers/test-store.js';
 
 let store: TestStore | undefined;
 

@@ -10,7 +10,7 @@ import { RULE_LABELS } from '../../src/matchers/classify-pair.js';
 import { runReconcile } from '../../src/reconcile/engine.js';
 import { STAGE_TABLE } from '../../src/reconcile/stage-table.js';
 import { ROOT } from '../helpers/cli.js';
-import { TestStore } from './store-helper.js';
+import { TestStore } from '../helpers/test-store.js';
 
 const rules = STAGE_TABLE.map((s) => s.rule);
 const at = (rule: string, label?: string) => STAGE_TABLE.findIndex((s) => s.rule === rule && (label === undefined || s.label === label));

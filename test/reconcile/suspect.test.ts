@@ -11,7 +11,7 @@ import { openDatabase, type DB } from '../../src/db/open.js';
 import { classifyPair } from '../../src/matchers/index.js';
 import { loadRows } from '../../src/reconcile/rows.js';
 import { SUSPECT } from '../../src/reconcile/workspace.js';
-import { bareDate, generatePairs, stored, type GenPair, type GenRow } from './suspect-gen.js';
+import { bareDate, generatePairs, stored, type GenPair, type GenRow } from '../helpers/suspect-pairs.js';
 
 let db: DB;
 beforeAll(() => {

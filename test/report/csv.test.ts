@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvLine, DISCREPANCY_COLUMNS, neutralise, renderReconcileCsv, renderScanCsv } from '../../src/report/csv.js';
-import { HOSTILE_CSV, SCAN, dataFor, sampleRows, view } from './sample.js';
+import { HOSTILE_CSV, SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
 describe('neutralise', () => {
   it.each([

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscrepancyKind } from '../../src/domain/discrepancy.js';
 import { renderReconcileHtml } from '../../src/report/html.js';
 import { ROOT } from '../helpers/cli.js';
-import { SCAN, dataFor, sampleRows, view } from './sample.js';
+import { SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');

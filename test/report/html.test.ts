@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { esc } from '../../src/report/html-escape.js';
 import { renderReconcileHtml, renderScanHtml } from '../../src/report/html.js';
 import { TABLE_LIMIT, selectTableRows } from '../../src/report/html-table.js';
-import { HOSTILE_ATTR, HOSTILE_HTML, SCAN, dataFor, sampleRows, view } from './sample.js';
+import { HOSTILE_ATTR, HOSTILE_HTML, SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
 describe('HTML reconcile report', () => {
   const page = renderReconcileHtml(dataFor(sampleRows(), [SCAN]));

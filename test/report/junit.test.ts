@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderReconcileJunit, renderScanJunit, xmlEscape } from '../../src/report/junit.js';
-import { HOSTILE_HTML, SCAN, dataFor, sampleRows, view } from './sample.js';
+import { HOSTILE_HTML, SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testcase', 'failure', 'property'].includes(name) });
 

@@ -14,7 +14,7 @@ import { REPORTERS } from '../../src/report/index.js';
 import { streamDataOf } from '../../src/report/stream.js';
 import type { ReportRow } from '../../src/report/types.js';
 import { writeFileAtomicStream } from '../../src/report/write-atomic.js';
-import { SCAN, dataFor, sampleRows, view } from './sample.js';
+import { SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
 describe('jsonWithArrayChunks', () => {
   const cases: Array<[string, object, unknown[]]> = [

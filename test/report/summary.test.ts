@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageBuckets, amountAtRisk, openByKindSeverity, riskByCurrency, sourceOf } from '../../src/report/summary.js';
-import { sampleRows, view } from './sample.js';
+import { sampleRows, view } from '../helpers/report-sample.js';
 
 describe('amountAtRisk', () => {
   it.each([

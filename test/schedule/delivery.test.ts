@@ -11,8 +11,8 @@ import { createCommandSink } from '../../src/schedule/sinks/command.js';
 import { createFileSink } from '../../src/schedule/sinks/file.js';
 import type { Sink } from '../../src/schedule/sinks/types.js';
 import { createWebhookSink } from '../../src/schedule/sinks/webhook.js';
-import { freePort, signatureValid, startReceiver, type Receiver } from './receiver.js';
-import { outboxRows, tempStore, waitFor } from './support.js';
+import { freePort, signatureValid, startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
+import { outboxRows, tempStore, waitFor } from '../helpers/schedule-support.js';
 
 const SECRET = 'test-secret';
 const FAST = { baseMs: 5, maxMs: 20 };

@@ -3,7 +3,7 @@ import { InputError } from '../../src/errors.js';
 import type { JobConfig } from '../../src/schedule/config.js';
 import { MemoryLog } from '../../src/schedule/log.js';
 import { Scheduler, type JobOutcome, type RunJob } from '../../src/schedule/scheduler.js';
-import { tempStore } from './support.js';
+import { tempStore } from '../helpers/schedule-support.js';
 
 const keysJob: JobConfig = { name: 'keys', cron: '* * * * * *', command: 'scan', scan: { baselines: ['keys'] } };
 const reconJob: JobConfig = { name: 'recon', cron: '* * * * * *', command: 'reconcile', reconcile: {} };

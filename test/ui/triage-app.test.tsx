@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { DiscrepancyView } from '../../src/domain/discrepancy.js';
 import { TriageApp } from '../../src/ui/triage-app.js';
-import { view } from '../report/sample.js';
+import { view } from '../helpers/report-sample.js';
 
 const KEYS = { up: '\u001B[A', down: '\u001B[B', enter: '\r', esc: '\u001B', backspace: '\u007F' };
 const SIZE = { columns: 100, rows: 20 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyChange, initialState, reduceKey, visibleItems, type KeyInfo, type TriageState } from '../../src/ui/triage-state.js';
-import { view } from '../report/sample.js';
+import { view } from '../helpers/report-sample.js';
 
 const items = () => [
   view({ id: 1, reference: 'ORD-1', kind: 'amount_mismatch' }),

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { runCli, tempDir, type CliResult } from './cli.js';
 
 export interface IntegrityEnv {
   dir: string;

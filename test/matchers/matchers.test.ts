@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { dayDistance, matchSplit, missingFinding, pickUniquePairs, rejectedFinding, severityOf, verifyPayout } from '../../src/matchers/index.js';
-import { led, opts, psp } from './rows.js';
+import { led, opts, psp } from '../helpers/match-rows.js';
 
 describe('matchSplit (by reference, parts summing exactly)', () => {
   const cases = [

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { Outbox } from '../../src/schedule/outbox.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir } from './cli.js';
 
 export function tempStore() {
   const tmp = tempDir('payrecon-sched-');

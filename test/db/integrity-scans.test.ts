@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { latestScanDocuments } from '../../src/db/integrity-scans.js';
 import { openDatabase } from '../../src/db/open.js';
 import { parseJson } from '../helpers/cli.js';
-import { integrityEnv } from './integrity-helpers.js';
+import { integrityEnv } from '../helpers/integrity-env.js';
 
 describe('latestScanDocuments', () => {
   const t = integrityEnv();

@@ -12,7 +12,7 @@ import { scanBaselines } from '../../src/operations/scan.js';
 import { createContext, type CommandContext } from '../../src/context.js';
 import { findBaseline, readEntries } from '../../src/db/integrity.js';
 import { replaceEntries } from '../../src/operations/integrity-store.js';
-import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 let t: IntegrityEnv;
 let ctx: CommandContext;

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildSpec } from '../../src/checksums/profiles.js';
 import { captureWithProgress } from '../../src/operations/scan.js';
 import { createContext } from '../../src/context.js';
-import { integrityEnv, type IntegrityEnv } from './integrity-helpers.js';
+import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 // A person at a terminal has no CI variable; under CI ink paints only the last frame, which the
 // bar erases on finish. ink reads CI once, when it is first (lazily) loaded: set it before that.

@@ -1,7 +1,7 @@
 /** Where the importer fixtures live and which importer reads each directory. */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FIXTURES, ROOT } from '../helpers/cli.js';
+import { FIXTURES, ROOT } from './cli.js';
 import { importerByName, LEDGER_IMPORTERS, loadMappingImporter } from '../../src/importers/index.js';
 import type { Importer } from '../../src/importers/types.js';
 

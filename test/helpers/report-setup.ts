@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, runCli } from './cli.js';
 
 export const FORMULA_REF = '=HYPERLINK("http://evil.example","x")';
 export const SCRIPT_REF = 'ORD-<script>alert(1)</script>';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createContext, type CommandContext } from '../../src/context.js';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { parseMoney } from '../../src/domain/money.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir } from './cli.js';
 
 export interface RowSpec {
   side: 'psp' | 'ledger';
