@@ -34,7 +34,7 @@ export function buildProgram(io: CliIo): Command {
   program
     .description('Reconcile PSP settlement files against the ledger; monitor secrets and configs for changes.')
     .version(VERSION, '-V, --version')
-    .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db)')
+    .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db); import and baseline init create it')
     .option('--json', 'machine output: exactly one JSON document on stdout')
     .option('--quiet', 'only errors on stderr')
     .option('--no-color', 'no ANSI colour (also off with NO_COLOR or when stdout is not a TTY)')
@@ -50,7 +50,7 @@ export function buildProgram(io: CliIo): Command {
   // A command's run takes the positional arguments, then its own options, then the context.
   type Runner = (...a: any[]) => Promise<number>;
   const action =
-    (load: () => Promise<{ run: Runner }>) =>
+    (load: () => Promise<{ run: Runner }>, opts: { createsDb?: boolean } = {}) =>
     async (...a: unknown[]) => {
       const cmd = a[a.length - 1] as Command;
       const args = a.slice(0, -1); // positional args..., then the command's own options
@@ -60,6 +60,9 @@ export function buildProgram(io: CliIo): Command {
         signal: io.signal,
         stdout: io.stdout,
         stderr: io.stderr,
+        // Only what brings data in creates a database: every import, baseline init, the
+        // scheduler. The rest refuse a missing one (exit 19) rather than report a clean, empty one.
+        createDb: opts.createsDb ?? cmd.parent?.name() === 'import',
       });
       const mod = await load();
       try {
@@ -141,7 +144,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--exclude <glob>', 'glob to leave out; repeatable', collect)
     .option('--sha512', 'also record SHA-512')
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
-    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit }))));
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit })), { createsDb: true }));
   baseline
     .command('update')
     .description('accept the current state as the baseline (audited)')

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { openDatabase, type DB } from './db/open.js';
-import { InterruptedError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import type { OperationContext } from './operations/context.js';
 import { openProgress } from './ui/open-progress.js';
 import { Output, type OutputOptions } from './output.js';
@@ -27,6 +27,8 @@ export interface ContextInit {
   now?: () => Date;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** May this command create the database (import, baseline init, schedule)? Default yes. */
+  createDb?: boolean;
 }
 
 export function createContext(init: ContextInit): CommandContext {
@@ -38,7 +40,7 @@ export function createContext(init: ContextInit): CommandContext {
     stderr: init.stderr ?? process.stderr,
     env,
   });
-  const dbPath = resolve(cwd, init.global.db ?? env.PAYRECON_DB ?? 'payrecon.db');
+  const dbPath = databasePath(init.global.db ?? env.PAYRECON_DB ?? 'payrecon.db', cwd);
   let handle: DB | undefined;
   return {
     out,
@@ -48,7 +50,7 @@ export function createContext(init: ContextInit): CommandContext {
     signal,
     now: init.now ?? (() => new Date()),
     db() {
-      handle ??= openDatabase(dbPath);
+      handle ??= openDatabase(dbPath, { create: init.createDb ?? true });
       return handle;
     },
     checkInterrupted() {
@@ -60,4 +62,15 @@ export function createContext(init: ContextInit): CommandContext {
       handle = undefined;
     },
   };
+}
+
+/** The database file a --db value names. A URL (postgres://...) is not a file name. */
+function databasePath(value: string, cwd: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new UsageError(
+      `--db ${value.replace(/\/\/[^@/]*@/, '//***@')} is a URL: this payrecon stores its data in a SQLite file`,
+      'give a file path (PostgreSQL support is planned, not yet built)',
+    );
+  }
+  return resolve(cwd, value);
 }

@@ -3,10 +3,10 @@
  * applied forward in one transaction each, and a refusal to touch a schema newer than ours.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatabaseError, ioErrorFor, PayreconError } from '../errors.js';
+import { DatabaseError, IoError, ioErrorFor, PayreconError } from '../errors.js';
 
 export type DB = Database.Database;
 
@@ -30,6 +30,34 @@ export interface OpenOptions {
   /** How long to wait for another writer before giving up with exit 19 (ms). */
   busyTimeoutMs?: number;
   readonly?: boolean;
+  /**
+   * Create the database when it does not exist (import, baseline init, the scheduler). Commands
+   * that only read refuse a missing one instead: a mistyped --db must not look like a clean
+   * database with nothing open.
+   */
+  create?: boolean;
+}
+
+const HOW_TO_CREATE = 'check --db and $PAYRECON_DB; a database is created by `payrecon import ...` or `payrecon baseline init ...`';
+
+/**
+ * Make sure the database file exists before SQLite opens it: created empty with mode 0600
+ * (settlement data and signatures are nobody else's business; SQLite gives the -wal and -shm
+ * files the same mode), in a directory that must already exist.
+ */
+function ensureFile(path: string, create: boolean): void {
+  if (existsSync(path)) return;
+  if (!create) throw new DatabaseError(`no payrecon database at ${path}`, HOW_TO_CREATE);
+  const dir = dirname(path);
+  if (!existsSync(dir)) {
+    throw new IoError(`cannot create ${path}: the directory ${dir} does not exist`, 'create the directory first, or check --db and $PAYRECON_DB');
+  }
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // another run created it meanwhile
+    throw ioErrorFor(path, err, 'create');
+  }
 }
 
 export function defaultBusyTimeout(env: NodeJS.ProcessEnv = process.env): number {
@@ -37,16 +65,10 @@ export function defaultBusyTimeout(env: NodeJS.ProcessEnv = process.env): number
   return Number.isFinite(v) && v >= 0 ? v : 5000;
 }
 
-/** Open (creating if needed) and migrate the database at `path`. */
+/** Open (creating it if `create`, the default) and migrate the database at `path`. */
 export function openDatabase(path: string, opts: OpenOptions = {}): DB {
   const timeout = opts.busyTimeoutMs ?? defaultBusyTimeout();
-  if (path !== ':memory:') {
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-    } catch (err) {
-      throw ioErrorFor(dirname(path), err, 'create the directory of');
-    }
-  }
+  if (path !== ':memory:') ensureFile(path, opts.create ?? true);
   let db: DB;
   try {
     db = new Database(path, { timeout, readonly: opts.readonly ?? false });

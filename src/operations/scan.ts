@@ -35,8 +35,8 @@ export interface ScanResult {
 
 /** Scans the named baselines (all when empty) and records each scan. Throws TamperError (20) etc. */
 export async function scanBaselines(ctx: OperationContext, params: ScanParams): Promise<ScanResult> {
-  const key = loadKey(params.keyFile, ctx.env, ctx.cwd);
   const db = ctx.db();
+  const key = loadKey(params.keyFile, ctx.env, ctx.cwd);
   const rows = selectBaselines(db, params.names);
   // Every baseline record is checked before any scan starts.
   for (const row of rows) verifyBaselineRow(key, row);

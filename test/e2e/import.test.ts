@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
+import { emptyDatabase, FIXTURES, parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const STRIPE_HEADER =
@@ -102,7 +102,7 @@ describe('payrecon import (end to end)', () => {
     const rows = [LEDGER_HEADER];
     for (let i = 0; i < 100_000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,1.00,EUR,,row ${i}`);
     const f = write('same.csv', rows.join('\n'));
-    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    emptyDatabase(db);
     const a = startCli(['--db', db, 'import', 'ledger', f, '--json'], { env: { PAYRECON_BUSY_TIMEOUT_MS: '60000' } });
     const b = startCli(['--db', db, 'import', 'ledger', f, '--json'], { env: { PAYRECON_BUSY_TIMEOUT_MS: '60000' } });
     const [ra, rb] = await Promise.all([a.done, b.done]);
@@ -216,7 +216,7 @@ describe('payrecon import (end to end)', () => {
     for (let i = 0; i < 400_000; i++) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,${i % 1000}.${String(i % 100).padStart(2, '0')},EUR,,row ${i}`);
     const f = write('big.csv', rows.join('\n'));
     // Create the schema first, so the WAL we watch below is the import's own writing.
-    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    emptyDatabase(db);
     const wal = db + '-wal';
     const baseline = existsSync(wal) ? statSync(wal).size : 0;
     const run = startCli(['--db', db, 'import', 'ledger', f]);
@@ -249,6 +249,7 @@ describe('CLI contract basics', () => {
   });
 
   it('global options work after the command too', () => {
+    emptyDatabase(db);
     const r = runCli(['audit', 'verify', '--json', '--db', db]);
     expect(r.code).toBe(0);
     expect(parseJson(r).ok).toBe(true);
@@ -302,12 +303,14 @@ describe('CLI contract basics', () => {
 
   it('$PAYRECON_DB chooses the database when --db is absent', () => {
     const other = join(dir, 'env.db');
-    expect(runCli(['audit', 'verify'], { env: { PAYRECON_DB: other } }).code).toBe(0);
+    const ledger = write('env-ledger.csv', [LEDGER_HEADER, 'L-1,2025-03-03,ORD-1,,charge,10.00,EUR,,'].join('\n'));
+    expect(runCli(['import', 'ledger', ledger], { env: { PAYRECON_DB: other } }).code).toBe(0);
     expect(existsSync(other)).toBe(true);
+    expect(runCli(['audit', 'verify'], { env: { PAYRECON_DB: other } }).code).toBe(0);
   });
 
   it('a database with a newer schema is refused with exit 19', () => {
-    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    emptyDatabase(db);
     const h = new Database(db);
     h.pragma('user_version = 999');
     h.close();
@@ -317,7 +320,7 @@ describe('CLI contract basics', () => {
   });
 
   it('a second writer waits briefly, then exits 19 saying the database is locked', () => {
-    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+    emptyDatabase(db);
     const holder = new Database(db);
     holder.exec('BEGIN IMMEDIATE');
     try {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJson } from '../helpers/cli.js';
+import { emptyDatabase, parseJson } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 let t: IntegrityEnv;
@@ -44,6 +44,7 @@ describe('bad input: a clear message and the right code', () => {
   });
 
   it('an unknown baseline: 16, listing the known ones; none at all: 16 saying how to start', () => {
+    emptyDatabase(t.db);
     expect(t.run(['scan']).stderr).toContain('there are no baselines to scan yet');
     expect(t.run(['baseline', 'init', 'x', '--path', t.tree]).code).toBe(0);
     const r = t.run(['scan', 'nope']);

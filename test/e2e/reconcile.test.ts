@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
+import { emptyDatabase, FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
 
 const DEMO = join(FIXTURES, 'demo');
 const PSP_FILES = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
@@ -41,7 +41,11 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup());
 
 describe('the demo month, night by night', () => {
-  test('bad input before anything is imported: exit 16, nothing written', () => {
+  test('bad input before anything is imported: exit 19 without a database, 16 with an empty one; nothing written', () => {
+    const none = cli('reconcile', '--json');
+    expect(none.code).toBe(19);
+    expect(none.stderr).toMatch(/no payrecon database at .*\n.*hint: check --db/);
+    emptyDatabase(db);
     const empty = cli('reconcile', '--json');
     expect(empty.code).toBe(16);
     expect(empty.stdout).toBe('');

@@ -4,7 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { emptyDatabase, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { FORMULA_REF, SCRIPT_REF, dropTemplate, seededCopy as seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
@@ -85,6 +85,7 @@ describe('payrecon report (end to end)', () => {
   });
 
   it('with no run yet: exit 16 and a hint', () => {
+    emptyDatabase(db);
     const r = report('--out', join(dir, 'r.html'));
     expect(r.code).toBe(16);
     expect(r.stderr).toMatch(/no reconcile run yet/);

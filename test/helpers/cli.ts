@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'payrecon');
@@ -78,4 +79,10 @@ export function parseJson<T = any>(r: CliResult): T {
   } catch {
     throw new Error(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
   }
+}
+
+/** A new, migrated, empty database at `path`, as the first import would leave it (read-only commands refuse a missing one). */
+export function emptyDatabase(path: string): string {
+  openDatabase(path).close();
+  return path;
 }

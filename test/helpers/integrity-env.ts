@@ -21,6 +21,7 @@ export function integrityEnv(files: Record<string, string> = { 'a.conf': 'alpha\
   const { dir, cleanup } = tempDir('payrecon-integrity-');
   const tree = join(dir, 'tree');
   const db = join(dir, 'state', 'payrecon.db');
+  mkdirSync(join(dir, 'state'));
   const key = join(dir, 'hmac.key');
   writeFileSync(key, randomBytes(32));
   chmodSync(key, 0o600);

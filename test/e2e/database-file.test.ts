@@ -1,0 +1,65 @@
+/**
+ * A wrong or missing --db is never a false all-clear (issue 17): commands that only read
+ * refuse a database that does not exist, only import and baseline init create one, never
+ * with missing parent directories, and the files they create are private (0600).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli, useTempDb } from '../helpers/cli.js';
+
+let dir: string;
+let db: string;
+useTempDb((t) => ({ dir, db } = t));
+
+describe('the database file', () => {
+  it.each([
+    ['discrepancies'],
+    ['discrepancies', '--json'],
+    ['reconcile'],
+    ['report', '--out', 'r.html'],
+    ['audit', 'verify'],
+    ['audit', 'log'],
+    ['baseline', 'list'],
+    ['scan'],
+    ['resolve', '1', '--note', 'x'],
+  ])('%s on a missing database: exit 19 naming it, and nothing is created', (...args) => {
+    const r = runCli(['--db', db, ...args], { cwd: dir });
+    expect(r.code).toBe(19);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`no payrecon database at ${db}`);
+    expect(r.stderr).toMatch(/hint: .*payrecon import/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('the default ./payrecon.db of another directory is not created by a read', () => {
+    const r = runCli(['discrepancies'], { cwd: dir });
+    expect(r.code).toBe(19);
+    expect(existsSync(join(dir, 'payrecon.db'))).toBe(false);
+  });
+
+  it('import creates it with mode 0600, and its WAL and shared-memory files too', () => {
+    const r = runCli(['--db', db, 'import', 'psp', join(FIXTURES, 'stripe', 'balance-2025-03.csv')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of readdirSync(dir).filter((n) => n.startsWith('test.db'))) {
+      expect((statSync(join(dir, f)).mode & 0o777).toString(8), f).toBe('600');
+    }
+    expect(runCli(['--db', db, 'discrepancies'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('missing parent directories are not created: exit 18 naming the directory', () => {
+    const deep = join(dir, 'no', 'such', 'dir', 'x.db');
+    const r = runCli(['--db', deep, 'import', 'psp', join(FIXTURES, 'stripe', 'balance-2025-03.csv')], { cwd: dir });
+    expect(r.code).toBe(18);
+    expect(r.stderr).toContain(`the directory ${join(dir, 'no', 'such', 'dir')} does not exist`);
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+  });
+
+  it('a URL is not a file name: exit 16, no ./postgres: directory, the password not echoed', () => {
+    const r = runCli(['--db', 'postgres://ana:s3cret@db.example:5432/recon', 'discrepancies'], { cwd: dir });
+    expect(r.code).toBe(16);
+    expect(r.stderr).toMatch(/is a URL/);
+    expect(r.stderr).not.toContain('s3cret');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
