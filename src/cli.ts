@@ -37,7 +37,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db); import and baseline init create it')
     .option('--json', 'machine output: exactly one JSON document on stdout')
     .option('--quiet', 'only errors on stderr')
-    .option('--no-color', 'no ANSI colour (also off with NO_COLOR or when stdout is not a TTY)')
+    .addOption(
+      new Option('--color <when>', 'ANSI colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always, never').choices(['auto', 'always', 'never']),
+    )
+    .option('--no-color', 'the same as --color never')
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .exitOverride()

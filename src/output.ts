@@ -39,7 +39,30 @@ export function formatBytes(n: number): string {
 export interface OutputOptions {
   json?: boolean;
   quiet?: boolean;
-  color?: boolean; // commander sets false for --no-color
+  /** `--color auto|always|never`; commander sets false for --no-color. Absent: auto. */
+  color?: boolean | string;
+}
+
+/** A terminal is there, with a size a bar can be fitted to, and not one that cannot move the cursor. */
+function drawableTerminal(stream: Streams['stderr'], env: NodeJS.ProcessEnv): boolean {
+  const s = stream as Streams['stderr'] & { rows?: number };
+  // A pseudo-terminal without a size (`script`, `docker run -t` under a CI agent without CI
+  // set) reports 0x0 or nothing: ink then redraws by clearing the whole screen every frame.
+  return Boolean(s.isTTY) && (s.columns ?? 0) > 0 && (s.rows ?? 0) > 0 && env.TERM !== 'dumb';
+}
+
+/**
+ * Colour, decided once: never with --json; --color always / never (or --no-color) win;
+ * else FORCE_COLOR (set and not "0") forces it, NO_COLOR (set, non-empty) forbids it, and
+ * otherwise a terminal that is not TERM=dumb gets it.
+ */
+function wantsColor(opts: OutputOptions, stdout: Streams['stdout'], env: NodeJS.ProcessEnv): boolean {
+  if (opts.json) return false;
+  if (opts.color === false || opts.color === 'never') return false;
+  if (opts.color === 'always') return true;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stdout.isTTY) && env.TERM !== 'dumb';
 }
 
 export interface Streams {
@@ -51,7 +74,7 @@ export interface Streams {
 export class Output {
   readonly json: boolean;
   readonly quiet: boolean;
-  /** A person is watching: stdout and stderr are terminals, CI is unset, no --json. */
+  /** A person is watching: stdout and stderr are terminals (stderr with a size), CI is unset, no --json. */
   readonly interactive: boolean;
   readonly color: boolean;
   readonly c: ChalkInstance;
@@ -65,9 +88,8 @@ export class Output {
     this.quiet = Boolean(opts.quiet);
     const env = streams.env;
     const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-    this.interactive = Boolean(streams.stdout.isTTY && streams.stderr.isTTY) && !ci && !this.json;
-    this.color =
-      opts.color !== false && !('NO_COLOR' in env && env.NO_COLOR !== '') && Boolean(streams.stdout.isTTY) && !this.json;
+    this.interactive = Boolean(streams.stdout.isTTY) && drawableTerminal(streams.stderr, env) && !ci && !this.json;
+    this.color = wantsColor(opts, streams.stdout, env);
     this.c = new Chalk({ level: this.color ? 1 : 0 });
   }
 

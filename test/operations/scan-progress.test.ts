@@ -23,7 +23,7 @@ afterEach(() => t.cleanup());
 
 function capture(tty: boolean, global: { quiet?: boolean } = {}) {
   const written: string[] = [];
-  const stream = Object.assign(new PassThrough(), { isTTY: tty, columns: 100 });
+  const stream = Object.assign(new PassThrough(), { isTTY: tty, columns: 100, rows: 30 });
   stream.on('data', (d) => written.push(String(d)));
   const env = { PAYRECON_HASH_WORKERS: '0' };
   const ctx = createContext({ global: { db: t.db, ...global }, env, cwd: t.dir, stdout: stream, stderr: stream });

@@ -6,7 +6,7 @@ import { NO_PROGRESS, openProgress } from '../../src/ui/open-progress.js';
 
 function output(opts: { quiet?: boolean; json?: boolean }, tty: boolean, env: NodeJS.ProcessEnv = {}) {
   const written: string[] = [];
-  const stream = Object.assign(new PassThrough(), { isTTY: tty, columns: 100 });
+  const stream = Object.assign(new PassThrough(), { isTTY: tty, columns: 100, rows: 30 });
   stream.on('data', (d) => written.push(String(d)));
   return { out: new Output(opts, { stdout: stream, stderr: stream, env }), written };
 }
