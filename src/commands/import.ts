@@ -25,8 +25,8 @@ export interface ImportRequest {
   source?: string;
   /** ledger: a mapping file describing a non-canonical export. */
   mapping?: string;
-  /** Stripe: the metadata column holding the order reference. */
-  referenceColumn?: string;
+  /** Stripe: the column(s) holding the order reference, first non-empty wins. */
+  referenceColumn?: string | readonly string[];
 }
 
 export interface RejectSummary {
@@ -317,7 +317,7 @@ function render(ctx: CommandContext, summary: ImportSummary): number {
   return summary.exit_code;
 }
 
-export async function runImportPsp(files: string[], opts: { format: string; source?: string; referenceColumn?: string }, ctx: CommandContext): Promise<number> {
+export async function runImportPsp(files: string[], opts: { format: string; source?: string; referenceColumn?: string | readonly string[] }, ctx: CommandContext): Promise<number> {
   return render(ctx, await importFiles(ctx, { side: 'psp', files, format: opts.format, source: opts.source, referenceColumn: opts.referenceColumn }));
 }
 
