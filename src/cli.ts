@@ -86,7 +86,11 @@ export function buildProgram(io: CliIo): Command {
       new Option('--format <format>', 'file format').choices(['auto', 'stripe', 'adyen', 'paypal', 'checkout']).default('auto'),
     )
     .option('--source <name>', 'source name stored with the rows (default: the format)')
-    .option('--reference-column <name>', 'Stripe: metadata column holding the order reference', 'payment_metadata[order_id]')
+    .option(
+      '--reference-column <name>',
+      'Stripe: column holding the order reference (default payment_metadata[order_id]); repeat to try several, first non-empty wins',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .action(action(() => import('./commands/import.js').then((m) => ({ run: m.runImportPsp }))));
   imp
     .command('ledger')

@@ -39,7 +39,11 @@ async function run(ctx: CommandContext, req: ImportRequest): Promise<number> {
   return summary.exit_code;
 }
 
-export async function runImportPsp(files: string[], opts: { format: string; source?: string; referenceColumn?: string }, ctx: CommandContext): Promise<number> {
+export async function runImportPsp(
+  files: string[],
+  opts: { format: string; source?: string; referenceColumn?: string | readonly string[] },
+  ctx: CommandContext,
+): Promise<number> {
   return run(ctx, { side: 'psp', files, format: opts.format, source: opts.source, referenceColumn: opts.referenceColumn });
 }
 

@@ -32,6 +32,8 @@ export interface DiscrepancySide {
   file: string;
   line: number;
   booked_at?: string;
+  /** Normalised type (charge, refund, ...); `a+b` when a side's rows differ. Absent in sides stored before it existed. */
+  type?: string;
 }
 
 /** A discrepancy as `reconcile --json` prints it. */

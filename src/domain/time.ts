@@ -182,12 +182,20 @@ export const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
   PDT: -420,
 };
 
+/**
+ * Minutes east of UTC of an abbreviation (any case), or undefined. Own keys only: the text
+ * comes from a file, and `constructor` or `__proto__` must not reach Object's.
+ */
+export function zoneOffsetMinutes(abbreviation: string): number | undefined {
+  const abbr = abbreviation.trim().toUpperCase();
+  return Object.hasOwn(ZONE_ABBREVIATIONS, abbr) ? ZONE_ABBREVIATIONS[abbr] : undefined;
+}
+
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
 
 /** `YYYY-MM-DD HH:MM:SS` in a zone abbreviation such as CET (Adyen) -> epoch ms. */
 export function parseInZoneAbbreviation(text: string, abbreviation: string): number {
-  const abbr = abbreviation.trim().toUpperCase();
-  const offset = ZONE_ABBREVIATIONS[abbr];
+  const offset = zoneOffsetMinutes(abbreviation);
   if (offset === undefined) {
     throw new TimeError(
       `unknown time zone abbreviation "${abbreviation}"; expected one of ${Object.keys(ZONE_ABBREVIATIONS).join(' ')}`,

@@ -14,6 +14,13 @@
  * file) count the SB rows and are checked (RC only when the file holds the whole report, i.e.
  * FH says file 1 or there is no FH); amounts are unsigned integers scaled by 100 whatever the
  * currency (10000 is USD 100.00 and also JPY 100), the sign comes from CR/DR; a DR fee is a cost.
+ * A later file of a split report starts at SH (no RH/FH) and is recognised by its records; a
+ * transaction-detail (TRR) extract starts at CH, has the long TRR column list, and no footer.
+ *
+ * Identity: a Transaction ID names one PayPal transaction, but several balance events may be
+ * booked under it (a dispute hold T1110 and its release T1111 share it), so a row is
+ * `<Transaction ID>:<Event Code>`; the Transaction ID and a `PayPal Reference ID` of type TXN
+ * (the payment a refund, reversal or conversion leg belongs to) are aliases.
  */
 import type { TxType } from '../domain/transaction.js';
 import { AmountError, rescaleMinor } from '../domain/money.js';
@@ -63,15 +70,22 @@ type SbReader = (f: string[], line: number) => ParseItem;
 export const paypalImporter: Importer = {
   name: 'paypal',
   side: 'psp',
-  expects: 'PayPal: a settlement report (STL) whose first record is "RH" and whose column header is a "CH" record',
+  expects: 'PayPal: a settlement report (STL) whose first record is "RH" (or "FH"/"SH" in a later file of a split report) and whose column header is a "CH" record',
   identify(head) {
-    return head.firstRecord.length > 1 && head.firstRecord[0].trim() === 'RH';
+    const r = head.firstRecord;
+    if (r.length < 2) return false;
+    const kind = r[0].trim();
+    if (kind === 'RH' || kind === 'FH' || kind === 'SH') return true;
+    return kind === 'CH' && r.some((c) => c.trim() === 'Transaction Event Code');
   },
   open(ctx): RecordParser {
     const file = ctx.file;
     let header: string[] | null = null;
     let read: SbReader | null = null;
     let fileSequence: number | null = null;
+    // RC counts the whole report: checkable only in a file that starts it (RH first).
+    let startsReport = false;
+    let first = true;
     let section: { line: number; rows: number } | null = null;
     let total = 0;
     let sawReportCount = false;
@@ -103,14 +117,23 @@ export const paypalImporter: Importer = {
       const iFee = cols.index('Fee Amount');
       const iFeeCur = cols.index('Fee Currency');
       const iInvoice = cols.index('Invoice ID');
+      const iRefId = cols.index('PayPal Reference ID');
+      const iRefType = cols.index('PayPal Reference ID Type');
       const iCustom = cols.index('Custom Field');
       const hdr = cols.names;
       return (f, line) => {
         const bad = lengthProblem(f, hdr);
         if (bad) return rejectFrom(bad, f, line);
         try {
-          const externalId = required(f, iId, 'Transaction ID', 'a PayPal transaction id');
+          const transactionId = required(f, iId, 'Transaction ID', 'a PayPal transaction id');
           const code = required(f, iCode, 'Transaction Event Code', 'an event code like T0006').toUpperCase();
+          const externalId = `${transactionId}:${code}`;
+          const aliases = [transactionId];
+          // Other reference types (RP recurring profile, ODR order, BAP billing agreement)
+          // name something shared by many transactions, not the payment.
+          const refId = cell(f, iRefId);
+          const refType = cell(f, iRefType).toUpperCase();
+          if (refId !== '' && refId !== transactionId && (refType === 'TXN' || refType === '')) aliases.push(refId);
           const currency = currencyAt(f, iCur, 'Gross Transaction Currency');
           const amountMinor = direction(f, iDir, 'Transaction Debit or Credit') * hundredths(f, iGross, 'Gross Transaction Amount', currency);
           let feeMinor: bigint | null = null;
@@ -128,7 +151,7 @@ export const paypalImporter: Importer = {
               side: 'psp',
               source: ctx.source,
               externalId,
-              aliases: [],
+              aliases,
               reference: optional(f, iInvoice) ?? optional(f, iCustom),
               pspReference: null,
               type: paypalType(code),
@@ -156,6 +179,10 @@ export const paypalImporter: Importer = {
     return {
       record(fields, line) {
         const kind = fields[0].trim();
+        if (first) {
+          startsReport = kind === 'RH';
+          first = false;
+        }
         switch (kind) {
           case 'SB':
             if (read === null) throw new InputError('an SB row comes before the CH column header; expected CH first', { file, line });
@@ -176,7 +203,7 @@ export const paypalImporter: Importer = {
             return [];
           case 'RC':
             sawReportCount = true;
-            if (fileSequence === null || fileSequence === 1) check(count(fields, line, 'RC'), total, line, 'the RC record');
+            if (startsReport && (fileSequence === null || fileSequence === 1)) check(count(fields, line, 'RC'), total, line, 'the RC record');
             return [];
           case 'FF':
             sawFileFooter = true;

@@ -4,7 +4,7 @@
  * expected.
  */
 import { CurrencyError, minorUnits, normalizeCurrency } from '../domain/currency.js';
-import { AmountError, parseAmountToMinor, type ParseAmountOptions } from '../domain/money.js';
+import { AmountError, formatMinor, parseAmountToMinor, type ParseAmountOptions } from '../domain/money.js';
 import { formatUtc, parseIsoTimestamp, TimeError, wallTimeProblem } from '../domain/time.js';
 import { InputError } from '../errors.js';
 
@@ -136,6 +136,20 @@ export function amountText(text: string, column: string, exponent: number, opts?
     if (e instanceof AmountError) throw new RowError(column, `${column}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * A row that states gross, fee and net must add up: net = gross - fee (fee positive = a cost),
+ * all in `currency`. Otherwise the row is rejected naming the three figures, because which of
+ * them is wrong cannot be told from the row.
+ */
+export function checkNet(gross: bigint, fee: bigint, net: bigint, currency: string, column: string): void {
+  if (gross - fee === net) return;
+  const f = (v: bigint) => formatMinor(v, currency);
+  throw new RowError(
+    column,
+    `gross ${f(gross)} - fee ${f(fee)} = ${f(gross - fee)} ${currency}, but the row states net ${f(net)}; expected net = gross - fee`,
+  );
 }
 
 export function exponentOf(currency: string): number {

@@ -12,23 +12,23 @@
  * default report timezone) because the file does not say which zone it used.
  */
 import type { TxType } from '../domain/transaction.js';
-import { amountText, cell, currencyAt, exponentOf, optional, required, utcTimestamp } from './row.js';
+import { amountText, cell, checkNet, currencyAt, exponentOf, optional, required, utcTimestamp, type Columns } from './row.js';
 import { tableParser } from './table.js';
 import type { Importer } from './types.js';
 
 export const DEFAULT_REFERENCE_COLUMN = 'payment_metadata[order_id]';
 
-/** reporting_category -> type; anything else is an adjustment. */
-export const STRIPE_TYPES: Readonly<Record<string, TxType>> = {
-  charge: 'charge',
-  refund: 'refund',
-  dispute: 'chargeback',
-  dispute_reversal: 'chargeback_reversal',
-  fee: 'fee',
-  tax: 'fee',
-  payout: 'payout',
-  payout_reversal: 'payout',
-};
+/** reporting_category -> type; anything else is an adjustment. A Map: keys come from the file. */
+export const STRIPE_TYPES: ReadonlyMap<string, TxType> = new Map<string, TxType>([
+  ['charge', 'charge'],
+  ['refund', 'refund'],
+  ['dispute', 'chargeback'],
+  ['dispute_reversal', 'chargeback_reversal'],
+  ['fee', 'fee'],
+  ['tax', 'fee'],
+  ['payout', 'payout'],
+  ['payout_reversal', 'payout'],
+]);
 
 /**
  * The decimal separator is a property of the report, not of a value: the first amount that
@@ -44,6 +44,23 @@ class DecimalStyle {
     if (this.sep === undefined && /[.,]/.test(text)) this.sep = sep;
     return v;
   }
+}
+
+/**
+ * Indexes of the reference columns in the order given (the first non-empty value wins). A
+ * column the user named must exist: a typo would otherwise silently fall back to the
+ * description on every row. The default column may be absent.
+ */
+function referenceColumns(cols: Columns, named: string | readonly string[] | undefined): number[] {
+  if (named === undefined) return [cols.index(DEFAULT_REFERENCE_COLUMN)].filter((i) => i >= 0);
+  const list = typeof named === 'string' ? [named] : named;
+  const missing = list.filter((n) => cols.index(n) === -1);
+  if (missing.length > 0) {
+    throw cols.headerError(
+      `--reference-column names ${missing.map((n) => `"${n}"`).join(', ')}, which the Stripe file does not have; expected one of its columns: ${cols.names.join(', ')}`,
+    );
+  }
+  return list.map((n) => cols.index(n));
 }
 
 export const stripeImporter: Importer = {
@@ -67,7 +84,7 @@ export const stripeImporter: Importer = {
       const iNet = cols.index('net');
       const aliasCols = [cols.index('source_id'), cols.index('charge_id'), cols.index('payment_intent_id')].filter((i) => i >= 0);
       const iDescription = cols.index('description');
-      const iRef = cols.index(ctx.referenceColumn ?? DEFAULT_REFERENCE_COLUMN);
+      const refCols = referenceColumns(cols, ctx.referenceColumn);
       const iPayout = cols.index('automatic_payout_id');
       const style = new DecimalStyle();
       return (f, line) => {
@@ -79,6 +96,8 @@ export const stripeImporter: Importer = {
         const netText = cell(f, iNet);
         const feeMinor = feeText === '' ? null : style.parse(feeText, 'fee', exp);
         const netMinor = netText === '' ? null : style.parse(netText, 'net', exp);
+        // Stripe: net = amount - fee for every balance transaction.
+        if (feeMinor !== null && netMinor !== null) checkNet(amountMinor, feeMinor, netMinor, currency, 'net');
         const created = required(f, iCreated, createdName, 'a timestamp like 2025-03-03 14:02:11');
         const bookedAt = utcTimestamp(created, createdName);
         const category = required(f, iCategory, 'reporting_category', 'a reporting category such as charge or refund');
@@ -88,7 +107,9 @@ export const stripeImporter: Importer = {
           if (v !== '' && v !== externalId && !aliases.includes(v)) aliases.push(v);
         }
         const description = iDescription >= 0 && iDescription < f.length && f[iDescription] !== '' ? f[iDescription] : null;
-        const reference = optional(f, iRef) ?? description;
+        let reference: string | null = null;
+        for (let k = 0; k < refCols.length && reference === null; k++) reference = optional(f, refCols[k]);
+        reference ??= description;
         return {
           side: 'psp',
           source: ctx.source,
@@ -96,7 +117,7 @@ export const stripeImporter: Importer = {
           aliases,
           reference,
           pspReference: null,
-          type: STRIPE_TYPES[category.toLowerCase()] ?? 'adjustment',
+          type: STRIPE_TYPES.get(category.toLowerCase()) ?? 'adjustment',
           currency,
           amountMinor,
           feeMinor,

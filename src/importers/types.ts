@@ -21,8 +21,11 @@ export interface ParseContext {
   file: string;
   /** `--source`, else the importer's default. */
   source: string;
-  /** Stripe: the metadata column holding the order reference (default `payment_metadata[order_id]`). */
-  referenceColumn?: string;
+  /**
+   * Stripe: the column(s) holding the order reference, first non-empty wins (default
+   * `payment_metadata[order_id]`, which may be absent; a named column must exist).
+   */
+  referenceColumn?: string | readonly string[];
 }
 
 /**

@@ -26,8 +26,8 @@ export interface ImportRequest {
   source?: string;
   /** ledger: a mapping file describing a non-canonical export. */
   mapping?: string;
-  /** Stripe: the metadata column holding the order reference. */
-  referenceColumn?: string;
+  /** Stripe: the column(s) holding the order reference, first non-empty wins. */
+  referenceColumn?: string | readonly string[];
 }
 
 export interface RejectSummary {

@@ -208,5 +208,6 @@ export function sideOf(rows: MatchRow[]): DiscrepancySide {
     file: first.file,
     line: first.line,
     booked_at: first.bookedAt,
+    type: rows.every((r) => r.type === first.type) ? first.type : rows.map((r) => r.type).join('+'),
   };
 }

@@ -20,14 +20,14 @@ const summary = (items: Item[]) => items.map((d) => [d.id, d.kind, d.psp?.id ?? 
 
 const NIGHT1 = [
   [1, 'missing_in_ledger', 'txn_3DemoA005', null, '310.00'],
-  [2, 'missing_in_ledger', '7KM23456CD7890123', null, '42.00'],
+  [2, 'missing_in_ledger', '7KM23456CD7890123:T0006', null, '42.00'],
   [3, 'missing_in_ledger', 'txn_3DemoA008', null, '150.00'],
   [4, 'missing_in_psp', null, 'L-3002', '-42.00'],
   [5, 'missing_in_psp', null, 'L-3003', '-42.00'],
   [6, 'missing_in_psp', null, 'L-4003', '-77.70'],
   [7, 'amount_mismatch', 'txn_3DemoA003', 'L-1003', '0.90'],
-  [8, 'currency_mismatch', '8815000000000103', 'L-2003', null],
-  [9, 'fee_mismatch', '8815000000000102', 'L-2002', '-0.15'],
+  [8, 'currency_mismatch', '8815000000000003:Settled:8815000000000103', 'L-2003', null],
+  [9, 'fee_mismatch', '8815000000000002:Settled:8815000000000102', 'L-2002', '-0.15'],
   [10, 'date_out_of_window', 'txn_3DemoA007', 'L-1007', '0.00'],
   [11, 'duplicate', 'txn_3DemoA004', 'L-1004-dup', '-45.00'],
   [12, 'payout_mismatch', 'txn_3DemoP002', null, '-1.00'],
@@ -86,7 +86,11 @@ describe('the demo month, night by night', () => {
       file: 'stripe-balance-report-2025-03.csv',
       line: 6,
       booked_at: '2025-03-05T11:05:31Z',
+      type: 'charge',
     });
+    // Both sides say what kind of row they are, so a refund is never read as a charge.
+    expect(byId.get(8)).toMatchObject({ psp: { type: 'charge' }, ledger: { id: 'L-2003', type: 'charge' } });
+    expect(byId.get(12)!.psp).toMatchObject({ type: 'payout' });
   });
 
   test('a re-run with no new data is idempotent: same ids, same document', () => {

@@ -29,8 +29,8 @@ describe('ids are stable when a file is restated', () => {
     const broken = text.replace('CEST,Fee,,,,,,EUR,1.00,', 'CEST,Fee,,,,,,EUR,N/A,');
     expect(broken).not.toBe(text);
     const feeIds = (t: string) => txs(importerByName('adyen')!, t).map((x) => x.externalId).filter((id) => id.includes(':Fee:'));
-    expect(feeIds(broken)).toEqual(['ExEU:131:Fee:2']);
-    expect(feeIds(text)).toEqual(['ExEU:131:Fee:1', 'ExEU:131:Fee:2']);
+    expect(feeIds(broken)).toEqual(['ExEU:131:Fee:EUR:2']);
+    expect(feeIds(text)).toEqual(['ExEU:131:Fee:EUR:1', 'ExEU:131:Fee:EUR:2']);
   });
 
   it('Checkout.com: a rejected row still takes its occurrence number', () => {
@@ -38,8 +38,8 @@ describe('ids are stable when a file is restated', () => {
     const row = (id: string, processed: string) => `e,E,pc,W,Capture,${id},R,${processed},x,EUR,po_1,10,0,10,0,0,0,0,0,EUR,10,1,Visa`;
     const good = [header, row('pay_1', '2025-03-03T10:00:00'), row('pay_1', '2025-03-03T11:00:00'), row('pay_1', '2025-03-03T12:00:00')].join('\n');
     const bad = good.replace('2025-03-03T11:00:00', '2025-02-30T11:00:00');
-    expect(txs(importerByName('checkout')!, good).map((t) => t.externalId)).toEqual(['pay_1:Capture', 'pay_1:Capture:2', 'pay_1:Capture:3']);
-    expect(txs(importerByName('checkout')!, bad).map((t) => t.externalId)).toEqual(['pay_1:Capture', 'pay_1:Capture:3']);
+    expect(txs(importerByName('checkout')!, good).map((t) => t.externalId)).toEqual(['pay_1:Capture:po_1', 'pay_1:Capture:po_1:2', 'pay_1:Capture:po_1:3']);
+    expect(txs(importerByName('checkout')!, bad).map((t) => t.externalId)).toEqual(['pay_1:Capture:po_1', 'pay_1:Capture:po_1:3']);
   });
 });
 
