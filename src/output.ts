@@ -74,8 +74,10 @@ export interface Streams {
 export class Output {
   readonly json: boolean;
   readonly quiet: boolean;
-  /** A person is watching: stdout and stderr are terminals (stderr with a size), CI is unset, no --json. */
+  /** A person is watching: stdout and stderr are terminals, CI is unset, no --json. */
   readonly interactive: boolean;
+  /** stderr can hold a redrawn bar: it reports a size and is not TERM=dumb. */
+  private readonly drawable: boolean;
   readonly color: boolean;
   readonly c: ChalkInstance;
   readonly stdout: Streams['stdout'];
@@ -88,14 +90,15 @@ export class Output {
     this.quiet = Boolean(opts.quiet);
     const env = streams.env;
     const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-    this.interactive = Boolean(streams.stdout.isTTY) && drawableTerminal(streams.stderr, env) && !ci && !this.json;
+    this.interactive = Boolean(streams.stdout.isTTY && streams.stderr.isTTY) && !ci && !this.json;
+    this.drawable = drawableTerminal(streams.stderr, env);
     this.color = wantsColor(opts, streams.stdout, env);
     this.c = new Chalk({ level: this.color ? 1 : 0 });
   }
 
-  /** A progress bar may be drawn: a person is watching and did not ask for --quiet. */
+  /** A progress bar may be drawn: a person is watching a terminal that can hold one, and did not ask for --quiet. */
   get showsProgress(): boolean {
-    return this.interactive && !this.quiet;
+    return this.interactive && this.drawable && !this.quiet;
   }
 
   /** Human information: stdout normally, stderr under --json, nothing under --quiet. */
