@@ -104,6 +104,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
     .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
+    .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/reconcile.js')));

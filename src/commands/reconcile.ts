@@ -17,6 +17,7 @@ export interface ReconcileOptions {
   to?: string;
   amountTolerance?: string;
   dateWindow?: string;
+  depositWindow?: string;
   /** Comma-separated kinds, or a list of them. */
   failOn?: string | string[];
   report?: string;
@@ -30,8 +31,9 @@ export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
   const amountTolerance = (opts.amountTolerance ?? RECONCILE_DEFAULTS.amountTolerance).trim();
   parseDecimalOption('--amount-tolerance', amountTolerance);
   const dateWindow = opts.dateWindow === undefined ? RECONCILE_DEFAULTS.dateWindow : parseWholeOption('--date-window', opts.dateWindow);
+  const depositWindow = opts.depositWindow === undefined ? RECONCILE_DEFAULTS.depositWindow : parseWholeOption('--deposit-window', opts.depositWindow);
   const failOn = parseFailOn(Array.isArray(opts.failOn) ? opts.failOn.join(',') : opts.failOn, DISCREPANCY_KINDS);
-  return { from, to, amountTolerance, dateWindow, failOn: failOn && [...failOn] };
+  return { from, to, amountTolerance, dateWindow, depositWindow, failOn: failOn && [...failOn] };
 }
 
 export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<number> {

@@ -194,3 +194,66 @@ export class BankEntryWriter {
     else for (let i = 0; i < items.length; i++) this.one.run(p.slice(i * COLS, (i + 1) * COLS));
   }
 }
+
+/** A bank entry of an active statement, as payout -> deposit matching reads it. */
+export interface DepositRecord {
+  id: number;
+  account: string;
+  currency: string;
+  amount_minor: bigint;
+  date: string;
+  bank_reference: string | null;
+  customer_reference: string | null;
+  end_to_end_id: string | null;
+  remittance: string | null;
+  details: string | null;
+  charges_minor: bigint | null;
+  fx_currency: string | null;
+  fx_minor: bigint | null;
+  fx_rate: string | null;
+  line: number;
+  file_name: string;
+  statement_id: string;
+}
+
+/** Entries of active statements booked in [from, to] (either bound open). */
+export function activeDeposits(db: DB, from: string | null, to: string | null): DepositRecord[] {
+  return db
+    .prepare(
+      `SELECT e.id, e.account, e.currency, e.amount_minor, coalesce(e.booking_date, e.value_date, s.closing_date, '') AS date,
+         e.bank_reference, e.customer_reference, e.end_to_end_id, e.remittance, e.details, e.charges_minor, e.fx_currency,
+         e.fx_minor, e.fx_rate, e.line, i.file_name, s.statement_id
+       FROM bank_entries e JOIN bank_statements s ON s.id = e.statement_row JOIN bank_imports i ON i.id = s.import_id
+       WHERE s.status = 'active' AND e.amount_minor <> 0
+         AND (@from IS NULL OR coalesce(e.booking_date, e.value_date) >= @from)
+         AND (@to IS NULL OR coalesce(e.booking_date, e.value_date) <= @to)
+       ORDER BY e.id`,
+    )
+    .safeIntegers(true)
+    .all({ from, to })
+    .map((r) => ({ ...(r as DepositRecord), id: Number((r as DepositRecord).id), line: Number((r as DepositRecord).line) })) as DepositRecord[];
+}
+
+/** Per currency, the last day the active statements cover (closing date, else last booking). */
+export function bankCoverage(db: DB): Map<string, string> {
+  const rows = db
+    .prepare(
+      `SELECT currency, max(d) AS until FROM (
+         SELECT currency, closing_date AS d FROM bank_statements WHERE status = 'active' AND closing_date IS NOT NULL
+         UNION ALL
+         SELECT s.currency, max(coalesce(e.booking_date, e.value_date)) FROM bank_entries e JOIN bank_statements s ON s.id = e.statement_row
+         WHERE s.status = 'active' GROUP BY s.currency)
+       GROUP BY currency`,
+    )
+    .all() as Array<{ currency: string; until: string | null }>;
+  return new Map(rows.filter((r) => r.until).map((r) => [r.currency, r.until!]));
+}
+
+/** The payout -> deposit pairs of the latest run (replaced by every run, like recon_matches). */
+export function storeDepositMatches(db: DB, runId: number, pairs: Array<{ rule: string; payoutRows: number[]; entries: number[] }>): void {
+  db.prepare('DELETE FROM recon_deposit_matches').run();
+  const ins = db.prepare('INSERT INTO recon_deposit_matches (run_id, group_no, psp_tx_id, bank_entry_id, rule) VALUES (?, ?, ?, ?, ?)');
+  pairs.forEach((p, g) => {
+    for (const tx of p.payoutRows) for (const e of p.entries) ins.run(runId, g + 1, tx, e, p.rule);
+  });
+}

@@ -62,3 +62,15 @@ CREATE TABLE bank_entries (
   charges_minor      INTEGER,               -- bank charges on the entry, entry currency
   line               INTEGER NOT NULL
 );
+
+-- Payout -> deposit pairs of the latest reconcile run (one row per payout row x bank entry of a group).
+CREATE TABLE recon_deposit_matches (
+  run_id        INTEGER NOT NULL,
+  group_no      INTEGER NOT NULL,
+  psp_tx_id     INTEGER NOT NULL,
+  bank_entry_id INTEGER NOT NULL,
+  rule          TEXT    NOT NULL            -- payout_ref, amount
+);
+
+-- The bank entry a payout/deposit discrepancy names (JSON DiscrepancySide), next to psp and ledger.
+ALTER TABLE discrepancies ADD COLUMN bank TEXT;
