@@ -257,3 +257,49 @@ export function storeDepositMatches(db: DB, runId: number, pairs: Array<{ rule: 
     for (const tx of p.payoutRows) for (const e of p.entries) ins.run(runId, g + 1, tx, e, p.rule);
   });
 }
+
+/** The cash section of a report: per bank account, and per payout currency. Amounts in minor units. */
+export interface CashSummary {
+  accounts: Array<{ account: string; currency: string; statements: number; credits: number; credits_minor: bigint; paired: number; paired_minor: bigint }>;
+  payouts: Array<{ currency: string; payouts: number; payouts_minor: bigint; found: number; found_minor: bigint; not_deposited: number; not_deposited_minor: bigint }>;
+}
+
+/**
+ * What the latest run's payout -> deposit step found (recon_deposit_matches) against what the
+ * store holds: credits of active statements, PSP payout rows, open payout_not_deposited items.
+ */
+export function cashSummary(db: DB): CashSummary {
+  const accounts = db
+    .prepare(
+      `SELECT s.account, s.currency, count(DISTINCT s.id) AS statements,
+         count(e.id) FILTER (WHERE e.amount_minor > 0) AS credits, coalesce(sum(e.amount_minor) FILTER (WHERE e.amount_minor > 0), 0) AS credits_minor,
+         count(e.id) FILTER (WHERE e.id IN (SELECT bank_entry_id FROM recon_deposit_matches)) AS paired,
+         coalesce(sum(e.amount_minor) FILTER (WHERE e.id IN (SELECT bank_entry_id FROM recon_deposit_matches)), 0) AS paired_minor
+       FROM bank_statements s LEFT JOIN bank_entries e ON e.statement_row = s.id
+       WHERE s.status = 'active' GROUP BY s.account, s.currency ORDER BY s.account, s.currency`,
+    )
+    .safeIntegers(true)
+    .all() as CashSummary['accounts'];
+  if (accounts.length === 0) return { accounts: [], payouts: [] };
+  const payouts = db
+    .prepare(
+      `SELECT coalesce(t.settlement_currency, t.currency) AS currency, count(*) AS payouts,
+         abs(sum(coalesce(t.net_minor, t.amount_minor - coalesce(t.fee_minor, 0)))) AS payouts_minor,
+         count(*) FILTER (WHERE t.id IN (SELECT psp_tx_id FROM recon_deposit_matches)) AS found,
+         abs(coalesce(sum(coalesce(t.net_minor, t.amount_minor - coalesce(t.fee_minor, 0))) FILTER (WHERE t.id IN (SELECT psp_tx_id FROM recon_deposit_matches)), 0)) AS found_minor,
+         (SELECT count(*) FROM discrepancies d WHERE d.kind = 'payout_not_deposited' AND d.status IN ('open', 'acknowledged') AND d.currency = coalesce(t.settlement_currency, t.currency)) AS not_deposited,
+         (SELECT coalesce(sum(d.difference_minor), 0) FROM discrepancies d WHERE d.kind = 'payout_not_deposited' AND d.status IN ('open', 'acknowledged') AND d.currency = coalesce(t.settlement_currency, t.currency)) AS not_deposited_minor
+       FROM transactions t WHERE t.side = 'psp' AND t.type = 'payout'
+       GROUP BY 1 ORDER BY 1`,
+    )
+    .safeIntegers(true)
+    .all() as CashSummary['payouts'];
+  const toNum = <T extends Record<string, unknown>>(r: T, keys: string[]) => {
+    for (const k of keys) (r as Record<string, unknown>)[k] = Number(r[k]);
+    return r;
+  };
+  return {
+    accounts: accounts.map((r) => toNum(r, ['statements', 'credits', 'paired'])),
+    payouts: payouts.map((r) => toNum(r, ['payouts', 'found', 'not_deposited'])),
+  };
+}

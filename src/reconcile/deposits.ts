@@ -53,8 +53,9 @@ export function runDepositStage(input: DepositStageInput): DepositStageResult {
  */
 export function payoutItems(rows: Map<number, MatchRow>, aliases: Map<number, string[]> = new Map()): PayoutItem[] {
   const groups = new Map<string, MatchRow[]>();
+  // Stripe's payout and payout_reversal rows share the po_... alias, not a payout_id.
   for (const r of rows.values()) {
-    const k = `${r.source}:${r.payoutId ?? r.externalId}:${r.settlementCurrency ?? r.currency}`;
+    const k = `${r.source}:${r.payoutId ?? aliases.get(r.id)?.[0] ?? r.externalId}:${r.settlementCurrency ?? r.currency}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const out: PayoutItem[] = [];
