@@ -7,7 +7,7 @@
  * earlier one. Breaks between one statement's closing and the next one's opening are reported.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
 import {
@@ -29,8 +29,9 @@ import type { BankEntry, StatementHead } from '../domain/bank.js';
 import { combineExitCodes, ExitCode } from '../domain/exit-codes.js';
 import { formatMinor } from '../domain/money.js';
 import { NO_PROGRESS } from '../domain/progress.js';
-import { InputError, IoError, ioErrorFor, UsageError } from '../errors.js';
+import { InputError, IoError, UsageError } from '../errors.js';
 import { bankImporterByName, identifyBankImporter, StatementProof, type BankImporter } from '../importers/bank/index.js';
+import { digestEntry, digestHead, examine } from './bank-file.js';
 import type { OperationContext } from './context.js';
 
 export interface BankImportRequest {
@@ -118,34 +119,6 @@ export async function importBankFiles(ctx: OperationContext, req: BankImportRequ
     }
   }
   return { exit_code: combineExitCodes(codes), files };
-}
-
-/** Size, SHA-256 and the first 64 KiB (for identification), in one pass. */
-async function examine(path: string, display: string): Promise<{ size: number; sha256: string; head: string }> {
-  let size: number;
-  let head: string;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = st.size;
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(size, 64 * 1024));
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      head = buf.subarray(0, n).toString('latin1');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    throw ioErrorFor(display, err);
-  }
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch (err) {
-    throw ioErrorFor(display, err);
-  }
-  return { size, sha256: hash.digest('hex'), head };
 }
 
 const fmt = (m: bigint, currency: string) => formatMinor(m, currency);
@@ -317,14 +290,6 @@ interface OpenStatement {
   entries: number;
   credits: bigint;
   debits: bigint;
-}
-
-function digestHead(h: Pick<StatementHead, 'opening' | 'closing' | 'currency'>): string {
-  return `${h.currency}|${h.opening?.minor ?? ''}|${h.opening?.date ?? ''}|${h.closing?.minor ?? ''}|${h.closing?.date ?? ''}\n`;
-}
-
-function digestEntry(e: BankEntry): string {
-  return [e.minor, e.currency, e.bookingDate, e.valueDate, e.bankReference, e.customerReference, e.endToEndId, e.remittance, e.reversal, e.typeCode].join('|') + '\n';
 }
 
 function alreadyImported(file: string, id: number, format: string, sha256: string, at: string): { result: BankFileResult; firstImportedAt?: string } {

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { getRunHeader, iterateRunRows, matchedTotals } from '../db/discrepancies.js';
-import { cashSummary, type CashSummary } from '../db/bank.js';
+import { cashSummary, type CashSummary } from '../db/bank-deposits.js';
 import { latestScanDocuments } from '../db/integrity-scans.js';
 import { formatMinor } from '../domain/money.js';
 import type { RunHeader } from '../domain/discrepancy.js';

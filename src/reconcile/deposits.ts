@@ -4,7 +4,7 @@
  * decides, pairs go to recon_deposit_matches and findings to the run. With no bank statement
  * in a payout's currency the step has nothing to say about it: the bank leg is optional.
  */
-import { activeDeposits, bankCoverage, storeDepositMatches, type DepositRecord } from '../db/bank.js';
+import { activeDeposits, bankCoverage, storeDepositMatches, type DepositRecord } from '../db/bank-deposits.js';
 import type { DB } from '../db/open.js';
 import { formatMinor } from '../domain/money.js';
 import { addBusinessDays, matchDeposits, MIN_IDENT, normaliseText, rowNet, type DepositItem, type Finding, type MatchRow, type PayoutItem } from '../matchers/index.js';
