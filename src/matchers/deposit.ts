@@ -94,11 +94,25 @@ export function matchDeposits(payouts: PayoutItem[], deposits: DepositItem[], op
   // 1. By reference: payouts and the credits naming them, as connected groups (1:1, 1:N, N:1).
   // Edges as components() takes them: p_id = index of the payout, l_id = id of the bank entry.
   const edges: Array<{ p_id: number; l_id: number }> = [];
+  // Identifiers indexed by their first MIN_IDENT characters: each credit's text is walked once
+  // (a lookup per position) instead of being searched for every payout's identifiers.
+  const byPrefix = new Map<string, Array<{ ident: string; payout: number }>>();
   payouts.forEach((p, i) => {
-    for (const d of deposits) {
-      if (d.amountMinor > 0n && p.idents.some((id) => d.text.includes(id))) edges.push({ p_id: i, l_id: d.id });
+    for (const ident of p.idents) {
+      if (ident.length < MIN_IDENT) continue;
+      const k = ident.slice(0, MIN_IDENT);
+      byPrefix.set(k, [...(byPrefix.get(k) ?? []), { ident, payout: i }]);
     }
   });
+  for (const d of deposits) {
+    if (d.amountMinor <= 0n) continue;
+    const hit = new Set<number>();
+    for (let at = 0; at + MIN_IDENT <= d.text.length; at++) {
+      const list = byPrefix.get(d.text.slice(at, at + MIN_IDENT));
+      if (list) for (const c of list) if (d.text.startsWith(c.ident, at)) hit.add(c.payout);
+    }
+    for (const i of hit) edges.push({ p_id: i, l_id: d.id });
+  }
   const dById = new Map(deposits.map((d) => [d.id, d]));
   for (const group of components(edges)) {
     const ps = group.psp.sort((a, b) => a - b).map((i) => payouts[i]);

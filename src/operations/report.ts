@@ -6,13 +6,12 @@
  */
 import { resolve } from 'node:path';
 import { getRunHeader, iterateRunRows, matchedTotals } from '../db/discrepancies.js';
-import { cashSummary, type CashSummary } from '../db/bank-deposits.js';
 import { latestScanDocuments } from '../db/integrity-scans.js';
-import { formatMinor } from '../domain/money.js';
 import type { RunHeader } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
-import { reporterFor, type CashSection, type ReconcileStreamData, type Reporter } from '../report/index.js';
+import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
 import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from '../report/write-atomic.js';
+import { cashOverview } from './cash.js';
 import type { OperationContext } from './context.js';
 
 /**
@@ -43,7 +42,7 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
       // The JSON format is the document alone.
       matched: reporter.documentOnly ? [] : matchedTotals(db, header.run),
       scans: reporter.documentOnly ? [] : latestScanDocuments(db),
-      cash: reporter.documentOnly ? undefined : cashSectionOf(cashSummary(db)),
+      cash: reporter.documentOnly ? undefined : cashOverview(ctx) ?? undefined,
       generatedAt: now.toISOString(),
     };
     ctx.checkInterrupted();
@@ -68,32 +67,4 @@ export async function writeScanReport(ctx: OperationContext, path: string, scans
   const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString() });
   ctx.checkInterrupted();
   writeFileAtomic(abs, text, path);
-}
-
-/** The store's cash figures as a report shows them (decimal strings; in transit = the rest). */
-export function cashSectionOf(c: CashSummary): CashSection {
-  const f = (m: bigint, cur: string) => formatMinor(m, cur);
-  return {
-    accounts: c.accounts.map((a) => ({
-      account: a.account,
-      currency: a.currency,
-      statements: a.statements,
-      credits: a.credits,
-      credits_amount: f(a.credits_minor, a.currency),
-      paired: a.paired,
-      paired_amount: f(a.paired_minor, a.currency),
-      unexplained_amount: f(a.credits_minor - a.paired_minor, a.currency),
-    })),
-    payouts: c.payouts.map((p) => ({
-      currency: p.currency,
-      payouts: p.payouts,
-      payouts_amount: f(p.payouts_minor, p.currency),
-      found: p.found,
-      found_amount: f(p.found_minor, p.currency),
-      not_deposited: p.not_deposited,
-      not_deposited_amount: f(p.not_deposited_minor, p.currency),
-      in_transit: Math.max(0, p.payouts - p.found - p.not_deposited),
-      in_transit_amount: f(p.payouts_minor - p.found_minor - p.not_deposited_minor, p.currency),
-    })),
-  };
 }

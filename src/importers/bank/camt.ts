@@ -57,6 +57,7 @@ interface Entry {
   addtl: string[];
   details: DetailDraft[];
   charges: bigint | null;
+  chargesTotal: boolean;
   fx: BankEntry['fx'];
   line: number;
 }
@@ -149,7 +150,7 @@ async function* parseCamt(chunks: AsyncIterable<Buffer | string>, ctx: BankParse
     if (name === 'Bal' && parent(1) === CONTAINERS_KEY(stmt)) {
       bal = { code: '', minor: null, amountText: '', currency: '', credit: true, date: null };
     } else if (name === 'Ntry' && stack.length === 4) {
-      entry = { amountText: '', currency: '', credit: null, reversal: false, booking: null, value: null, bankRef: null, type: [], prtry: null, addtl: [], details: [], charges: null, fx: null, line: parser.line };
+      entry = { amountText: '', currency: '', credit: null, reversal: false, booking: null, value: null, bankRef: null, type: [], prtry: null, addtl: [], details: [], charges: null, chargesTotal: false, fx: null, line: parser.line };
     } else if (name === 'TxDtls' && entry) {
       detail = { amountText: null, amountCurrency: null, endToEndId: null, reference: null, remittance: null, ustrd: [] };
     }
@@ -219,7 +220,13 @@ async function* parseCamt(chunks: AsyncIterable<Buffer | string>, ctx: BankParse
       else if (name === 'SubFmlyCd') e.type.push(value);
       else if (name === 'Cd' && up === 'Prtry' && parent(1) === 'BkTxCd') e.prtry = value;
       else if (name === 'AddtlNtryInf') e.addtl.push(value);
-      else if (name === 'Amt' && (up === 'TtlChrgsAndTaxAmt' || (up === 'Chrgs' && e.charges === null))) e.charges = money(value, attrCcyOf(tag));
+      // Charges: the stated total, else the sum of the records (Chrgs/Amt in v02, Chrgs/Rcrd/Amt later).
+      else if (name === 'TtlChrgsAndTaxAmt' && up === 'Chrgs') {
+        e.charges = money(value, attrCcyOf(tag));
+        e.chargesTotal = true;
+      } else if (name === 'Amt' && (up === 'Chrgs' || (up === 'Rcrd' && parent(1) === 'Chrgs')) && !e.chargesTotal) {
+        e.charges = (e.charges ?? 0n) + money(value, attrCcyOf(tag));
+      }
       else if (name === 'Ntry') {
         s.head ??= startHead(s);
         out.push({ kind: 'entry', entry: finishEntry(e, s.head, money, fail) });
