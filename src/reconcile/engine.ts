@@ -108,6 +108,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
           window: { from: p.from ?? null, to: p.to ?? null },
           amount_tolerance: p.toleranceText,
           date_window: p.dateWindow,
+          deposit_window: stageCtx.depositWindowDays,
           fail_on: p.failOn ?? null,
           counts: { psp: counts.psp, ledger: counts.ledger, matched: ws.matchedCount(), discrepancies: open },
           new: merged.created,
