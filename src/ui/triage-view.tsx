@@ -44,7 +44,7 @@ function amountText(d: DiscrepancyView): string {
 
 function columnsFor(width: number) {
   const id = 6;
-  const kind = 18;
+  const kind = 20; // the longest kind, payout_not_deposited
   const amount = 16;
   const age = 5;
   const status = 5;
