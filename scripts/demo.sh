@@ -54,10 +54,15 @@ pr import ledger fixtures/demo/night2/ledger.csv
 pr reconcile
 pr report --out "$WORK/report.csv"
 pr report --out "$WORK/junit.xml"
-step "7. The audit log's hash chain verifies"
+step "7. The bank leg: statements from two banks; did every payout reach the bank?"
+pr import bank fixtures/demo/bank/camt053-eur-2025-03.xml fixtures/demo/bank/mt940-usd-2025-03.sta
+pr reconcile --deposit-window 5
+pr discrepancies --kind payout_not_deposited
+pr discrepancies --kind unexplained_deposit
+step "8. The audit log's hash chain verifies"
 pr audit verify
 
-step "8. Integrity: baseline a directory of secrets and configs, change it, scan"
+step "9. Integrity: baseline a directory of secrets and configs, change it, scan"
 SECRETS="$WORK/secrets"
 mkdir -p "$SECRETS/ssh" "$SECRETS/app"
 KEY="$WORK/hmac.key"

@@ -77,7 +77,7 @@ export function buildProgram(io: CliIo): Command {
     };
 
   // ---- reconciliation -------------------------------------------------------------------
-  const imp = program.command('import').description('import settlement files (psp) or ledger exports (ledger)');
+  const imp = program.command('import').description('import settlement files (psp), ledger exports (ledger) or bank statements (bank)');
   imp
     .command('psp')
     .description('import PSP settlement files (Stripe, Adyen, PayPal STL, Checkout.com)')
@@ -99,6 +99,13 @@ export function buildProgram(io: CliIo): Command {
     .option('--mapping <mapping.json>', 'maps another export onto the canonical ledger fields')
     .option('--source <name>', 'source name stored with the rows', 'ledger')
     .action(action(() => import('./commands/import.js').then((m) => ({ run: m.runImportLedger }))));
+  imp
+    .command('bank')
+    .description('import bank statements (camt.053/052/054, MT940/MT942, BAI2); each must balance')
+    .argument('<file...>', 'statement files')
+    .addOption(new Option('--format <format>', 'file format').choices(['auto', 'camt053', 'mt940', 'bai2']).default('auto'))
+    .option('--account <name>', 'name the account of the statements (a file of one account)')
+    .action(action(() => import('./commands/import-bank.js')));
 
   program
     .command('reconcile')
@@ -107,6 +114,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
     .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
+    .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/reconcile.js')));

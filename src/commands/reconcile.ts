@@ -8,7 +8,8 @@ import { matchedTotals } from '../db/discrepancies.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 import { reconcile, type ReconcileParams } from '../operations/reconcile.js';
-import { formatSummary } from '../reconcile/summary.js';
+import { cashOverview } from '../operations/cash.js';
+import { formatCash, formatSummary } from '../reconcile/summary.js';
 import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
 /** The options as commander gives them (strings; defaults from RECONCILE_DEFAULTS). */
@@ -17,6 +18,7 @@ export interface ReconcileOptions {
   to?: string;
   amountTolerance?: string;
   dateWindow?: string;
+  depositWindow?: string;
   /** Comma-separated kinds, or a list of them. */
   failOn?: string | string[];
   report?: string;
@@ -30,8 +32,9 @@ export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
   const amountTolerance = (opts.amountTolerance ?? RECONCILE_DEFAULTS.amountTolerance).trim();
   parseDecimalOption('--amount-tolerance', amountTolerance);
   const dateWindow = opts.dateWindow === undefined ? RECONCILE_DEFAULTS.dateWindow : parseWholeOption('--date-window', opts.dateWindow);
+  const depositWindow = opts.depositWindow === undefined ? RECONCILE_DEFAULTS.depositWindow : parseWholeOption('--deposit-window', opts.depositWindow);
   const failOn = parseFailOn(Array.isArray(opts.failOn) ? opts.failOn.join(',') : opts.failOn, DISCREPANCY_KINDS);
-  return { from, to, amountTolerance, dateWindow, failOn: failOn && [...failOn] };
+  return { from, to, amountTolerance, dateWindow, depositWindow, failOn: failOn && [...failOn] };
 }
 
 export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<number> {
@@ -48,6 +51,8 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
     await ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
   } else {
     for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
+    const cash = cashOverview(ctx);
+    if (cash) for (const line of formatCash(cash)) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);
   }
   return doc.exit_code;

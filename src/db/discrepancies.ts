@@ -32,6 +32,7 @@ interface DiscrepancyRecord {
   reference: string | null;
   psp: string | null;
   ledger: string | null;
+  bank: string | null;
   difference: string | null;
   status: DiscrepancyStatus;
   note: string | null;
@@ -54,6 +55,8 @@ function toItem(r: DiscrepancyRecord): DiscrepancyItem {
     psp: r.psp ? (JSON.parse(r.psp) as DiscrepancySide) : null,
     ledger: r.ledger ? (JSON.parse(r.ledger) as DiscrepancySide) : null,
     difference: r.difference,
+    // Only the payout/deposit kinds have a bank side; other items keep their contract shape.
+    ...(r.bank ? { bank: JSON.parse(r.bank) as DiscrepancySide } : {}),
   };
 }
 
@@ -61,7 +64,7 @@ const DAY_MS = 86_400_000;
 
 // Every column the views need; not difference_minor, an integer that exists for SQL ordering
 // and that a JS number could not always hold exactly.
-const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.psp, d.ledger, d.difference, d.status, d.note,
+const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.psp, d.ledger, d.bank, d.difference, d.status, d.note,
   d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id`;
 
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {

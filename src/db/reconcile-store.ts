@@ -61,15 +61,15 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
   const persisting = db
     .prepare(
       `UPDATE discrepancies SET last_seen_run = @run, severity = f.severity, reason = f.reason, currency = f.currency,
-         reference = f.reference, psp = f.psp, ledger = f.ledger, difference = f.difference, difference_minor = f.difference_minor
+         reference = f.reference, psp = f.psp, ledger = f.ledger, bank = f.bank, difference = f.difference, difference_minor = f.difference_minor
        FROM temp.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
     )
     .run({ run: runId }).changes;
   const created = db
     .prepare(
-      `INSERT INTO discrepancies (fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
+      `INSERT INTO discrepancies (fingerprint, kind, severity, reason, currency, reference, psp, ledger, bank, difference, difference_minor,
          scope_date, reject_id, status, first_seen_run, first_seen_at, last_seen_run)
-       SELECT fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
+       SELECT fingerprint, kind, severity, reason, currency, reference, psp, ledger, bank, difference, difference_minor,
          scope_date, reject_id, 'open', @run, @at, @run
        FROM temp.f f
        WHERE NOT EXISTS (SELECT 1 FROM discrepancies d WHERE d.fingerprint = f.fingerprint AND d.status <> 'closed')

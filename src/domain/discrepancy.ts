@@ -14,11 +14,14 @@ export const DISCREPANCY_KINDS = [
   'duplicate',
   'payout_mismatch',
   'rejected_row',
+  'payout_not_deposited',
+  'unexplained_deposit',
+  'deposit_mismatch',
 ] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
 /** What reconcile assumes when an option (or a scheduled job's setting) is not given. */
-export const RECONCILE_DEFAULTS = { amountTolerance: '0', dateWindow: 3 } as const;
+export const RECONCILE_DEFAULTS = { amountTolerance: '0', dateWindow: 3, depositWindow: 5 } as const;
 
 export type Severity = 'low' | 'medium' | 'high';
 export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
@@ -48,6 +51,8 @@ export interface DiscrepancyItem {
   ledger: DiscrepancySide | null;
   /** PSP minus ledger, decimal string, when both sides exist in one currency. */
   difference: string | null;
+  /** payout_not_deposited, unexplained_deposit, deposit_mismatch: the bank entry; absent for other kinds. */
+  bank?: DiscrepancySide;
 }
 
 /** A discrepancy as `discrepancies --json` prints it: the item plus its workflow state. */

@@ -42,6 +42,10 @@ export const KIND_EXIT_BIT: Readonly<Record<FindingKindAny, Bit>> = {
   duplicate: 4,
   payout_mismatch: 4,
   rejected_row: 8,
+  // payout -> bank deposit
+  payout_not_deposited: 2,
+  unexplained_deposit: 1,
+  deposit_mismatch: 4,
   // integrity scans (FINDING_KINDS)
   added: 1,
   removed: 2,
@@ -95,8 +99,8 @@ export interface ExitCodeRow {
 }
 
 const BIT_MEANING: Record<Bit, { reconcile: string; scan: string }> = {
-  1: { reconcile: 'items only on the PSP side (missing in ledger)', scan: 'files added' },
-  2: { reconcile: 'items only on the ledger side (missing at PSP)', scan: 'files removed' },
+  1: { reconcile: 'items only on the PSP side (missing in ledger), or only at the bank', scan: 'files added' },
+  2: { reconcile: 'items only on the ledger side (missing at PSP), or payouts the bank never received', scan: 'files removed' },
   4: { reconcile: 'paired items that differ', scan: 'files changed (content or attributes)' },
   8: { reconcile: 'rows rejected on import and still unresolved', scan: 'files that could not be read' },
 };

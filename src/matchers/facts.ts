@@ -73,7 +73,11 @@ export function severityOf(kind: DiscrepancyKind, differenceMinor: bigint | null
     case 'currency_mismatch':
     case 'duplicate':
     case 'payout_mismatch':
+    case 'payout_not_deposited':
+    case 'unexplained_deposit':
       return 'high';
+    case 'deposit_mismatch':
+      return 'medium';
     case 'amount_mismatch':
       if (differenceMinor === null || pspAmountMinor === null || pspAmountMinor === 0n) return 'high';
       return abs(differenceMinor) * 100n > abs(pspAmountMinor) ? 'high' : 'medium';

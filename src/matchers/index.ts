@@ -16,5 +16,6 @@ export { pickUniquePairs } from './amount-date.js';
 export { components } from './components.js';
 export { verifyPayout, rowNet, type PayoutSummary } from './payout.js';
 export { missingFinding, rejectedFinding, type RejectRow } from './missing.js';
+export { matchDeposits, addBusinessDays, normaliseText, MIN_IDENT, type PayoutItem, type DepositItem, type DepositPair, type DepositDecision, type DepositOptions } from './deposit.js';
 export * from './facts.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@
  * candidates SQL generated and stores what they decide.
  */
 import type { Decimal } from 'decimal.js';
-import type { DiscrepancyKind, Severity } from '../domain/discrepancy.js';
+import type { DiscrepancyKind, DiscrepancySide, Severity } from '../domain/discrepancy.js';
 import type { Side } from '../domain/transaction.js';
 
 /** A normalised transaction as stored, plus where it came from (for the discrepancy sides). */
@@ -58,6 +58,8 @@ export interface Finding {
   scopeDate: string | null;
   /** rejected_row only: the rejects row. */
   rejectId?: number;
+  /** Payout/deposit kinds: the bank entry (or entries) involved. */
+  bank?: DiscrepancySide;
 }
 
 /** Rows one stage claimed together. `finding` is set when the grouping itself is the problem (duplicate). */

@@ -16,6 +16,8 @@ export interface ReconcileParams {
   amountTolerance: string;
   /** Days a booking may lag the PSP date. */
   dateWindow: number;
+  /** Business days a payout may take to reach the bank (default RECONCILE_DEFAULTS.depositWindow). */
+  depositWindow?: number;
   /** Kinds that set exit bits; every kind when absent. */
   failOn?: DiscrepancyKind[];
 }
@@ -31,6 +33,7 @@ export async function reconcile(ctx: OperationContext, params: ReconcileParams):
       tolerance: new Decimal(params.amountTolerance),
       toleranceText: params.amountTolerance,
       dateWindow: params.dateWindow,
+      depositWindow: params.depositWindow,
       failOn: params.failOn,
       onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
     });

@@ -11,6 +11,7 @@ import type { RunHeader } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
 import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from '../report/write-atomic.js';
+import { cashOverview } from './cash.js';
 import type { OperationContext } from './context.js';
 
 /**
@@ -41,6 +42,7 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
       // The JSON format is the document alone.
       matched: reporter.documentOnly ? [] : matchedTotals(db, header.run),
       scans: reporter.documentOnly ? [] : latestScanDocuments(db),
+      cash: reporter.documentOnly ? undefined : cashOverview(ctx) ?? undefined,
       generatedAt: now.toISOString(),
     };
     ctx.checkInterrupted();

@@ -13,7 +13,7 @@ import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
-import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
+import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 
 export interface EngineParams {
@@ -23,6 +23,8 @@ export interface EngineParams {
   /** The tolerance as the user wrote it, for the run record. */
   toleranceText: string;
   dateWindow: number;
+  /** Business days a payout may take to reach the bank statement. */
+  depositWindow?: number;
   failOn?: DiscrepancyKind[];
   /** Called after each stage with its label (STAGE_TABLE), then once more with 'store', and
    *  the rows in scope scaled by the steps done so far (a progress bar's done and total). */
@@ -78,7 +80,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
     const ws = new RunWorkspace(db, scope, opts, runId);
     try {
       ctx.checkInterrupted();
-      const stageCtx = { payoutRows: counts.payoutRows };
+      const stageCtx = { payoutRows: counts.payoutRows, depositWindowDays: p.depositWindow ?? RECONCILE_DEFAULTS.depositWindow };
       for (const st of STAGE_TABLE) {
         const batches = st.run(ws, stageCtx);
         if (batches) {
@@ -106,6 +108,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
           window: { from: p.from ?? null, to: p.to ?? null },
           amount_tolerance: p.toleranceText,
           date_window: p.dateWindow,
+          deposit_window: stageCtx.depositWindowDays,
           fail_on: p.failOn ?? null,
           counts: { psp: counts.psp, ledger: counts.ledger, matched: ws.matchedCount(), discrepancies: open },
           new: merged.created,

@@ -12,12 +12,14 @@ import type { MatchRule } from '../matchers/index.js';
 import type { RunWorkspace } from './stages.js';
 
 /** Steps of a run that pair nothing, named for what they do. */
-export type StageStep = 'leftovers' | 'payouts' | 'unmatched';
+export type StageStep = 'leftovers' | 'payouts' | 'deposits' | 'unmatched';
 
 /** What a stage needs beyond the workspace: facts the engine counted before the stages ran. */
 export interface StageContext {
   /** Store ids of the PSP payout rows in scope (countInScope). */
   payoutRows: number[];
+  /** --deposit-window: business days a payout may take to reach the bank. */
+  depositWindowDays: number;
 }
 
 export interface Stage {
@@ -43,6 +45,8 @@ export const STAGE_TABLE: readonly Stage[] = [
   { rule: 'reference', label: 'unique reference', run: (ws) => ws.stageReferenceUnique() },
   { rule: 'amount_date', label: 'amount + date', run: (ws) => ws.stageAmountDate() },
   { rule: 'payouts', label: 'payouts', run: (ws, ctx) => ws.verifyPayouts(ctx.payoutRows) },
+  // After the payouts are verified against their rows: now, did the money reach the bank?
+  { rule: 'deposits', label: 'payouts to bank', run: (ws, ctx) => ws.matchDeposits(ctx.payoutRows, ctx.depositWindowDays) },
   {
     rule: 'unmatched',
     label: 'unmatched',

@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { Decimal } from 'decimal.js';
 import type { DiscrepancyItem, ReconcileDocument, Severity } from '../domain/discrepancy.js';
 import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
+import type { CashSection } from '../report/types.js';
 
 const TOP = 10;
 
@@ -68,4 +69,19 @@ function colourFor(s: Severity, c: ChalkInstance): (t: string) => string {
 export function itemLine(d: DiscrepancyItem, c: ChalkInstance): string {
   const diff = d.difference === null ? '' : `${d.difference} ${d.currency ?? ''}`.trim();
   return `#${d.id} ${colourFor(d.severity, c)(d.kind)} ${diff ? diff + ' ' : ''}${d.reference ? `[${d.reference}] ` : ''}${d.reason}`;
+}
+
+/** The cash lines after a run's summary: payouts found at the bank, per currency. */
+export function formatCash(cash: CashSection): string[] {
+  const lines = ['payouts to bank:'];
+  for (const p of cash.payouts) {
+    lines.push(
+      `  ${p.currency}: ${p.payouts} payout${p.payouts === 1 ? '' : 's'} (${p.payouts_amount}): ${p.found} found at the bank (${p.found_amount}), ` +
+        `${p.not_deposited} not deposited (${p.not_deposited_amount}), ${p.in_transit} in transit (${p.in_transit_amount})`,
+    );
+  }
+  for (const a of cash.accounts) {
+    lines.push(`  bank ${a.account} ${a.currency}: ${a.credits} credits (${a.credits_amount}), ${a.paired} paired with payouts (${a.paired_amount})`);
+  }
+  return lines;
 }

@@ -5,6 +5,7 @@
  * pairs, groups, leftovers) is streamed through the pure matchers in bounded batches.
  */
 import { formatMinor } from '../domain/money.js';
+import { runDepositStage } from './deposits.js';
 import type { DiscrepancySide } from '../domain/discrepancy.js';
 import { classifyPair, components, resolveGroup, type Finding, type MatchOptions, type MatchRow, type MatchRule, type Pairing } from '../matchers/index.js';
 import type { DB } from '../db/open.js';
@@ -52,11 +53,11 @@ export class Workspace {
       DELETE FROM recon_matches;
       DROP TABLE IF EXISTS temp.f;
       CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
-        psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER);
+        psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER, bank TEXT);
     `);
     this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
     this.insertFinding = db.prepare(
-      `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id)`,
+      `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id, @bank)`,
     );
   }
 
@@ -178,7 +179,13 @@ export class Workspace {
       difference_minor: f.differenceMinor,
       scope_date: f.scopeDate,
       reject_id: f.rejectId ?? null,
+      bank: f.bank ? JSON.stringify(f.bank) : null,
     });
+  }
+
+  /** The payout -> bank deposit step (reconcile/deposits.ts). */
+  matchDeposits(payoutRows: number[], windowDays: number): void {
+    runDepositStage({ db: this.db, scope: this.scope, runId: this.runId, payoutRows, windowDays, addFinding: (f) => this.addFinding(f) });
   }
 
   matchedCount(): number {

@@ -49,6 +49,8 @@ export const DISCREPANCY_COLUMNS = [
   'note',
   'resolved_by',
   'resolved_at',
+  // Last, so the earlier columns keep their places: the bank entry of payout/deposit kinds.
+  ...SIDE_FIELDS.map((f) => `bank_${f}`),
 ];
 
 function discrepancyLine(r: ReportRow): string {
@@ -68,6 +70,7 @@ function discrepancyLine(r: ReportRow): string {
     r.note,
     r.resolved_by,
     r.resolved_at,
+    ...sideCells(r.bank ?? null),
   ]);
 }
 

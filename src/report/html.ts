@@ -13,7 +13,7 @@ import { HtmlTally } from './html-tally.js';
 import { discrepancyTable, integritySection } from './html-table.js';
 import { collect } from './stream.js';
 import { listOpenBySeverity, sortRisk } from './summary.js';
-import type { MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
+import type { CashSection, MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
 
 function page(title: string, body: Html): string {
   return `<!DOCTYPE html>
@@ -102,6 +102,19 @@ function charts(tally: HtmlTally): Html {
 </div>`;
 }
 
+/** Payouts and deposits: did the money reach the bank (docs/bank.md)? */
+function cashSection(c: CashSection): Html {
+  const accounts = html`<table class="compact"><thead><tr><th>Account</th><th>Currency</th><th class="num">Statements</th><th class="num">Credits</th><th class="num">Credited</th><th class="num">Paired with payouts</th><th class="num">Unexplained</th></tr></thead><tbody>${c.accounts.map(
+    (a) =>
+      html`<tr><td>${a.account}</td><td>${a.currency}</td><td class="num">${a.statements}</td><td class="num">${a.credits}</td><td class="num">${a.credits_amount}</td><td class="num">${a.paired} · ${a.paired_amount}</td><td class="num">${a.unexplained_amount}</td></tr>`,
+  )}</tbody></table>`;
+  const payouts = html`<table class="compact"><thead><tr><th>Currency</th><th class="num">PSP payouts</th><th class="num">Found at the bank</th><th class="num">Not deposited</th><th class="num">In transit</th></tr></thead><tbody>${c.payouts.map(
+    (p) =>
+      html`<tr><td>${p.currency}</td><td class="num">${p.payouts} · ${p.payouts_amount}</td><td class="num">${p.found} · ${p.found_amount}</td><td class="num">${p.not_deposited} · ${p.not_deposited_amount}</td><td class="num">${p.in_transit} · ${p.in_transit_amount}</td></tr>`,
+  )}</tbody></table>`;
+  return html`<h2 id="cash">Cash: payouts and bank deposits</h2><div class="grid"><div><h3>Bank accounts</h3>${accounts}</div><div><h3>Payouts by currency</h3>${payouts}</div></div>`;
+}
+
 /** Rows read once into a bounded tally; the page (about a megabyte at most) is written whole. */
 export function streamReconcileHtml(data: ReconcileStreamData, write: Write): void {
   const tally = new HtmlTally();
@@ -120,11 +133,12 @@ function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
   const integrity = data.scans.length
     ? html`<h2 id="integrity">Integrity findings (latest scans)</h2>${integritySection(data.scans)}`
     : raw('');
+  const cash = data.cash && (data.cash.accounts.length || data.cash.payouts.length) ? cashSection(data.cash) : raw('');
   return page(
     title,
     html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>
 <h2>Summary</h2>${headline(d, tally, data.matched)}
-<h2>Charts</h2>${charts(tally)}
+${cash}<h2>Charts</h2>${charts(tally)}
 <h2>Discrepancies</h2>${discrepancyTable(tally.table)}
 ${integrity}`,
   );

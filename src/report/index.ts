@@ -10,7 +10,7 @@ import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import type { Reporter } from './types.js';
 
-export type { ReconcileReportData, ReconcileStreamData, Reporter, ScanReportData } from './types.js';
+export type { CashSection, ReconcileReportData, ReconcileStreamData, Reporter, ScanReportData } from './types.js';
 
 export const REPORTERS: readonly Reporter[] = [htmlReporter, csvReporter, jsonReporter, junitReporter];
 

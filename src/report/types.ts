@@ -15,6 +15,12 @@ export interface MatchedTotal {
   amount: string;
 }
 
+/** Cash: what reached the bank. Amounts are decimal strings in major units; one row per account/currency. */
+export interface CashSection {
+  accounts: Array<{ account: string; currency: string; statements: number; credits: number; credits_amount: string; paired: number; paired_amount: string; unexplained_amount: string }>;
+  payouts: Array<{ currency: string; payouts: number; payouts_amount: string; found: number; found_amount: string; not_deposited: number; not_deposited_amount: string; in_transit: number; in_transit_amount: string }>;
+}
+
 /** A discrepancy of the run together with its workflow state at the time of the report. */
 export type ReportRow = DiscrepancyView;
 
@@ -27,6 +33,8 @@ export interface ReconcileReportData {
   matched: MatchedTotal[];
   /** Latest integrity scans, shown when there are any. */
   scans: ScanDocument[];
+  /** Payouts and bank deposits, shown when bank statements were imported. */
+  cash?: CashSection;
   /** ISO-8601 time the report was generated (passed in: renderers read no clock). */
   generatedAt: string;
 }
@@ -41,6 +49,7 @@ export interface ReconcileStreamData {
   rows: Iterable<ReportRow>;
   matched: MatchedTotal[];
   scans: ScanDocument[];
+  cash?: CashSection;
   generatedAt: string;
 }
 

@@ -37,6 +37,7 @@ const reconcileSpec = z.strictObject({
     })
     .optional(),
   dateWindow: z.int().min(0).max(3660).optional(),
+  depositWindow: z.int().min(0).max(366).optional(),
   amountTolerance: z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "0.05"').optional(),
   failOn: z.array(z.enum(DISCREPANCY_KINDS)).min(1).optional(),
 });

@@ -52,6 +52,7 @@ async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<J
   }
   const doc = await reconcile(ctx, {
     dateWindow: spec.dateWindow ?? RECONCILE_DEFAULTS.dateWindow,
+    depositWindow: spec.depositWindow ?? RECONCILE_DEFAULTS.depositWindow,
     amountTolerance: spec.amountTolerance ?? RECONCILE_DEFAULTS.amountTolerance,
     failOn: spec.failOn,
   });

@@ -38,13 +38,13 @@ export function listHeight(size: Size): number {
 
 function amountText(d: DiscrepancyView): string {
   const cur = d.currency ?? d.psp?.currency ?? d.ledger?.currency ?? '';
-  const amount = d.difference ?? d.psp?.amount ?? d.ledger?.amount;
+  const amount = d.difference ?? d.psp?.amount ?? d.ledger?.amount ?? d.bank?.amount;
   return amount === undefined ? '' : `${amount} ${cur}`.trim();
 }
 
 function columnsFor(width: number) {
   const id = 6;
-  const kind = 18;
+  const kind = 20; // the longest kind, payout_not_deposited
   const amount = 16;
   const age = 5;
   const status = 5;
@@ -58,7 +58,7 @@ function Row({ item, width, selected }: { item: DiscrepancyView; width: number; 
   const line = [
     fit(String(item.id), w.id, 'right'),
     fit(item.kind, w.kind),
-    fit(printable(item.reference ?? item.psp?.id ?? item.ledger?.id ?? ''), w.reference),
+    fit(printable(item.reference ?? item.psp?.id ?? item.ledger?.id ?? item.bank?.id ?? ''), w.reference),
     fit(amountText(item), w.amount, 'right'),
     fit(`${item.age_days}d`, w.age, 'right'),
     fit(item.status === 'acknowledged' ? 'ack' : '', w.status),
@@ -117,6 +117,8 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
     `age:        ${item.age_days} day(s), first seen in run ${item.first_seen_run}`,
     ...sideLines('psp', item.psp, item.currency),
     ...sideLines('ledger', item.ledger, item.currency),
+    // Payout/deposit kinds name the bank entry; other kinds have no bank side.
+    ...(item.bank ? sideLines('bank', item.bank, item.currency) : []),
     ...(item.note ? [`note:       ${printable(item.note)}${item.resolved_by ? ` (${printable(item.resolved_by)})` : ''}`] : []),
   ];
   return (

@@ -23,6 +23,13 @@ it('the demo runs end to end on the bundled fixtures', () => {
     expect(out).toMatch(/already imported/);
     expect(out).toMatch(/13 open discrepancies[\s\S]*\(exit 15\)/);
     expect(out).toMatch(/20 matched, 11 open discrepancies/); // night 2: #3 closed, #7 resolved
+    // The bank leg: two statements imported, payouts found, one not deposited, one unexplained credit.
+    expect(out).toMatch(/camt053-eur-2025-03\.xml: camt053, 1 statement .*every statement balances/);
+    expect(out).toMatch(/mt940-usd-2025-03\.sta: mt940, 1 statement .*every statement balances/);
+    expect(out).toMatch(/USD: 2 payouts \(1071\.78\): 1 found at the bank \(831\.60\), 1 not deposited \(240\.18\)/);
+    expect(out).toMatch(/EUR: 1 payout \(238\.28\): 1 found at the bank \(238\.28\)/);
+    expect(out).toMatch(/payout_not_deposited 240\.18 USD \[po_1DemoP02\] NOT_DEPOSITED/);
+    expect(out).toMatch(/unexplained_deposit -500\.00 EUR \[2025031400017\] UNEXPLAINED_CREDIT/);
     expect(out).toMatch(/audit log verifies/);
     expect(out).toMatch(/1 added, 0 removed, 2 changed[\s\S]*\(exit 5\)/);
     expect(out).not.toMatch(/\u001b\[/); // no colour codes into a pipe

@@ -52,6 +52,15 @@ describe('CSV reconcile report', () => {
     expect(first.difference).toBe('0.08');
   });
 
+  it('gives the bank entry of a payout/deposit kind its own columns, last; other kinds leave them empty', () => {
+    const bank = { id: 'BR-1', amount: '500.00', currency: 'EUR', source: 'bank:DE89', file: 'eur.xml', line: 22, booked_at: '2025-03-14' };
+    const deposit = { ...rows[0], id: 900, kind: 'unexplained_deposit' as const, psp: null, ledger: null, bank };
+    const [r] = parse(renderReconcileCsv(dataFor([deposit])), { columns: true }) as Array<Record<string, string>>;
+    expect(DISCREPANCY_COLUMNS.slice(-7)).toEqual(['bank_id', 'bank_amount', 'bank_currency', 'bank_source', 'bank_file', 'bank_line', 'bank_booked_at']);
+    expect([r.kind, r.bank_id, r.bank_amount, r.bank_source, r.bank_line, r.psp_id]).toEqual(['unexplained_deposit', 'BR-1', '500.00', 'bank:DE89', '22', '']);
+    expect(records[0].bank_id).toBe('');
+  });
+
   it('neutralises a formula in a reference but keeps negative amounts numeric', () => {
     const r = records.find((x) => x.id === '42')!;
     expect(r.reference).toBe(`'${HOSTILE_CSV}`);

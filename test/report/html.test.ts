@@ -98,3 +98,22 @@ describe('esc', () => {
     [42, '42'],
   ])('%j', (input, expected) => expect(esc(input)).toBe(expected));
 });
+
+describe('HTML cash section', () => {
+  const cash = {
+    accounts: [{ account: '<b>DE89</b>', currency: 'EUR', statements: 1, credits: 2, credits_amount: '738.28', paired: 1, paired_amount: '238.28', unexplained_amount: '500.00' }],
+    payouts: [{ currency: 'USD', payouts: 2, payouts_amount: '1071.78', found: 1, found_amount: '831.60', not_deposited: 1, not_deposited_amount: '240.18', in_transit: 0, in_transit_amount: '0.00' }],
+  };
+
+  it('shows accounts and payouts per currency when bank statements were imported, escaped', () => {
+    const page = renderReconcileHtml({ ...dataFor(sampleRows()), cash });
+    expect(page).toContain('<h2 id="cash">Cash: payouts and bank deposits</h2>');
+    expect(page).toContain('&lt;b&gt;DE89&lt;/b&gt;');
+    expect(page).not.toContain('<b>DE89</b>');
+    expect(page).toMatch(/<td>USD<\/td><td class="num">2 · 1071\.78<\/td><td class="num">1 · 831\.60<\/td><td class="num">1 · 240\.18<\/td>/);
+  });
+
+  it('has no cash section without bank statements', () => {
+    expect(renderReconcileHtml(dataFor(sampleRows()))).not.toContain('id="cash"');
+  });
+});

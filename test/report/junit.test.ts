@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { DISCREPANCY_KINDS } from '../../src/domain/discrepancy.js';
 import { renderReconcileJunit, renderScanJunit, xmlEscape } from '../../src/report/junit.js';
 import { HOSTILE_HTML, SCAN, dataFor, sampleRows, view } from '../helpers/report-sample.js';
 
@@ -50,7 +51,8 @@ describe('JUnit reconcile report', () => {
   it('a clean run is all passing test cases', () => {
     const s = parseSuite(renderReconcileJunit(dataFor([])));
     expect(Number(s.failures)).toBe(0);
-    expect(s.testcase.length).toBe(9 * 2); // every kind x EUR, JPY (matched currencies)
+    expect(s.testcase.length).toBe(DISCREPANCY_KINDS.length * 2); // every kind x EUR, JPY (matched currencies)
+    expect(s.testcase.map((c: { classname: string }) => c.classname.split('.').pop())).toEqual(expect.arrayContaining(['payout_not_deposited', 'unexplained_deposit', 'deposit_mismatch']));
   });
 });
 

@@ -158,3 +158,16 @@ describe('TriageApp', () => {
     expect(lastFrame()).toContain('no open discrepancies');
   });
 });
+
+describe('TriageApp with the bank leg', () => {
+  it('lists a payout/deposit kind in full and shows its bank entry in the details', async () => {
+    const bank = { id: 'BR-15', amount: '500.00', currency: 'EUR', source: 'bank:DE89370400440532013000', file: 'eur.xml', line: 22, booked_at: '2025-03-14' };
+    const item = view({ id: 15, kind: 'unexplained_deposit', reference: 'BR-15', psp: null, ledger: null, difference: '-500.00', currency: 'EUR', bank });
+    const { lastFrame, stdin } = render(<TriageApp items={[item]} onChange={vi.fn()} size={SIZE} />);
+    expect(selectedLine(lastFrame()!)).toContain('unexplained_deposit');
+    await press(stdin, KEYS.enter);
+    const f = await until(lastFrame, (x) => x.includes('bank: BR-15'));
+    expect(f).toContain('bank: BR-15  500.00 EUR  source bank:DE89370400440532013000  booked 2025-03-14');
+    expect(f).toContain('eur.xml:22');
+  });
+});
