@@ -49,15 +49,18 @@ first=$(node "$ROOT/bin/payrecon" discrepancies --kind amount_mismatch --json | 
 if [ -n "$first" ]; then
   pr resolve "$first" --note "bank confirmed the PSP amount; ledger corrected in March close" --by demo
 fi
-step "6. The next night: the late booking arrives and its open item closes by itself"
+step "6. Proposals: pairings by amount + date alone wait for a person; accept both (audited)"
+pr proposals
+pr proposals --accept 1 2 --note "same amount and day, checked against the bank statement" --by demo
+step "7. The next night: the late booking arrives and its open item closes by itself"
 pr import ledger fixtures/demo/night2/ledger.csv
 pr reconcile
 pr report --out "$WORK/report.csv"
 pr report --out "$WORK/junit.xml"
-step "7. The audit log's hash chain verifies"
+step "8. The audit log's hash chain verifies"
 pr audit verify
 
-step "8. Integrity: baseline a directory of secrets and configs, change it, scan"
+step "9. Integrity: baseline a directory of secrets and configs, change it, scan"
 SECRETS="$WORK/secrets"
 mkdir -p "$SECRETS/ssh" "$SECRETS/app"
 KEY="$WORK/hmac.key"

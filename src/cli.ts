@@ -99,7 +99,19 @@ export function buildProgram(io: CliIo): Command {
     .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
+    .option('--dry-run', 'show what the run would record, and record nothing')
     .action(action(() => import('./commands/reconcile.js')));
+
+  program
+    .command('proposals')
+    .description('pairings the engine proposed instead of making (below --auto-confirm): list, accept or reject')
+    .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'accepted', 'rejected', 'gone', 'all']).default('open'))
+    .option('--accept <id...>', 'accept: pair both rows as a manual match and close their items (audited)')
+    .option('--reject <id...>', 'reject: both items stay open; the pair is never proposed again (audited)')
+    .option('--note <text>', 'why (kept in the audit log)')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/proposals.js')));
 
   program
     .command('discrepancies')

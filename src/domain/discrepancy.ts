@@ -18,10 +18,15 @@ export const DISCREPANCY_KINDS = [
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
 /** What reconcile assumes when an option (or a scheduled job's setting) is not given. */
-export const RECONCILE_DEFAULTS = { amountTolerance: '0', dateWindow: 3 } as const;
+export const RECONCILE_DEFAULTS = {
+  amountTolerance: '0',
+  dateWindow: 3,
+  /** Pairings less sure than this (0-100) are proposals; amount + date alone (40) is below it. */
+  autoConfirm: 50,
+} as const;
 
 export type Severity = 'low' | 'medium' | 'high';
-export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
+export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'written_off' | 'closed';
 
 /** One side of a discrepancy as the contract prints it. */
 export interface DiscrepancySide {
@@ -65,6 +70,8 @@ export interface ReconcileDocument {
   counts: { psp: number; ledger: number; matched: number; discrepancies: number };
   by_kind: Partial<Record<DiscrepancyKind, number>>;
   discrepancies: DiscrepancyItem[];
+  /** Only on `reconcile --dry-run`: nothing of this document was recorded. */
+  dry_run?: true;
 }
 
 /** A run's document without its items: what report headers and `getRunHeader` give. */
