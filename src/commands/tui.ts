@@ -4,7 +4,8 @@
  */
 import React from 'react';
 import type { CommandContext } from '../context.js';
-import { listDiscrepancies } from '../db/discrepancies.js';
+import { getDiscrepancyViews, listDiscrepancies } from '../db/discrepancies.js';
+import { decideProposals, listProposalViews } from '../operations/proposals.js';
 import { UsageError } from '../errors.js';
 import { changeStatus } from '../operations/resolve.js';
 
@@ -23,9 +24,17 @@ export async function run(_opts: Record<string, never>, ctx: CommandContext): Pr
   // ink and the screen load only when a person is there to see them.
   const [{ render }, { TriageApp }] = await Promise.all([import('ink'), import('../ui/triage-app.js')]);
   const onChange = (ids: number[], status: 'resolved' | 'acknowledged', note: string) => changeStatus(ctx, ids, { status, note }).views;
+  // y / n on a proposal: the same operation as `payrecon proposals --accept/--reject`; the
+  // screen then shows both of its items as they are now (closed ones leave the list).
+  const onProposal = (id: number, decision: 'accepted' | 'rejected') => {
+    const before = listProposalViews(ctx, 'open').find((p) => p.id === id);
+    decideProposals(ctx, [id], { decision, note: `proposal ${decision} in payrecon tui` });
+    const ids = [before?.psp.discrepancy, before?.ledger.discrepancy].filter((x): x is number => typeof x === 'number');
+    return getDiscrepancyViews(db, ids, ctx.now());
+  };
   // The alternate screen: quitting gives the user their terminal back as it was.
   ctx.out.stdout.write('\u001b[?1049h\u001b[H');
-  const app = render(React.createElement(TriageApp, { items, onChange, colour: ctx.out.color }), {
+  const app = render(React.createElement(TriageApp, { items, onChange, onProposal, colour: ctx.out.color }), {
     stdout: ctx.out.stdout as NodeJS.WriteStream,
     stdin: process.stdin,
     exitOnCtrlC: true,

@@ -12,6 +12,7 @@ import type {
   DiscrepancySide,
   DiscrepancyStatus,
   DiscrepancyView,
+  ProposalRef,
   ReconcileDocument,
   RunHeader,
   Severity,
@@ -41,6 +42,7 @@ interface DiscrepancyRecord {
   first_seen_at: string;
   closed_at: string | null;
   reject_id: number | null;
+  proposal?: string | null;
 }
 
 function toItem(r: DiscrepancyRecord): DiscrepancyItem {
@@ -64,6 +66,16 @@ const DAY_MS = 86_400_000;
 const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.psp, d.ledger, d.difference, d.status, d.note,
   d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id`;
 
+// The open proposal naming the item as either side, as JSON (ProposalRef): the counterpart is the other side.
+const PROPOSAL = `coalesce(
+  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'ledger',
+     'id', x.ledger_external_id, 'source', x.ledger_source, 'discrepancy', x.ledger_discrepancy_id))
+   FROM proposals x WHERE x.psp_discrepancy_id = d.id AND x.status = 'open'),
+  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'psp',
+     'id', x.psp_external_id, 'source', x.psp_source, 'discrepancy', x.psp_discrepancy_id))
+   FROM proposals x WHERE x.ledger_discrepancy_id = d.id AND x.status = 'open')) AS proposal`;
+const VIEW_COLUMNS = `${COLUMNS}, ${PROPOSAL}`;
+
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
   // An item ages until someone resolves it or its cause goes away.
   const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : r.status === 'resolved' && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
@@ -76,6 +88,16 @@ function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
     resolved_at: r.resolved_at,
     first_seen_run: r.first_seen_run,
     age_days: Math.max(0, Math.floor((end - Date.parse(r.first_seen_at)) / DAY_MS)),
+    proposal: r.proposal ? (JSON.parse(r.proposal) as ProposalRef) : null,
+  });
+}
+
+/** The items with these ids as they are now (ids that do not exist are left out). */
+export function getDiscrepancyViews(db: DB, ids: number[], now: Date): DiscrepancyView[] {
+  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  return ids.flatMap((id) => {
+    const r = get.get(id) as DiscrepancyRecord | undefined;
+    return r ? [toView(r, now)] : [];
   });
 }
 
@@ -101,7 +123,7 @@ export function* iterateDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Da
     where.push('d.id IN (SELECT discrepancy_id FROM recon_run_discrepancies WHERE run_id = @run)');
     params.run = filter.run;
   }
-  const sql = `SELECT ${COLUMNS} FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
+  const sql = `SELECT ${VIEW_COLUMNS} FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
   for (const r of db.prepare(sql).iterate(params) as IterableIterator<DiscrepancyRecord>) yield toView(r, now);
 }
 
@@ -116,7 +138,7 @@ export function setDiscrepancyStatus(
   change: { status: 'acknowledged' | 'resolved'; note: string; by: string; at: string },
 ): DiscrepancyView[] {
   const unique = [...new Set(ids)];
-  const get = db.prepare(`SELECT ${COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
   const apply = db.transaction(() => {
     const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
     const problems: string[] = [];
@@ -209,7 +231,7 @@ export function getRunHeader(db: DB, runId?: number): RunHeader {
  * busy until the iteration ends: read anything else first.
  */
 export function* iterateRunRows(db: DB, runId: number, now: Date): Generator<DiscrepancyView> {
-  for (const r of db.prepare(`SELECT ${COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
+  for (const r of db.prepare(`SELECT ${VIEW_COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
     yield toView(r, now);
   }
 }

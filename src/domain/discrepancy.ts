@@ -61,6 +61,18 @@ export interface DiscrepancyView extends DiscrepancyItem {
   resolved_at: string | null;
   first_seen_run: number;
   age_days: number;
+  /** An open proposal pairing this item's row with a counterpart (`payrecon proposals`), else null. */
+  proposal: ProposalRef | null;
+}
+
+/** What an open missing_* item says about the pairing proposed for its row. */
+export interface ProposalRef {
+  /** The proposal id (`payrecon proposals --accept <id>`). */
+  id: number;
+  rule: string;
+  confidence: number;
+  /** The proposed counterpart row, and the item it is reported as (if any). */
+  counterpart: { side: 'psp' | 'ledger'; id: string; source: string; discrepancy: number | null };
 }
 
 export interface ReconcileDocument {

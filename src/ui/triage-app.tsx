@@ -7,7 +7,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { useApp, useInput, useStdout } from 'ink';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
-import { applyChange, applyError, initialState, reduceInput, type TargetStatus, type TriageState } from './triage-state.js';
+import { applyChange, applyError, initialState, reduceInput, type ProposalDecision, type TargetStatus, type TriageState } from './triage-state.js';
 import { ColourContext, MIN_COLUMNS, MIN_ROWS, TriageView, listHeight, type Size } from './triage-view.js';
 
 export interface TriageAppProps {
@@ -15,6 +15,8 @@ export interface TriageAppProps {
   items: DiscrepancyView[];
   /** Persist a status change (audited) and return the updated discrepancies. */
   onChange(ids: number[], status: TargetStatus, note: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
+  /** Accept or reject a proposal (audited) and return the items it touched, as they are now. */
+  onProposal?(id: number, decision: ProposalDecision): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** A fixed size (tests); by default the terminal's, following resizes. */
   size?: Size;
   /** False under --no-color / NO_COLOR. */
@@ -56,6 +58,18 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
       );
   };
 
+  const decide = (id: number, decision: ProposalDecision) => {
+    Promise.resolve()
+      .then(() => {
+        if (!props.onProposal) throw new Error('proposals cannot be decided here');
+        return props.onProposal(id, decision);
+      })
+      .then(
+        (updated) => set(applyChange(current.current, updated, `proposal ${id} ${decision}:`)),
+        (err: unknown) => set(applyError(current.current, `could not save: ${(err as Error)?.message ?? String(err)}`)),
+      );
+  };
+
   useInput((input, key) => {
     if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
       if (input === 'q' || key.escape) exit();
@@ -65,6 +79,7 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
     set(step.state);
     if (step.effect?.type === 'quit') exit();
     else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note);
+    else if (step.effect?.type === 'proposal') decide(step.effect.id, step.effect.decision);
   });
 
   return (

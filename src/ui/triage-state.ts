@@ -43,7 +43,12 @@ export interface KeyInfo {
   tab?: boolean;
 }
 
-export type Effect = { type: 'quit' } | { type: 'change'; ids: number[]; status: TargetStatus; note: string };
+export type ProposalDecision = 'accepted' | 'rejected';
+
+export type Effect =
+  | { type: 'quit' }
+  | { type: 'change'; ids: number[]; status: TargetStatus; note: string }
+  | { type: 'proposal'; id: number; decision: ProposalDecision };
 
 export interface Step {
   state: TriageState;
@@ -153,6 +158,16 @@ export function reduceKey(state: TriageState, input: string, key: KeyInfo, page 
       state: { ...state, mode: 'note', back: state.mode, pending: input === 'r' ? 'resolved' : 'acknowledged', input: '', message: undefined },
     };
   }
+  if (input === 'y' || input === 'n') {
+    // y / n decide the pairing proposed for the selected item (both its items change).
+    const item = selectedItem(state);
+    if (!item) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    if (!item.proposal) return { state: { ...state, message: { text: `#${item.id} has no proposed pairing`, tone: 'info' } } };
+    return {
+      state: { ...state, busy: true, message: { text: 'saving…', tone: 'info' } },
+      effect: { type: 'proposal', id: item.proposal.id, decision: input === 'y' ? 'accepted' : 'rejected' },
+    };
+  }
   if (input === '/') return { state: { ...state, mode: 'filter', back: state.mode === 'details' ? 'details' : 'list', input: state.filter, message: undefined } };
   if (key.escape && state.filter) return { state: clampCursor({ ...state, filter: '', message: { text: 'filter cleared', tone: 'info' } }) };
   return { state };
@@ -202,8 +217,8 @@ function filterPrompt(state: TriageState, input: string, key: KeyInfo): Step {
   return { state: { ...state, input: next, filter: next, cursor: 0 } };
 }
 
-/** Fold a completed write into the state: resolved items leave the list, others update. */
-export function applyChange(state: TriageState, updated: DiscrepancyView[], status: TargetStatus): TriageState {
+/** Fold a completed write into the state: resolved (or closed) items leave the list, others update. `status` words the message. */
+export function applyChange(state: TriageState, updated: DiscrepancyView[], status: TargetStatus | string): TriageState {
   const byId = new Map(updated.map((u) => [u.id, u]));
   const items = state.items
     .map((i) => byId.get(i.id) ?? i)
@@ -211,7 +226,8 @@ export function applyChange(state: TriageState, updated: DiscrepancyView[], stat
   const ids = updated.map((u) => `#${u.id}`).join(', ');
   const next = clampCursor({ ...state, items, busy: false, message: { text: `${status} ${ids}`, tone: 'info' } });
   // A resolved item disappears; its details screen would show the next item unasked.
-  return status === 'resolved' && next.mode === 'details' ? { ...next, mode: 'list' } : next;
+  const left = updated.some((u) => u.status !== 'open' && u.status !== 'acknowledged');
+  return left && next.mode === 'details' ? { ...next, mode: 'list' } : next;
 }
 
 export function applyError(state: TriageState, text: string): TriageState {

@@ -61,7 +61,7 @@ function Row({ item, width, selected }: { item: DiscrepancyView; width: number; 
     fit(printable(item.reference ?? item.psp?.id ?? item.ledger?.id ?? ''), w.reference),
     fit(amountText(item), w.amount, 'right'),
     fit(`${item.age_days}d`, w.age, 'right'),
-    fit(item.status === 'acknowledged' ? 'ack' : '', w.status),
+    fit(item.status === 'acknowledged' ? 'ack' : item.proposal ? 'prop' : '', w.status),
   ].join(' ');
   const colour = useColour(item.severity === 'high' ? 'red' : item.severity === 'medium' ? 'yellow' : undefined);
   return (
@@ -117,6 +117,11 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
     `age:        ${item.age_days} day(s), first seen in run ${item.first_seen_run}`,
     ...sideLines('psp', item.psp, item.currency),
     ...sideLines('ledger', item.ledger, item.currency),
+    ...(item.proposal
+      ? [
+          `proposed:   ${item.proposal.counterpart.side} ${printable(item.proposal.counterpart.id)} (${item.proposal.rule}, confidence ${item.proposal.confidence}${item.proposal.counterpart.discrepancy !== null ? `, item #${item.proposal.counterpart.discrepancy}` : ''})  y accept · n reject`,
+        ]
+      : []),
     ...(item.note ? [`note:       ${printable(item.note)}${item.resolved_by ? ` (${printable(item.resolved_by)})` : ''}`] : []),
   ];
   return (
@@ -166,7 +171,7 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   return <Text> </Text>;
 }
 
-const HELP = '↑↓/jk move · Enter details · r resolve · a acknowledge · / filter · q quit';
+const HELP = '↑↓/jk move · Enter details · r resolve · a acknowledge · y/n accept/reject proposal · / filter · q quit';
 
 export function TriageView({ state, size }: { state: TriageState; size: Size }): React.ReactElement {
   const c = useColours();
@@ -202,7 +207,7 @@ export function TriageView({ state, size }: { state: TriageState; size: Size }):
       )}
       <StatusLine state={state} />
       <Text dimColor wrap="truncate">
-        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a acknowledge · ↑↓ next/previous · q quit' : HELP}
+        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a acknowledge · y/n proposal · ↑↓ next/previous · q quit' : HELP}
       </Text>
     </Box>
   );

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { join } from 'node:path';
+import { BIN, FIXTURES, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
@@ -78,6 +79,54 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     } finally {
       h.close();
     }
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+  });
+
+  it('y accepts and n rejects the pairing proposed for the selected item, through the same audited operation', async () => {
+    // The demo month with the default --auto-confirm: two amount + date pairings are proposals.
+    const demo = join(FIXTURES, 'demo');
+    const psp = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
+    runCli(['--db', db, 'import', 'psp', ...psp], { cwd: demo });
+    runCli(['--db', db, 'import', 'ledger', 'ledger.csv'], { cwd: demo });
+    expect(runCli(['--db', db, 'reconcile']).code).toBe(15);
+    const proposals = () => parseJson(runCli(['--db', db, 'proposals', '--status', 'all', '--json'])).proposals;
+    const [fee, payout] = proposals();
+    expect(payout).toMatchObject({ status: 'open', ledger: { id: 'L-2009' } });
+
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
+    await until((s) => s.includes('payrecon triage'), 'the triage screen');
+    // Narrow the list to the payout's items, open the first, and accept its proposal.
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('filter'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'L-2009');
+    await until((s) => s.includes('L-2009') && /\[1\/2\]/.test(s), 'two items for L-2009');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('filter ›'), 'the list again');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => s.includes('proposed:') && s.includes('y accept'), 'the proposal in the details');
+    tmux('send-keys', '-t', 'tui', 'y');
+    await until((s) => s.includes(`proposal ${payout.id} accepted`), 'the acceptance');
+    // The fee's proposal: reject it from the list.
+    tmux('send-keys', '-t', 'tui', 'Escape');
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('filter'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'L-2006');
+    await until((s) => /\[1\/2\]/.test(s) && s.includes('prop'), 'two items for L-2006, marked as proposed');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('filter ›'), 'the list again');
+    tmux('send-keys', '-t', 'tui', 'n');
+    await until((s) => s.includes(`proposal ${fee.id} rejected`), 'the rejection');
+    tmux('send-keys', '-t', 'tui', 'q');
+    for (let i = 0; i < 400 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const after = proposals();
+    expect(after.find((p: { id: number }) => p.id === payout.id)).toMatchObject({ status: 'accepted', decided_by: 'tui-tester', match: 1 });
+    expect(after.find((p: { id: number }) => p.id === fee.id)).toMatchObject({ status: 'rejected', decided_by: 'tui-tester' });
+    const all = parseJson(runCli(['--db', db, 'discrepancies', '--status', 'all', '--json'])).discrepancies;
+    const status = (id: number) => all.find((d: { id: number }) => d.id === id).status;
+    expect([status(payout.psp.discrepancy), status(payout.ledger.discrepancy)]).toEqual(['closed', 'closed']);
+    expect([status(fee.psp.discrepancy), status(fee.ledger.discrepancy)]).toEqual(['open', 'open']);
     expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
   });
 

@@ -20,6 +20,36 @@ function feed(state: TriageState, presses: Array<[string, KeyInfo?]>) {
   return { state: s, effect };
 }
 
+describe('proposals: y accepts, n rejects', () => {
+  const proposed = () => [
+    view({ id: 1, kind: 'missing_in_ledger' }),
+    view({
+      id: 2,
+      kind: 'missing_in_ledger',
+      proposal: { id: 9, rule: 'amount_date', confidence: 40, counterpart: { side: 'ledger', id: 'L-9', source: 'ledger', discrepancy: 5 } },
+    }),
+  ];
+  it.each([
+    ['y', 'accepted'],
+    ['n', 'rejected'],
+  ])('%s on an item with a proposal decides it (%s), and waits for the write', (key, decision) => {
+    const step = feed(initialState(proposed()), [['j'], [key]]);
+    expect(step.effect).toEqual({ type: 'proposal', id: 9, decision });
+    expect(step.state.busy).toBe(true);
+  });
+  it('y on an item without a proposal says so and changes nothing', () => {
+    const step = feed(initialState(proposed()), [['y']]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state.message).toEqual({ text: '#1 has no proposed pairing', tone: 'info' });
+  });
+  it('an accepted proposal closes its items: they leave the list', () => {
+    const s = initialState(proposed());
+    const next = applyChange(s, [{ ...s.items[1], status: 'closed', proposal: null }], 'proposal 9 accepted:');
+    expect(next.items.map((i) => i.id)).toEqual([1]);
+    expect(next.message?.text).toBe('proposal 9 accepted: #2');
+  });
+});
+
 describe('reduceKey', () => {
   it.each<[string, Array<[string, KeyInfo?]>, Partial<TriageState>]>([
     ['j moves down', [['j']], { cursor: 1 }],

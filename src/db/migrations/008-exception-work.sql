@@ -91,6 +91,9 @@ CREATE TABLE proposals (
 );
 CREATE UNIQUE INDEX proposals_pair ON proposals (psp_source, psp_external_id, ledger_source, ledger_external_id);
 CREATE INDEX proposals_status ON proposals (status);
+-- An item's open proposal, looked up as each item is listed.
+CREATE INDEX proposals_psp_item ON proposals (psp_discrepancy_id) WHERE status = 'open';
+CREATE INDEX proposals_ledger_item ON proposals (ledger_discrepancy_id) WHERE status = 'open';
 
 -- Write-off reasons a team defines; a few common ones to start with.
 CREATE TABLE reason_codes (
