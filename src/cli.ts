@@ -104,6 +104,23 @@ export function buildProgram(io: CliIo): Command {
     .action(action(() => import('./commands/reconcile.js')));
 
   program
+    .command('match')
+    .description('pair PSP rows with ledger entries by hand (1:1, 1:N, N:1, N:M, one currency); audited')
+    .option('--psp <id...>', 'PSP row ids (or a PSP alias such as a charge id)')
+    .option('--ledger <id...>', 'ledger entry ids')
+    .requiredOption('--note <text>', 'why (kept in the audit log)')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/match.js').then((m) => ({ run: m.runMatch }))));
+
+  program
+    .command('unmatch')
+    .description('undo a manual match: reopen what it closed; the rules pair its rows again from the next run')
+    .argument('<match-id>', 'manual match id')
+    .requiredOption('--note <text>', 'why (kept in the audit log)')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/match.js').then((m) => ({ run: m.runUnmatch }))));
+
+  program
     .command('proposals')
     .description('pairings the engine proposed instead of making (below --auto-confirm): list, accept or reject')
     .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'accepted', 'rejected', 'gone', 'all']).default('open'))

@@ -64,11 +64,8 @@ export function undoManualMatch(db: DB, id: number, u: { by: string; at: string;
 const INVOLVES = `(json_extract(d.{side}, '$.source') = @source
   AND instr('+' || json_extract(d.{side}, '$.id') || '+', '+' || @external_id || '+') > 0)`;
 
-/**
- * Close every open or acknowledged item that involves one of `rows`: the match explains it.
- * One audit entry per item (`match_close`). Returns the ids closed.
- */
-export function closeItemsExplainedBy(db: DB, matchId: number, rows: RowIdentity[], who: { by: string; at: string }): number[] {
+/** Open or acknowledged items that involve one of `rows` (id -> kind). */
+export function openItemsInvolving(db: DB, rows: RowIdentity[]): Map<number, string> {
   const find = {
     psp: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${INVOLVES.replaceAll('{side}', 'psp')}`),
     ledger: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${INVOLVES.replaceAll('{side}', 'ledger')}`),
@@ -77,6 +74,25 @@ export function closeItemsExplainedBy(db: DB, matchId: number, rows: RowIdentity
   for (const r of rows) {
     for (const d of find[r.side].all({ source: r.source, external_id: r.external_id }) as Array<{ id: number; kind: string }>) items.set(d.id, d.kind);
   }
+  return items;
+}
+
+/** Store ids the latest run paired with row `txId` (recon_matches keeps the latest run only). */
+export function pairedByLatestRun(db: DB, txId: number): Array<{ id: number; rule: string }> {
+  return db
+    .prepare(
+      `SELECT ledger_tx_id AS id, rule FROM recon_matches WHERE psp_tx_id = @id
+       UNION SELECT psp_tx_id, rule FROM recon_matches WHERE ledger_tx_id = @id`,
+    )
+    .all({ id: txId }) as Array<{ id: number; rule: string }>;
+}
+
+/**
+ * Close every open or acknowledged item that involves one of `rows`: the match explains it.
+ * One audit entry per item (`match_close`). Returns the ids closed.
+ */
+export function closeItemsExplainedBy(db: DB, matchId: number, rows: RowIdentity[], who: { by: string; at: string }): number[] {
+  const items = openItemsInvolving(db, rows);
   const close = db.prepare(
     `UPDATE discrepancies SET status = 'closed', closed_at = ?, closed_by_match = ?, version = version + 1 WHERE id = ?`,
   );
@@ -109,4 +125,51 @@ export function reopenItemsClosedBy(db: DB, matchId: number, who: { by: string; 
     appendAudit(db, { action: 'unmatch_reopen', subject: `discrepancy ${d.id}`, details: { kind: d.kind, match: matchId }, actor: who.by, at: who.at });
   }
   return items.map((d) => d.id);
+}
+
+/** A new item as a manual match states it (its one amount difference), already serialised. */
+export interface MatchDifferenceRow {
+  fingerprint: string;
+  severity: string;
+  reason: string;
+  currency: string;
+  reference: string | null;
+  psp: string;
+  ledger: string;
+  difference: string;
+  differenceMinor: bigint;
+  scopeDate: string | null;
+}
+
+/**
+ * Open the match's amount_mismatch now, as the latest run's item (so the user can write it off
+ * before the next night); that run finds it again by fingerprint. Audited (`match_difference`).
+ */
+export function insertMatchDifference(db: DB, matchId: number, row: MatchDifferenceRow, who: { by: string; at: string; run: number }): number {
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO discrepancies (fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
+           scope_date, status, first_seen_run, first_seen_at, last_seen_run)
+         VALUES (?, 'amount_mismatch', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+      )
+      .run(row.fingerprint, row.severity, row.reason, row.currency, row.reference, row.psp, row.ledger, row.difference, row.differenceMinor,
+        row.scopeDate, who.run, who.at, who.run).lastInsertRowid,
+  );
+  appendAudit(db, { action: 'match_difference', subject: `discrepancy ${id}`, details: { match: matchId, difference: row.difference, currency: row.currency }, actor: who.by, at: who.at });
+  return id;
+}
+
+/** Close the live amount_mismatch a match stated (its fingerprint names the match), audited. */
+export function closeMatchDifference(db: DB, matchId: number, who: { by: string; at: string }): number[] {
+  const items = db
+    .prepare(`SELECT id FROM discrepancies WHERE status IN ('open', 'acknowledged') AND kind = 'amount_mismatch' AND instr(fingerprint, ?) > 0`)
+    .pluck()
+    .all(`|manual:${matchId}:`) as number[];
+  const close = db.prepare(`UPDATE discrepancies SET status = 'closed', closed_at = ?, version = version + 1 WHERE id = ?`);
+  for (const id of items) {
+    close.run(who.at, id);
+    appendAudit(db, { action: 'unmatch_close', subject: `discrepancy ${id}`, details: { match: matchId, why: 'the manual match that stated this difference was undone' }, actor: who.by, at: who.at });
+  }
+  return items;
 }

@@ -277,13 +277,17 @@ describe('CLI contract basics', () => {
   it('--help lists every command and global option of the contract', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const word of ['import', 'reconcile', 'discrepancies', 'resolve', 'report', 'tui', 'baseline', 'scan', 'schedule', 'audit', 'proposals', '--db', '--json', '--quiet', '--no-color', '--version', 'help exit-codes']) {
+    for (const word of ['import', 'reconcile', 'discrepancies', 'resolve', 'report', 'tui', 'baseline', 'scan', 'schedule', 'audit', 'proposals', 'match', 'unmatch', '--db', '--json', '--quiet', '--no-color', '--version', 'help exit-codes']) {
       expect(r.stdout).toContain(word);
     }
     const psp = runCli(['import', 'psp', '--help']);
     for (const word of ['--format', 'auto', 'stripe', 'adyen', 'paypal', 'checkout', '--source']) expect(psp.stdout).toContain(word);
     const rec = runCli(['reconcile', '--help']);
     for (const word of ['--from', '--to', '--amount-tolerance', '--date-window', '--fail-on', '--report', '--auto-confirm', '--dry-run']) expect(rec.stdout).toContain(word);
+    const match = runCli(['match', '--help']);
+    for (const word of ['--psp', '--ledger', '--note', '--by']) expect(match.stdout).toContain(word);
+    const unmatch = runCli(['unmatch', '--help']);
+    for (const word of ['<match-id>', '--note', '--by']) expect(unmatch.stdout).toContain(word);
     const prop = runCli(['proposals', '--help']);
     for (const word of ['--status', '--accept', '--reject', '--note', '--by']) expect(prop.stdout).toContain(word);
     const scan = runCli(['scan', '--help']);
