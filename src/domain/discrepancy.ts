@@ -61,8 +61,23 @@ export interface DiscrepancyView extends DiscrepancyItem {
   resolved_at: string | null;
   first_seen_run: number;
   age_days: number;
+  /** written_off: the reason code (`payrecon reasons`), else null. */
+  reason_code: string | null;
+  /** Who owns the item (`resolve --assign`), else null. */
+  assignee: string | null;
+  /** Grows by one on every change to the item: a spreadsheet row exported at an older version is stale. */
+  version: number;
   /** An open proposal pairing this item's row with a counterpart (`payrecon proposals`), else null. */
   proposal: ProposalRef | null;
+}
+
+/** Written-off items per reason code and currency: how many, and the sum of their differences (PSP minus ledger). */
+export interface WrittenOffTotal {
+  reason: string;
+  currency: string;
+  count: number;
+  /** Decimal string, major units of `currency`. */
+  amount: string;
 }
 
 /** What an open missing_* item says about the pairing proposed for its row. */
