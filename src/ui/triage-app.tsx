@@ -14,7 +14,9 @@ export interface TriageAppProps {
   /** Open and acknowledged discrepancies to triage. */
   items: DiscrepancyView[];
   /** Persist a status change (audited) and return the updated discrepancies. */
-  onChange(ids: number[], status: TargetStatus, note: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
+  onChange(ids: number[], status: TargetStatus, note: string, reason?: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
+  /** Set (or clear) the owner (audited) and return the updated discrepancies. */
+  onAssign?(ids: number[], assignee: string | null): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** Accept or reject a proposal (audited) and return the items it touched, as they are now. */
   onProposal?(id: number, decision: ProposalDecision): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** A fixed size (tests); by default the terminal's, following resizes. */
@@ -49,11 +51,23 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
     setState(s);
   };
 
-  const save = (ids: number[], status: TargetStatus, note: string) => {
+  const save = (ids: number[], status: TargetStatus, note: string, reason?: string) => {
     Promise.resolve()
-      .then(() => props.onChange(ids, status, note))
+      .then(() => (reason === undefined ? props.onChange(ids, status, note) : props.onChange(ids, status, note, reason)))
       .then(
-        (updated) => set(applyChange(current.current, updated, status)),
+        (updated) => set(applyChange(current.current, updated, status === 'written_off' ? `written off (${reason})` : status)),
+        (err: unknown) => set(applyError(current.current, `could not save: ${(err as Error)?.message ?? String(err)}`)),
+      );
+  };
+
+  const assign = (ids: number[], assignee: string | null) => {
+    Promise.resolve()
+      .then(() => {
+        if (!props.onAssign) throw new Error('owners cannot be set here');
+        return props.onAssign(ids, assignee);
+      })
+      .then(
+        (updated) => set(applyChange(current.current, updated, assignee ? `assigned to ${assignee}:` : 'owner cleared:')),
         (err: unknown) => set(applyError(current.current, `could not save: ${(err as Error)?.message ?? String(err)}`)),
       );
   };
@@ -78,7 +92,8 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
     const step = reduceInput(current.current, input, key, listHeight(size));
     set(step.state);
     if (step.effect?.type === 'quit') exit();
-    else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note);
+    else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note, step.effect.reason);
+    else if (step.effect?.type === 'assign') assign(step.effect.ids, step.effect.assignee);
     else if (step.effect?.type === 'proposal') decide(step.effect.id, step.effect.decision);
   });
 

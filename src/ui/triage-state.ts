@@ -6,7 +6,9 @@
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 
 export type Mode = 'list' | 'details' | 'note' | 'filter';
-export type TargetStatus = 'resolved' | 'acknowledged';
+export type TargetStatus = 'resolved' | 'acknowledged' | 'written_off';
+/** What the prompt's Enter does: a status change, or setting the owner. */
+export type Pending = TargetStatus | 'assign';
 
 export interface TriageState {
   /** Unresolved discrepancies (open or acknowledged), as loaded and updated. */
@@ -18,7 +20,7 @@ export interface TriageState {
   /** The mode to return to after a note or filter prompt. */
   back: 'list' | 'details';
   /** What Enter in the note prompt will do. */
-  pending?: TargetStatus;
+  pending?: Pending;
   /** Text being typed in a prompt. */
   input: string;
   message?: { text: string; tone: 'info' | 'error' };
@@ -47,7 +49,8 @@ export type ProposalDecision = 'accepted' | 'rejected';
 
 export type Effect =
   | { type: 'quit' }
-  | { type: 'change'; ids: number[]; status: TargetStatus; note: string }
+  | { type: 'change'; ids: number[]; status: TargetStatus; note: string; reason?: string }
+  | { type: 'assign'; ids: number[]; assignee: string | null }
   | { type: 'proposal'; id: number; decision: ProposalDecision };
 
 export interface Step {
@@ -158,6 +161,11 @@ export function reduceKey(state: TriageState, input: string, key: KeyInfo, page 
       state: { ...state, mode: 'note', back: state.mode, pending: input === 'r' ? 'resolved' : 'acknowledged', input: '', message: undefined },
     };
   }
+  if (input === 'w' || input === 'o') {
+    // w: write off (the prompt takes "<reason code> <note>"); o: set the owner.
+    if (!selectedItem(state)) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    return { state: { ...state, mode: 'note', back: state.mode, pending: input === 'w' ? 'written_off' : 'assign', input: '', message: undefined } };
+  }
   if (input === 'y' || input === 'n') {
     // y / n decide the pairing proposed for the selected item (both its items change).
     const item = selectedItem(state);
@@ -198,6 +206,15 @@ function notePrompt(state: TriageState, input: string, key: KeyInfo): Step {
     const status = state.pending ?? 'resolved';
     const note = state.input.trim();
     if (!item) return { state: { ...state, mode: 'list', input: '' } };
+    const saving = { ...state, mode: state.back, input: '', busy: true, message: { text: 'saving…', tone: 'info' as const } };
+    if (status === 'assign') return { state: saving, effect: { type: 'assign', ids: [item.id], assignee: note || null } };
+    if (status === 'written_off') {
+      const [reason, ...words] = note.split(/\s+/);
+      if (!reason || words.length === 0) {
+        return { state: { ...state, message: { text: 'type a reason code, then a note (Esc cancels)', tone: 'error' } } };
+      }
+      return { state: saving, effect: { type: 'change', ids: [item.id], status, note: words.join(' '), reason } };
+    }
     if (!note && status === 'resolved') {
       return { state: { ...state, message: { text: 'a note is required to resolve (Esc cancels)', tone: 'error' } } };
     }

@@ -138,12 +138,12 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
 function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   const c = useColours();
   if (state.mode === 'note') {
-    const what = state.pending === 'acknowledged' ? 'Acknowledge' : 'Resolve';
-    const hint = state.pending === 'acknowledged' ? '(optional) ' : '';
+    const what = { acknowledged: 'Acknowledge', resolved: 'Resolve', written_off: 'Write off', assign: 'Assign' }[state.pending ?? 'resolved'];
+    const field = { acknowledged: 'note (optional)', resolved: 'note', written_off: 'reason code + note', assign: 'to (empty clears)' }[state.pending ?? 'resolved'];
     return (
       <Text wrap="truncate">
         <Text color={c('cyan')}>
-          {what} #{selectedItem(state)?.id} note {hint}›{' '}
+          {what} #{selectedItem(state)?.id} {field} ›{' '}
         </Text>
         {printable(state.input)}
         <Text inverse> </Text>
@@ -171,7 +171,7 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   return <Text> </Text>;
 }
 
-const HELP = '↑↓/jk move · Enter details · r resolve · a acknowledge · y/n accept/reject proposal · / filter · q quit';
+const HELP = '↑↓/jk move · Enter details · r resolve · a ack · w write off · o owner · y/n proposal · / filter · q quit';
 
 export function TriageView({ state, size }: { state: TriageState; size: Size }): React.ReactElement {
   const c = useColours();
@@ -207,7 +207,7 @@ export function TriageView({ state, size }: { state: TriageState; size: Size }):
       )}
       <StatusLine state={state} />
       <Text dimColor wrap="truncate">
-        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a acknowledge · y/n proposal · ↑↓ next/previous · q quit' : HELP}
+        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a ack · w write off · o owner · y/n proposal · ↑↓ next/previous · q quit' : HELP}
       </Text>
     </Box>
   );

@@ -20,6 +20,23 @@ function feed(state: TriageState, presses: Array<[string, KeyInfo?]>) {
   return { state: s, effect };
 }
 
+describe('write off and owner', () => {
+  const type = (text: string): Array<[string, KeyInfo?]> => [[text], ['', { return: true }]];
+  it('w then "<code> <note>" Enter writes off with that reason', () => {
+    const step = feed(initialState(items()), [['w'], ...type('fx_rounding PSP rounded it')]);
+    expect(step.effect).toEqual({ type: 'change', ids: [1], status: 'written_off', note: 'PSP rounded it', reason: 'fx_rounding' });
+  });
+  it('w without a note keeps the prompt open and says what is missing', () => {
+    const step = feed(initialState(items()), [['w'], ...type('fx_rounding')]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state).toMatchObject({ mode: 'note', message: { tone: 'error' } });
+  });
+  it('o then a name assigns; an empty name clears the owner', () => {
+    expect(feed(initialState(items()), [['o'], ...type('bob')]).effect).toEqual({ type: 'assign', ids: [1], assignee: 'bob' });
+    expect(feed(initialState(items()), [['o'], ['', { return: true }]]).effect).toEqual({ type: 'assign', ids: [1], assignee: null });
+  });
+});
+
 describe('proposals: y accepts, n rejects', () => {
   const proposed = () => [
     view({ id: 1, kind: 'missing_in_ledger' }),
