@@ -2,9 +2,22 @@
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { applySheet } from '../operations/sheet.js';
-import type { ResolveOptions } from './resolve.js';
 
-export async function runFromFile(ids: string[], opts: ResolveOptions, ctx: CommandContext): Promise<number> {
+/** What `resolve` passes on (its options; anything but --from-file, --partial and --by is refused). */
+export interface FromFileOptions {
+  fromFile?: string;
+  partial?: boolean;
+  by?: string;
+  status?: string;
+  note?: string;
+  reason?: string;
+  assign?: string;
+  kind?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+export async function runFromFile(ids: string[], opts: FromFileOptions, ctx: CommandContext): Promise<number> {
   const other = ids.length || opts.status || opts.note || opts.reason || opts.assign !== undefined || opts.kind || opts.yes || opts.dryRun;
   if (other) throw new UsageError('--from-file takes every change from the file: no ids, --status, --note, --reason, --assign, filters, --yes or --dry-run with it');
   const r = applySheet(ctx, opts.fromFile!, { partial: opts.partial, by: opts.by });
