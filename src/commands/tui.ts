@@ -9,6 +9,7 @@ import { decideProposals, listProposalViews } from '../operations/proposals.js';
 import { UsageError } from '../errors.js';
 import { changeStatus } from '../operations/resolve.js';
 import { applyTriage } from '../operations/triage.js';
+import { matchRows } from '../operations/match.js';
 
 export async function run(_opts: Record<string, never>, ctx: CommandContext): Promise<number> {
   if (!ctx.out.interactive || !process.stdin.isTTY) {
@@ -26,6 +27,10 @@ export async function run(_opts: Record<string, never>, ctx: CommandContext): Pr
   const [{ render }, { TriageApp }] = await Promise.all([import('ink'), import('../ui/triage-app.js')]);
   const onChange = (ids: number[], status: 'resolved' | 'acknowledged' | 'written_off', note: string, reason?: string) =>
     changeStatus(ctx, ids, { status, note, reason }).views;
+  const onMatch = (psp: string[], ledger: string[], note: string) => {
+    const r = matchRows(ctx, { psp, ledger, note });
+    return getDiscrepancyViews(db, [...r.closed, ...(r.difference_item === null ? [] : [r.difference_item])], ctx.now());
+  };
   const onAssign = (ids: number[], assignee: string | null) => applyTriage(ctx, ids, { ids, assign: assignee ?? '' }).views;
   // y / n on a proposal: the same operation as `payrecon proposals --accept/--reject`; the
   // screen then shows both of its items as they are now (closed ones leave the list).
@@ -37,7 +42,7 @@ export async function run(_opts: Record<string, never>, ctx: CommandContext): Pr
   };
   // The alternate screen: quitting gives the user their terminal back as it was.
   ctx.out.stdout.write('\u001b[?1049h\u001b[H');
-  const app = render(React.createElement(TriageApp, { items, onChange, onAssign, onProposal, colour: ctx.out.color }), {
+  const app = render(React.createElement(TriageApp, { items, onChange, onAssign, onMatch, onProposal, colour: ctx.out.color }), {
     stdout: ctx.out.stdout as NodeJS.WriteStream,
     stdin: process.stdin,
     exitOnCtrlC: true,

@@ -15,6 +15,8 @@ export interface TriageAppProps {
   items: DiscrepancyView[];
   /** Persist a status change (audited) and return the updated discrepancies. */
   onChange(ids: number[], status: TargetStatus, note: string, reason?: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
+  /** Pair these rows as one manual match (audited); return the items it closed or opened, as they are now. */
+  onMatch?(psp: string[], ledger: string[], note: string): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** Set (or clear) the owner (audited) and return the updated discrepancies. */
   onAssign?(ids: number[], assignee: string | null): Promise<DiscrepancyView[]> | DiscrepancyView[];
   /** Accept or reject a proposal (audited) and return the items it touched, as they are now. */
@@ -60,6 +62,18 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
       );
   };
 
+  const match = (psp: string[], ledger: string[], note: string) => {
+    Promise.resolve()
+      .then(() => {
+        if (!props.onMatch) throw new Error('rows cannot be matched here');
+        return props.onMatch(psp, ledger, note);
+      })
+      .then(
+        (updated) => set(applyChange(current.current, updated, 'matched:')),
+        (err: unknown) => set(applyError(current.current, `could not match: ${(err as Error)?.message ?? String(err)}`)),
+      );
+  };
+
   const assign = (ids: number[], assignee: string | null) => {
     Promise.resolve()
       .then(() => {
@@ -94,6 +108,7 @@ export function TriageApp(props: TriageAppProps): React.ReactElement {
     if (step.effect?.type === 'quit') exit();
     else if (step.effect?.type === 'change') save(step.effect.ids, step.effect.status, step.effect.note, step.effect.reason);
     else if (step.effect?.type === 'assign') assign(step.effect.ids, step.effect.assignee);
+    else if (step.effect?.type === 'match') match(step.effect.psp, step.effect.ledger, step.effect.note);
     else if (step.effect?.type === 'proposal') decide(step.effect.id, step.effect.decision);
   });
 

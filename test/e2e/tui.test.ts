@@ -130,6 +130,47 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
   });
 
+  it('m marks items and M pairs their rows as one manual match, closing them and listing the difference', async () => {
+    const demo = join(FIXTURES, 'demo');
+    const psp = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
+    runCli(['--db', db, 'import', 'psp', ...psp], { cwd: demo });
+    runCli(['--db', db, 'import', 'ledger', 'ledger.csv'], { cwd: demo });
+    runCli(['--db', db, 'reconcile']);
+    const open = () => parseJson(runCli(['--db', db, 'discrepancies', '--json'])).discrepancies as Array<{ id: number; kind: string; psp: { id: string } | null; ledger: { id: string } | null; difference: string }>;
+    // The PayPal charge of 42.00 USD and the two ledger entries of 42.00 USD it was ambiguous between.
+    const targets = open().filter((d) => d.psp?.id === '7KM23456CD7890123' || ['L-3002', 'L-3003'].includes(d.ledger?.id ?? ''));
+    expect(targets).toHaveLength(3);
+
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
+    await until((s) => s.includes('payrecon triage'), 'the triage screen');
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', '42.00 USD');
+    await until((s) => /\[1\/3\]/.test(s), 'the three 42.00 USD items');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
+    for (const [i, key] of ['m', 'j', 'm', 'j', 'm'].entries()) {
+      tmux('send-keys', '-t', 'tui', key);
+      if (key === 'm') await until((s) => s.includes(`${Math.ceil((i + 1) / 2)} marked`), `${Math.ceil((i + 1) / 2)} marked`);
+      else await until((s) => s.includes(`[${(i + 1) / 2 + 1}/3]`), 'the next item');
+    }
+    tmux('send-keys', '-t', 'tui', 'M');
+    await until((s) => s.includes('Match #'), 'the match prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'one payment for both orders');
+    await until((s) => s.includes('› one payment for both orders'), 'the typed note');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => s.includes('matched: #'), 'the confirmation');
+    tmux('send-keys', '-t', 'tui', 'q');
+    for (let i = 0; i < 400 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const now = open();
+    for (const t of targets) expect(now.map((d) => d.id)).not.toContain(t.id);
+    const diff = now.find((d) => d.kind === 'amount_mismatch' && d.psp?.id === '7KM23456CD7890123');
+    expect(diff).toMatchObject({ difference: '-42.00' });
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+  });
+
   it('shows a message, not a garbled screen, when the terminal is too small', async () => {
     seedReconciled(dir, db);
     const cmd = `env -u CI '${process.execPath}' '${BIN}' --db '${db}' tui`;

@@ -37,6 +37,29 @@ describe('write off and owner', () => {
   });
 });
 
+describe('manual match: m marks, M pairs the rows of the marked items', () => {
+  const two = () => [
+    view({ id: 1, kind: 'missing_in_ledger', psp: { id: 'p-1', amount: '42.00', source: 'stripe', file: 'f', line: 1 }, ledger: null }),
+    view({ id: 2, kind: 'missing_in_psp', psp: null, ledger: { id: 'L-2+L-3', amount: '42.00', source: 'ledger', file: 'f', line: 2 } }),
+    view({ id: 3, kind: 'missing_in_psp' }),
+  ];
+  it('M with fewer than two marked explains itself', () => {
+    const step = feed(initialState(two()), [['m'], ['M']]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state.message?.text).toMatch(/mark the items to pair with m/);
+  });
+  it('m toggles; M then a note pairs every row of the marked items, and clears the marks', () => {
+    const step = feed(initialState(two()), [['m'], ['j'], ['j'], ['m'], ['m'], ['k'], ['m'], ['M'], ['one order'], ['', { return: true }]]);
+    expect(step.effect).toEqual({ type: 'match', psp: ['p-1'], ledger: ['L-2', 'L-3'], note: 'one order' });
+    expect(step.state.marked).toEqual([]);
+  });
+  it('a match\'s new difference item joins the list; the items it closed leave it', () => {
+    const s = initialState(two());
+    const next = applyChange(s, [{ ...s.items[0], status: 'closed' }, view({ id: 9, kind: 'amount_mismatch' })], 'matched:');
+    expect(next.items.map((i) => i.id)).toEqual([2, 3, 9]);
+  });
+});
+
 describe('proposals: y accepts, n rejects', () => {
   const proposed = () => [
     view({ id: 1, kind: 'missing_in_ledger' }),
