@@ -98,23 +98,24 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     await until((s) => s.includes('payrecon triage'), 'the triage screen');
     // Narrow the list to the payout's items, open the first, and accept its proposal.
     tmux('send-keys', '-t', 'tui', '/');
-    await until((s) => s.includes('filter'), 'the filter prompt');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
     tmux('send-keys', '-t', 'tui', '-l', 'L-2009');
     await until((s) => s.includes('L-2009') && /\[1\/2\]/.test(s), 'two items for L-2009');
     tmux('send-keys', '-t', 'tui', 'Enter');
-    await until((s) => !s.includes('filter ›'), 'the list again');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
     tmux('send-keys', '-t', 'tui', 'Enter');
     await until((s) => s.includes('proposed:') && s.includes('y accept'), 'the proposal in the details');
     tmux('send-keys', '-t', 'tui', 'y');
     await until((s) => s.includes(`proposal ${payout.id} accepted`), 'the acceptance');
     // The fee's proposal: reject it from the list.
     tmux('send-keys', '-t', 'tui', 'Escape');
+    await until((s) => s.includes('ID KIND'), 'the list');
     tmux('send-keys', '-t', 'tui', '/');
-    await until((s) => s.includes('filter'), 'the filter prompt');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
     tmux('send-keys', '-t', 'tui', '-l', 'L-2006');
     await until((s) => /\[1\/2\]/.test(s) && s.includes('prop'), 'two items for L-2006, marked as proposed');
     tmux('send-keys', '-t', 'tui', 'Enter');
-    await until((s) => !s.includes('filter ›'), 'the list again');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
     tmux('send-keys', '-t', 'tui', 'n');
     await until((s) => s.includes(`proposal ${fee.id} rejected`), 'the rejection');
     tmux('send-keys', '-t', 'tui', 'q');
