@@ -49,20 +49,23 @@ first=$(node "$ROOT/bin/payrecon" discrepancies --kind amount_mismatch --json | 
 if [ -n "$first" ]; then
   pr resolve "$first" --note "bank confirmed the PSP amount; ledger corrected in March close" --by demo
 fi
-step "6. The next night: the late booking arrives and its open item closes by itself"
+step "6. Proposals: pairings by amount + date alone wait for a person; accept both (audited)"
+pr proposals
+pr proposals --accept 1 2 --note "same amount and day, checked against the bank statement" --by demo
+step "7. The next night: the late booking arrives and its open item closes by itself"
 pr import ledger fixtures/demo/night2/ledger.csv
 pr reconcile
 pr report --out "$WORK/report.csv"
 pr report --out "$WORK/junit.xml"
-step "7. The bank leg: statements from two banks; did every payout reach the bank?"
+step "8. The bank leg: statements from two banks; did every payout reach the bank?"
 pr import bank fixtures/demo/bank/camt053-eur-2025-03.xml fixtures/demo/bank/mt940-usd-2025-03.sta
 pr reconcile --deposit-window 5
 pr discrepancies --kind payout_not_deposited
 pr discrepancies --kind unexplained_deposit
-step "8. The audit log's hash chain verifies"
+step "9. The audit log's hash chain verifies"
 pr audit verify
 
-step "9. Integrity: baseline a directory of secrets and configs, change it, scan"
+step "10. Integrity: baseline a directory of secrets and configs, change it, scan"
 SECRETS="$WORK/secrets"
 mkdir -p "$SECRETS/ssh" "$SECRETS/app"
 KEY="$WORK/hmac.key"

@@ -117,23 +117,83 @@ export function buildProgram(io: CliIo): Command {
     .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
+    .option('--dry-run', 'show what the run would record, and record nothing')
     .action(action(() => import('./commands/reconcile.js')));
 
   program
-    .command('discrepancies')
-    .description('list discrepancies')
-    .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'acknowledged', 'resolved', 'all']).default('open'))
-    .addOption(new Option('--kind <kind>', 'filter by kind').choices([...DISCREPANCY_KINDS]))
-    .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run'))
-    .action(action(() => import('./commands/discrepancies.js')));
+    .command('reasons')
+    .description('write-off reason codes: list them, or add one (audited)')
+    .argument('[action]', '"add" to add a code; nothing to list')
+    .argument('[code]', 'add: the new code (lower-case letters, digits, _)')
+    .argument('[description...]', 'add: what the code means')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/reasons.js')));
 
   program
-    .command('resolve')
-    .description('acknowledge or resolve discrepancies with a note')
-    .argument('<discrepancy-id...>', 'discrepancy ids')
+    .command('match')
+    .description('pair PSP rows with ledger entries by hand (1:1, 1:N, N:1, N:M, one currency); audited')
+    .option('--psp <id...>', 'PSP row ids (or a PSP alias such as a charge id)')
+    .option('--ledger <id...>', 'ledger entry ids')
     .requiredOption('--note <text>', 'why (kept in the audit log)')
-    .addOption(new Option('--status <status>', 'new status').choices(['acknowledged', 'resolved']).default('resolved'))
     .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/match.js').then((m) => ({ run: m.runMatch }))));
+
+  program
+    .command('unmatch')
+    .description('undo a manual match: reopen what it closed; the rules pair its rows again from the next run')
+    .argument('<match-id>', 'manual match id')
+    .requiredOption('--note <text>', 'why (kept in the audit log)')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/match.js').then((m) => ({ run: m.runUnmatch }))));
+
+  program
+    .command('proposals')
+    .description('pairings the engine proposed instead of making (below --auto-confirm): list, accept or reject')
+    .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'accepted', 'rejected', 'gone', 'all']).default('open'))
+    .option('--accept <id...>', 'accept: pair both rows as a manual match and close their items (audited)')
+    .option('--reject <id...>', 'reject: both items stay open; the pair is never proposed again (audited)')
+    .option('--note <text>', 'why (kept in the audit log)')
+    .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+    .action(action(() => import('./commands/proposals.js')));
+
+  /** The filters `discrepancies` and `resolve` share (src/commands/filters.ts parses them). */
+  const addFilterOptions = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--kind <kind>', 'filter by kind').choices([...DISCREPANCY_KINDS]))
+      .option('--source <name>', 'either side from this source (stripe, adyen, ledger, ...)')
+      .option('--currency <code>', 'filter by currency')
+      .option('--older-than <days>', 'first seen at least this many days ago')
+      .option('--max-amount <decimal>', 'absolute difference at most this (major units)')
+      .option('--reference <glob>', 'reference matching a glob (* ? [abc], case-sensitive)')
+      .option('--assignee <name>', "a person's queue");
+
+  addFilterOptions(
+    program
+      .command('discrepancies')
+      .description('list discrepancies (filters as resolve takes them); --out writes an editable CSV')
+      .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'acknowledged', 'resolved', 'written_off', 'closed', 'live', 'all']).default('open'))
+      .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run')),
+  )
+    .option('--out <file.csv>', 'write the selection as a CSV to edit (status, reason, note, assignee) and apply with resolve --from-file')
+    .action(action(() => import('./commands/discrepancies.js')));
+
+  addFilterOptions(
+    program
+      .command('resolve')
+      .description('acknowledge, resolve or write off discrepancies (by id, by filters, or from an edited CSV); audited')
+      .argument('[discrepancy-id...]', 'discrepancy ids (or select with the filters)')
+      .option('--note <text>', 'why (kept in the audit log); required to change a status')
+      .addOption(new Option('--status <status>', 'new status (default resolved)').choices(['acknowledged', 'resolved', 'written_off']))
+      .option('--reason <code>', 'written_off: a reason code (payrecon reasons)')
+      .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
+      .addOption(new Option('--current-status <status>', 'filter: only items now open, or now acknowledged').choices(['open', 'acknowledged'])),
+  )
+    .option('--assign <name>', 'set the owner of every selected item ("" clears it)')
+    .option('--yes', 'apply a change selected by filters (bulk)')
+    .option('--dry-run', 'list what would change, change nothing')
+    .option('--from-file <file.csv>', 'apply the edits of a CSV written by discrepancies --out, in one transaction')
+    .option('--partial', '--from-file: apply the rows that are still current even if others changed since the export')
     .action(action(() => import('./commands/resolve.js')));
 
   program

@@ -5,6 +5,7 @@
  */
 import type { CommandContext } from '../context.js';
 import { matchedTotals } from '../db/discrepancies.js';
+import { countProposals } from '../db/proposals.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 import { reconcile, type ReconcileParams } from '../operations/reconcile.js';
@@ -22,6 +23,8 @@ export interface ReconcileOptions {
   /** Comma-separated kinds, or a list of them. */
   failOn?: string | string[];
   report?: string;
+  autoConfirm?: string;
+  dryRun?: boolean;
 }
 
 /** Every option checked once, here: a wrong value is exit 16 before anything is written. */
@@ -34,13 +37,16 @@ export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
   const dateWindow = opts.dateWindow === undefined ? RECONCILE_DEFAULTS.dateWindow : parseWholeOption('--date-window', opts.dateWindow);
   const depositWindow = opts.depositWindow === undefined ? RECONCILE_DEFAULTS.depositWindow : parseWholeOption('--deposit-window', opts.depositWindow);
   const failOn = parseFailOn(Array.isArray(opts.failOn) ? opts.failOn.join(',') : opts.failOn, DISCREPANCY_KINDS);
-  return { from, to, amountTolerance, dateWindow, depositWindow, failOn: failOn && [...failOn] };
+  const autoConfirm = opts.autoConfirm === undefined ? RECONCILE_DEFAULTS.autoConfirm : parseWholeOption('--auto-confirm', opts.autoConfirm);
+  if (autoConfirm > 100) throw new UsageError(`--auto-confirm is a confidence from 0 to 100, got ${autoConfirm}`);
+  return { from, to, amountTolerance, dateWindow, depositWindow, failOn: failOn && [...failOn], autoConfirm, dryRun: opts.dryRun === true };
 }
 
 export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<number> {
   const params = parseReconcileOptions(opts);
   // Loaded on demand: the renderers (HTML, JUnit, ...) are only needed with --report. The path
   // is checked before the run, so a typo costs nothing and records no run.
+  if (opts.dryRun && opts.report) throw new UsageError('--dry-run records no run, so there is nothing to --report', 'drop one of them');
   const reports = opts.report ? await import('../operations/report.js') : undefined;
   if (opts.report) reports!.checkReportPath(ctx, opts.report);
   const doc = await reconcile(ctx, params);
@@ -50,9 +56,12 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
     const { discrepancies, ...head } = doc;
     await ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
   } else {
-    for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
-    const cash = cashOverview(ctx);
+    if (doc.dry_run) ctx.out.info(`dry run: nothing was recorded; this is what run ${doc.run} would record`);
+    for (const line of formatSummary(doc, ctx.out.c, doc.dry_run ? [] : matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
+    const cash = doc.dry_run ? undefined : cashOverview(ctx);
     if (cash) for (const line of formatCash(cash)) ctx.out.info(line);
+    const waiting = doc.dry_run ? 0 : countProposals(ctx.db(), 'open');
+    if (waiting > 0) ctx.out.info(`${waiting} proposed pairing${waiting === 1 ? '' : 's'} await a decision: payrecon proposals`);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);
   }
   return doc.exit_code;

@@ -5,6 +5,7 @@
 import { appendAudit } from './audit.js';
 import { translateDbError, type DB } from './open.js';
 import { UsageError } from '../errors.js';
+import { filterWhere, type DiscrepancyFilter } from './discrepancy-filter.js';
 import { formatMinor } from '../domain/money.js';
 import type {
   DiscrepancyItem,
@@ -12,16 +13,13 @@ import type {
   DiscrepancySide,
   DiscrepancyStatus,
   DiscrepancyView,
+  ProposalRef,
   ReconcileDocument,
   RunHeader,
   Severity,
 } from '../domain/discrepancy.js';
 
-export interface DiscrepancyFilter {
-  status?: 'open' | 'acknowledged' | 'resolved' | 'all';
-  kind?: DiscrepancyKind;
-  run?: number;
-}
+export type { DiscrepancyFilter } from './discrepancy-filter.js';
 
 interface DiscrepancyRecord {
   id: number;
@@ -42,6 +40,10 @@ interface DiscrepancyRecord {
   first_seen_at: string;
   closed_at: string | null;
   reject_id: number | null;
+  reason_code: string | null;
+  assignee: string | null;
+  version: number;
+  proposal?: string | null;
 }
 
 function toItem(r: DiscrepancyRecord): DiscrepancyItem {
@@ -65,11 +67,22 @@ const DAY_MS = 86_400_000;
 // Every column the views need; not difference_minor, an integer that exists for SQL ordering
 // and that a JS number could not always hold exactly.
 const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.psp, d.ledger, d.bank, d.difference, d.status, d.note,
-  d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id`;
+  d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id, d.reason_code, d.assignee, d.version`;
+
+// The open proposal naming the item as either side, as JSON (ProposalRef): the counterpart is the other side.
+const PROPOSAL = `coalesce(
+  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'ledger',
+     'id', x.ledger_external_id, 'source', x.ledger_source, 'discrepancy', x.ledger_discrepancy_id))
+   FROM proposals x WHERE x.psp_discrepancy_id = d.id AND x.status = 'open'),
+  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'psp',
+     'id', x.psp_external_id, 'source', x.psp_source, 'discrepancy', x.psp_discrepancy_id))
+   FROM proposals x WHERE x.ledger_discrepancy_id = d.id AND x.status = 'open')) AS proposal`;
+const VIEW_COLUMNS = `${COLUMNS}, ${PROPOSAL}`;
 
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
   // An item ages until someone resolves it or its cause goes away.
-  const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : r.status === 'resolved' && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
+  const settled = r.status === 'resolved' || r.status === 'written_off';
+  const end = r.status === 'closed' && r.closed_at ? Date.parse(r.closed_at) : settled && r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
   // The item's keys first, then the workflow's: the order `discrepancies --json` prints. Assigned
   // onto the item itself, so a report reading 100,000 rows builds one object per row.
   return Object.assign(toItem(r), {
@@ -79,6 +92,51 @@ function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
     resolved_at: r.resolved_at,
     first_seen_run: r.first_seen_run,
     age_days: Math.max(0, Math.floor((end - Date.parse(r.first_seen_at)) / DAY_MS)),
+    reason_code: r.reason_code,
+    assignee: r.assignee,
+    version: r.version,
+    proposal: r.proposal ? (JSON.parse(r.proposal) as ProposalRef) : null,
+  });
+}
+
+/** Ids of the items a filter selects, oldest first. */
+export function selectDiscrepancyIds(db: DB, filter: DiscrepancyFilter, now: Date): number[] {
+  const { where, params } = filterWhere(db, filter, now);
+  return db.prepare(`SELECT d.id FROM discrepancies d ${where} ORDER BY d.id`).pluck().all(params) as number[];
+}
+
+/**
+ * Set (or clear, with null) the owner of each item: one `assign` audit entry per item whose
+ * owner changes, in the caller's transaction. UsageError naming ids that do not exist.
+ */
+export function setAssignee(db: DB, ids: number[], assignee: string | null, who: { by: string; at: string }): number[] {
+  const get = db.prepare('SELECT id, assignee FROM discrepancies WHERE id = ?');
+  const rows = [...new Set(ids)].map((id) => ({ id, row: get.get(id) as { id: number; assignee: string | null } | undefined }));
+  const missing = rows.filter((r) => !r.row).map((r) => r.id);
+  if (missing.length) throw new UsageError(`no discrepancy with id ${missing.join(', ')}; nothing was changed`);
+  const update = db.prepare('UPDATE discrepancies SET assignee = ?, version = version + 1 WHERE id = ?');
+  const changed: number[] = [];
+  for (const { id, row } of rows) {
+    if (row!.assignee === assignee) continue;
+    update.run(assignee, id);
+    appendAudit(db, { action: 'assign', subject: `discrepancy ${id}`, details: { from: row!.assignee, to: assignee }, actor: who.by, at: who.at });
+    changed.push(id);
+  }
+  return changed;
+}
+
+/** Change an item's note without changing its status (a spreadsheet edit): audited `note`. */
+export function setDiscrepancyNote(db: DB, id: number, note: string | null, who: { by: string; at: string }): void {
+  db.prepare('UPDATE discrepancies SET note = ?, version = version + 1 WHERE id = ?').run(note, id);
+  appendAudit(db, { action: 'note', subject: `discrepancy ${id}`, details: { note }, actor: who.by, at: who.at });
+}
+
+/** The items with these ids as they are now (ids that do not exist are left out). */
+export function getDiscrepancyViews(db: DB, ids: number[], now: Date): DiscrepancyView[] {
+  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  return ids.flatMap((id) => {
+    const r = get.get(id) as DiscrepancyRecord | undefined;
+    return r ? [toView(r, now)] : [];
   });
 }
 
@@ -89,37 +147,35 @@ export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date):
 
 /** listDiscrepancies row by row (the connection is busy until the iteration ends). */
 export function* iterateDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date): Generator<DiscrepancyView> {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  const status = filter.status ?? 'open';
-  if (status !== 'all') {
-    where.push('d.status = @status');
-    params.status = status;
-  }
-  if (filter.kind) {
-    where.push('d.kind = @kind');
-    params.kind = filter.kind;
-  }
-  if (filter.run !== undefined) {
-    where.push('d.id IN (SELECT discrepancy_id FROM recon_run_discrepancies WHERE run_id = @run)');
-    params.run = filter.run;
-  }
-  const sql = `SELECT ${COLUMNS} FROM discrepancies d ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY d.id`;
+  const { where, params } = filterWhere(db, filter, now);
+  const sql = `SELECT ${VIEW_COLUMNS} FROM discrepancies d ${where} ORDER BY d.id`;
   for (const r of db.prepare(sql).iterate(params) as IterableIterator<DiscrepancyRecord>) yield toView(r, now);
 }
 
+/** A change of status: acknowledge, resolve, or write off against a reason code. */
+export interface StatusChangeRecord {
+  status: 'acknowledged' | 'resolved' | 'written_off';
+  note: string;
+  by: string;
+  at: string;
+  /** written_off: the reason code (checked by the caller to exist). */
+  reasonCode?: string;
+  /** Refuse items whose absolute difference exceeds this many minor units of their currency (or that have none). */
+  maxMinorFor?: (currency: string) => bigint;
+}
+
+const ACTION = { acknowledged: 'acknowledge', resolved: 'resolve', written_off: 'write_off' } as const;
+
 /**
- * Acknowledge or resolve; UsageError (exit 16) naming ids that do not exist or are already
- * resolved/closed, nothing written then; writes one audit entry per id in one transaction.
- * Resolving a rejected_row also resolves the reject, so it stops setting bit 8.
+ * Acknowledge, resolve or write off; UsageError (exit 16) naming ids that do not exist, are
+ * already settled (resolved, written off, closed), or exceed the --max-amount guard, nothing
+ * written then; one audit entry per id in one transaction. Resolving or writing off a
+ * rejected_row also resolves the reject, so it stops setting bit 8.
  */
-export function setDiscrepancyStatus(
-  db: DB,
-  ids: number[],
-  change: { status: 'acknowledged' | 'resolved'; note: string; by: string; at: string },
-): DiscrepancyView[] {
+export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChangeRecord): DiscrepancyView[] {
   const unique = [...new Set(ids)];
-  const get = db.prepare(`SELECT ${COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  const minor = db.prepare('SELECT difference_minor FROM discrepancies WHERE id = ?').pluck().safeIntegers(true);
   const apply = db.transaction(() => {
     const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
     const problems: string[] = [];
@@ -127,23 +183,38 @@ export function setDiscrepancyStatus(
     if (missing.length) problems.push(`no discrepancy with id ${missing.join(', ')}`);
     for (const f of found) {
       if (!f.row) continue;
-      if (f.row.status === 'resolved' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}`);
+      if (f.row.status === 'resolved' || f.row.status === 'written_off' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}`);
       else if (f.row.status === 'acknowledged' && change.status === 'acknowledged') problems.push(`discrepancy ${f.id} is already acknowledged`);
+      else if (change.maxMinorFor) {
+        const diff = minor.get(f.id) as bigint | null;
+        if (diff === null || !f.row.currency) problems.push(`discrepancy ${f.id} (${f.row.kind}) has no amount difference to hold against --max-amount`);
+        else if ((diff < 0n ? -diff : diff) > change.maxMinorFor(f.row.currency)) {
+          problems.push(`discrepancy ${f.id} differs by ${f.row.difference} ${f.row.currency}, more than --max-amount`);
+        }
+      }
     }
     if (problems.length) {
       throw new UsageError(`${problems.join('; ')}; nothing was changed`, 'see `payrecon discrepancies --status all`');
     }
-    const update = db.prepare('UPDATE discrepancies SET status = ?, note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?');
+    const update = db.prepare(
+      'UPDATE discrepancies SET status = ?, note = ?, resolved_by = ?, resolved_at = ?, reason_code = ?, version = version + 1 WHERE id = ?',
+    );
     const resolveReject = db.prepare('UPDATE rejects SET resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL');
     for (const { id, row } of found) {
-      update.run(change.status, change.note, change.by, change.at, id);
-      if (change.status === 'resolved' && row!.kind === 'rejected_row' && row!.reject_id !== null) {
+      update.run(change.status, change.note, change.by, change.at, change.status === 'written_off' ? change.reasonCode ?? null : null, id);
+      if (change.status !== 'acknowledged' && row!.kind === 'rejected_row' && row!.reject_id !== null) {
         resolveReject.run(change.at, change.by, change.note, row!.reject_id);
       }
       appendAudit(db, {
-        action: change.status === 'resolved' ? 'resolve' : 'acknowledge',
+        action: ACTION[change.status],
         subject: `discrepancy ${id}`,
-        details: { kind: row!.kind, from: row!.status, to: change.status, note: change.note },
+        details: {
+          kind: row!.kind,
+          from: row!.status,
+          to: change.status,
+          note: change.note,
+          ...(change.status === 'written_off' ? { reason: change.reasonCode, amount: row!.difference, currency: row!.currency } : {}),
+        },
         actor: change.by,
         at: change.at,
       });
@@ -212,7 +283,7 @@ export function getRunHeader(db: DB, runId?: number): RunHeader {
  * busy until the iteration ends: read anything else first.
  */
 export function* iterateRunRows(db: DB, runId: number, now: Date): Generator<DiscrepancyView> {
-  for (const r of db.prepare(`SELECT ${COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
+  for (const r of db.prepare(`SELECT ${VIEW_COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
     yield toView(r, now);
   }
 }

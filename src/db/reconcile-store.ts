@@ -89,7 +89,8 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
        ORDER BY id`,
     )
     .all({ run: runId, from: window.from, to: window.to }) as Array<{ id: number; kind: string; fingerprint: string }>;
-  const close = db.prepare(`UPDATE discrepancies SET status = 'closed', closed_run = ?, closed_at = ? WHERE id = ?`);
+  // version moves on: a spreadsheet row exported before the close is stale, not an edit of a closed item.
+  const close = db.prepare(`UPDATE discrepancies SET status = 'closed', closed_run = ?, closed_at = ?, version = version + 1 WHERE id = ?`);
   for (const d of gone) {
     close.run(runId, at, d.id);
     appendAudit(db, {

@@ -21,10 +21,17 @@ export const DISCREPANCY_KINDS = [
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
 /** What reconcile assumes when an option (or a scheduled job's setting) is not given. */
-export const RECONCILE_DEFAULTS = { amountTolerance: '0', dateWindow: 3, depositWindow: 5 } as const;
+export const RECONCILE_DEFAULTS = {
+  amountTolerance: '0',
+  dateWindow: 3,
+  /** Business days a PSP payout may take to reach the bank statement. */
+  depositWindow: 5,
+  /** Pairings less sure than this (0-100) are proposals; amount + date alone (40) is below it. */
+  autoConfirm: 50,
+} as const;
 
 export type Severity = 'low' | 'medium' | 'high';
-export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
+export type DiscrepancyStatus = 'open' | 'acknowledged' | 'resolved' | 'written_off' | 'closed';
 
 /** One side of a discrepancy as the contract prints it. */
 export interface DiscrepancySide {
@@ -63,6 +70,33 @@ export interface DiscrepancyView extends DiscrepancyItem {
   resolved_at: string | null;
   first_seen_run: number;
   age_days: number;
+  /** written_off: the reason code (`payrecon reasons`), else null. */
+  reason_code: string | null;
+  /** Who owns the item (`resolve --assign`), else null. */
+  assignee: string | null;
+  /** Grows by one on every change to the item: a spreadsheet row exported at an older version is stale. */
+  version: number;
+  /** An open proposal pairing this item's row with a counterpart (`payrecon proposals`), else null. */
+  proposal: ProposalRef | null;
+}
+
+/** Written-off items per reason code and currency: how many, and the sum of their differences (PSP minus ledger). */
+export interface WrittenOffTotal {
+  reason: string;
+  currency: string;
+  count: number;
+  /** Decimal string, major units of `currency`. */
+  amount: string;
+}
+
+/** What an open missing_* item says about the pairing proposed for its row. */
+export interface ProposalRef {
+  /** The proposal id (`payrecon proposals --accept <id>`). */
+  id: number;
+  rule: string;
+  confidence: number;
+  /** The proposed counterpart row, and the item it is reported as (if any). */
+  counterpart: { side: 'psp' | 'ledger'; id: string; source: string; discrepancy: number | null };
 }
 
 export interface ReconcileDocument {
@@ -72,6 +106,8 @@ export interface ReconcileDocument {
   counts: { psp: number; ledger: number; matched: number; discrepancies: number };
   by_kind: Partial<Record<DiscrepancyKind, number>>;
   discrepancies: DiscrepancyItem[];
+  /** Only on `reconcile --dry-run`: nothing of this document was recorded. */
+  dry_run?: true;
 }
 
 /** A run's document without its items: what report headers and `getRunHeader` give. */

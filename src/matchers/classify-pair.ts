@@ -33,6 +33,7 @@ interface Difference {
  * without a label does not compile.
  */
 export const RULE_LABELS: Record<MatchRule, string> = {
+  manual: 'manual match',
   id: 'PSP reference',
   reference: 'merchant reference',
   split: 'split',

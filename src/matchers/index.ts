@@ -8,13 +8,15 @@
  *   classifyPair     clean, or the one discrepancy a paired set of rows shows
  *   verifyPayout     the rows of a PSP payout net to it
  *   missingFinding, rejectedFinding  what no stage paired, and rows that could not be read
+ *   manualMatchFinding  what a pairing a person made leaves to explain (one amount difference)
  */
-export { classifyPair, differences } from './classify-pair.js';
+export { classifyPair, differences, RULE_LABELS } from './classify-pair.js';
 export { resolveGroup, duplicateFinding, type GroupDecision } from './resolve-group.js';
 export { matchSplit } from './split.js';
 export { pickUniquePairs } from './amount-date.js';
 export { components } from './components.js';
 export { verifyPayout, rowNet, type PayoutSummary } from './payout.js';
+export { manualMatchFinding } from './manual.js';
 export { missingFinding, rejectedFinding, type RejectRow } from './missing.js';
 export { matchDeposits, addBusinessDays, normaliseText, MIN_IDENT, type PayoutItem, type DepositItem, type DepositPair, type DepositDecision, type DepositOptions } from './deposit.js';
 export * from './facts.js';

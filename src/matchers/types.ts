@@ -37,7 +37,8 @@ export interface MatchOptions {
 }
 
 /** The stage that paired rows; stored with each match. */
-export type MatchRule = 'id' | 'reference' | 'split' | 'amount_date' | 'payout_id';
+/** `manual`: a person paired the rows (payrecon match, or an accepted proposal). */
+export type MatchRule = 'manual' | 'id' | 'reference' | 'split' | 'amount_date' | 'payout_id';
 
 /** A discrepancy as the matchers decide it, before it is given an id and stored. */
 export interface Finding {

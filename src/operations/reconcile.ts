@@ -4,7 +4,7 @@
  * (by the command's option parsing, or by the scheduler's config schema).
  */
 import { Decimal } from 'decimal.js';
-import type { DiscrepancyKind, ReconcileDocument } from '../domain/discrepancy.js';
+import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
 import { runReconcile } from '../reconcile/engine.js';
 import type { OperationContext } from './context.js';
 
@@ -20,6 +20,10 @@ export interface ReconcileParams {
   depositWindow?: number;
   /** Kinds that set exit bits; every kind when absent. */
   failOn?: DiscrepancyKind[];
+  /** 0-100: stages less sure than this propose instead of pairing (RECONCILE_DEFAULTS.autoConfirm). */
+  autoConfirm?: number;
+  /** Record nothing: the document says what a run would record. */
+  dryRun?: boolean;
 }
 
 /** Reconcile and record the run; the document is what `reconcile --json` prints. */
@@ -35,6 +39,8 @@ export async function reconcile(ctx: OperationContext, params: ReconcileParams):
       dateWindow: params.dateWindow,
       depositWindow: params.depositWindow,
       failOn: params.failOn,
+      autoConfirm: params.autoConfirm ?? RECONCILE_DEFAULTS.autoConfirm,
+      dryRun: params.dryRun,
       onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
     });
   } finally {

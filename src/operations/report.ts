@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { getRunHeader, iterateRunRows, matchedTotals } from '../db/discrepancies.js';
 import { latestScanDocuments } from '../db/integrity-scans.js';
+import { writtenOffTotals } from '../db/reason-codes.js';
 import type { RunHeader } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
@@ -41,6 +42,7 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
       rows: iterateRunRows(db, header.run, now),
       // The JSON format is the document alone.
       matched: reporter.documentOnly ? [] : matchedTotals(db, header.run),
+      writtenOff: writtenOffTotals(db),
       scans: reporter.documentOnly ? [] : latestScanDocuments(db),
       cash: reporter.documentOnly ? undefined : cashOverview(ctx) ?? undefined,
       generatedAt: now.toISOString(),

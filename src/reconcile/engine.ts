@@ -12,6 +12,7 @@ import { makeScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
+import { storeProposals } from '../db/proposals.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
 import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
@@ -26,6 +27,10 @@ export interface EngineParams {
   /** Business days a payout may take to reach the bank statement. */
   depositWindow?: number;
   failOn?: DiscrepancyKind[];
+  /** Pairings of a stage less sure than this (0-100, STAGE_TABLE confidence) are proposals. */
+  autoConfirm: number;
+  /** Work out the run and roll it back: the document says what a run would record. */
+  dryRun?: boolean;
   /** Called after each stage with its label (STAGE_TABLE), then once more with 'store', and
    *  the rows in scope scaled by the steps done so far (a progress bar's done and total). */
   onStage?: (name: string, done: number, total: number) => void;
@@ -36,7 +41,25 @@ const STORE_LABEL = 'store';
 /** Progress steps of a run: every stage, then storing. */
 const STEPS = STAGE_TABLE.length + 1;
 
+/** Thrown at the end of a dry run to roll its transaction back, carrying what it would have recorded. */
+class DryRunRollback extends Error {
+  constructor(readonly doc: ReconcileDocument) {
+    super('dry run');
+  }
+}
+
 export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
+  if (!p.dryRun) return record(ctx, p);
+  try {
+    await record(ctx, p);
+  } catch (err) {
+    if (err instanceof DryRunRollback) return { ...err.doc, dry_run: true };
+    throw err;
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}
+
+async function record(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
   const db = ctx.db();
   // Working tables of a million rows belong in memory, not in a temp file; this connection only.
   db.pragma('temp_store = MEMORY');
@@ -82,6 +105,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
       ctx.checkInterrupted();
       const stageCtx = { payoutRows: counts.payoutRows, depositWindowDays: p.depositWindow ?? RECONCILE_DEFAULTS.depositWindow };
       for (const st of STAGE_TABLE) {
+        ws.proposeAt = st.confidence !== null && st.confidence < p.autoConfirm ? st.confidence : null;
         const batches = st.run(ws, stageCtx);
         if (batches) {
           for (const _ of batches) {
@@ -95,6 +119,7 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
       storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
       const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });
+      const proposed = storeProposals(db, runId);
       const exitCode = exitCodeFor(openKindsOfRun(db, runId), p.failOn);
       const open = db
         .prepare(`SELECT count(*) FROM recon_run_discrepancies WHERE run_id = ? AND status_at_run IN ('open', 'acknowledged')`)
@@ -114,13 +139,17 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
           new: merged.created,
           persisting: merged.persisting,
           auto_closed: merged.closed.length,
+          auto_confirm: p.autoConfirm,
+          proposals: proposed,
           exit_code: exitCode,
         },
         actor,
         at: finishedAt,
       });
       await step(STORE_LABEL);
-      return getRunDocument(db, runId);
+      const doc = getRunDocument(db, runId);
+      if (p.dryRun) throw new DryRunRollback(doc);
+      return doc;
     } finally {
       ws.dispose();
     }

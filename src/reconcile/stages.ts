@@ -4,13 +4,16 @@
  * and the leftovers reported as missing. The shared machinery is in workspace.ts.
  */
 import {
+  manualMatchFinding,
   matchSplit,
   missingFinding,
   pickUniquePairs,
   rejectedFinding,
   toleranceFor,
   verifyPayout,
+  RULE_LABELS,
   type MatchRow,
+  type MatchRule,
   type RejectRow,
 } from '../matchers/index.js';
 import { formatMinor } from '../domain/money.js';
@@ -18,6 +21,15 @@ import type { DB } from '../db/open.js';
 import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './rows.js';
 import { CANDIDATE_COLUMNS, Workspace } from './workspace.js';
 
+
+/**
+ * SQL condition: PSP row `p` and ledger entry `l` contradict each other. Their merchant
+ * references both exist and differ, or the entry names a PSP identifier (psp_reference) that
+ * is none of the row's identifiers (its own id or an alias in transaction_ids).
+ */
+export const CONTRADICTS = `(p.reference IS NOT NULL AND l.reference IS NOT NULL AND p.reference <> l.reference)
+  OR (l.psp_reference IS NOT NULL AND l.psp_reference <> (SELECT t.external_id FROM transactions t WHERE t.id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM transaction_ids ti WHERE ti.ident = l.psp_reference AND ti.tx_id = p.id))`;
 
 /** More unmatched rows than this with one amount (per side) are not paired by amount. */
 export const CROWD = 50;
@@ -36,6 +48,34 @@ export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: nu
 
 /** One run's stages; the order the engine calls them in is STAGE_TABLE (stage-table.ts). */
 export class RunWorkspace extends Workspace {
+  // ---- what a person paired: manual matches and accepted proposals --------------------------
+
+  /**
+   * Live manual matches pair their rows before any rule looks at them, whatever the amounts
+   * (the difference is the match's one amount_mismatch). Every row of a live match is set
+   * aside (temp.mm), in scope or not, so no automatic stage ever re-pairs it; a match is
+   * recorded by the run when any of its rows is in scope.
+   */
+  stageManual(): void {
+    this.db.exec(`INSERT OR IGNORE INTO mm SELECT t.id, r.match_id FROM manual_match_rows r
+      JOIN transactions t ON t.external_id = r.external_id AND t.side = r.side AND t.source = r.source WHERE r.live = 1`);
+    const inScope = this.db
+      .prepare(
+        `SELECT DISTINCT mm.match_id FROM mm JOIN transactions t ON t.id = mm.id
+         WHERE (${PSP_IN_SCOPE('t')}) OR (${LEDGER_REPORTED('t')}) ORDER BY mm.match_id`,
+      )
+      .pluck()
+      .all(this.params) as number[];
+    const idsOf = this.db.prepare('SELECT id FROM mm WHERE match_id = ? ORDER BY id').pluck();
+    for (const matchId of inScope) {
+      const rows = [...loadRows(this.db, idsOf.all(matchId) as number[]).values()];
+      const psp = rows.filter((r) => r.side === 'psp');
+      const ledger = rows.filter((r) => r.side === 'ledger');
+      if (psp.length === 0 || ledger.length === 0) continue; // a side was never imported here
+      this.take({ rule: 'manual', psp, ledger, finding: manualMatchFinding(matchId, psp, ledger) ?? undefined });
+    }
+  }
+
   // ---- exact identifier over the whole store --------------------------------------------------
 
   stageExactId(): void {
@@ -50,7 +90,8 @@ export class RunWorkspace extends Workspace {
     // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
     const ledger = `+l.side = 'ledger' AND l.psp_reference IS NOT NULL`;
-    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))`;
+    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))
+      AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`;
     this.candidateStage(
       'id',
       `SELECT ${CANDIDATE_COLUMNS}
@@ -73,7 +114,8 @@ export class RunWorkspace extends Workspace {
     this.db
       .prepare(
         `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
-         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)`,
+         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)
+           AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`,
       )
       .run(this.params);
     // A ledger entry of the widened window but outside the reported one that names a PSP row
@@ -91,7 +133,7 @@ export class RunWorkspace extends Workspace {
       .prepare(
         `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
          FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)
-           AND NOT (${namesOutsideRow})`,
+           AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT (${namesOutsideRow})`,
       )
       .run(this.params);
     this.db.exec('DROP TABLE temp.cand_p; DROP TABLE temp.cand_l;');
@@ -215,7 +257,11 @@ export class RunWorkspace extends Workspace {
         this.note(Number(r.id), `not paired by amount: ${r.n} unmatched rows on one side share ${formatMinor(r.amount_minor, r.currency)} ${r.currency}`);
       }
     }
-    const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w`;
+    // Rows whose references or identifiers both exist and disagree are not candidates at all,
+    // at any confidence: ORD-1234 / ch_1234 is not ORD-X5678 / ch_x5678 because the amounts are
+    // equal (issue 11). Neither is a pair a person rejected.
+    const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w
+      AND NOT (${CONTRADICTS}) AND NOT EXISTS (SELECT 1 FROM rej WHERE rej.p_id = p.id AND rej.l_id = l.id)`;
     const uncrowded = `NOT EXISTS (SELECT 1 FROM crowd c WHERE c.currency = p.currency AND c.type = p.type AND c.amount = abs(p.amount_minor))`;
     const edges = this.db
       .prepare(
@@ -301,6 +347,27 @@ export class RunWorkspace extends Workspace {
         for (const row of rows.values()) this.addFinding(missingFinding(row, this.opts, this.notes.get(row.id) ?? []));
         yield;
       }
+    }
+    // Proposed rows stay open in their kinds, their reasons naming the proposed counterpart. A
+    // ledger entry outside the reported window is not reported (as for any leftover entry).
+    const remember = this.db.prepare('INSERT OR REPLACE INTO propf VALUES (?, ?)');
+    const reported = this.db.prepare(`SELECT 1 FROM transactions l WHERE l.id = @id AND ${LEDGER_REPORTED('l')}`).pluck();
+    for (const page of pagedIds(this.db, 'SELECT rowid AS k, p_id, l_id, rule, confidence FROM prop WHERE rowid > @after ORDER BY rowid LIMIT @limit', {})) {
+      const rows = loadRows(this.db, page.flatMap((r) => [r.p_id, r.l_id]));
+      for (const pr of page as unknown as Array<{ p_id: number; l_id: number; rule: MatchRule; confidence: number }>) {
+        const p = rows.get(pr.p_id)!;
+        const l = rows.get(pr.l_id)!;
+        const why = `${RULE_LABELS[pr.rule]}, confidence ${pr.confidence}; accept or reject: payrecon proposals`;
+        const fp = missingFinding(p, this.opts, [...(this.notes.get(p.id) ?? []), `proposed counterpart: ledger ${l.externalId} (${why})`]);
+        this.addFinding(fp);
+        remember.run(p.id, fp.fingerprint);
+        if (reported.get({ ...this.params, id: l.id })) {
+          const fl = missingFinding(l, this.opts, [...(this.notes.get(l.id) ?? []), `proposed counterpart: PSP ${p.externalId} (${why})`]);
+          this.addFinding(fl);
+          remember.run(l.id, fl.fingerprint);
+        }
+      }
+      yield;
     }
   }
 

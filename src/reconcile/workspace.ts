@@ -37,6 +37,12 @@ export class Workspace {
   protected readonly params: Record<string, unknown>;
   private readonly insertMatch;
   private readonly insertFinding;
+  private readonly insertProposal;
+  /**
+   * Set by the engine before each stage: the stage's confidence when it is below
+   * --auto-confirm (its pairings become proposals), else null (its pairings are made).
+   */
+  proposeAt: number | null = null;
 
   /**
    * Pairs go straight to recon_matches (emptied of the previous run's first), not to a temp
@@ -54,7 +60,23 @@ export class Workspace {
       DROP TABLE IF EXISTS temp.f;
       CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
         psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER, bank TEXT);
+      DROP TABLE IF EXISTS temp.mm; DROP TABLE IF EXISTS temp.prop; DROP TABLE IF EXISTS temp.propf; DROP TABLE IF EXISTS temp.rej;
+      -- Rows of live manual matches: no automatic stage may pair them (filled by stageManual).
+      CREATE TEMP TABLE mm (id INTEGER PRIMARY KEY, match_id INTEGER NOT NULL);
+      -- Pairings below --auto-confirm: proposed, not made; a row is in at most one.
+      CREATE TEMP TABLE prop (p_id INTEGER PRIMARY KEY, l_id INTEGER NOT NULL UNIQUE, rule TEXT NOT NULL, confidence INTEGER NOT NULL);
+      -- The missing_* finding each proposed row was reported as (to link proposals to items).
+      CREATE TEMP TABLE propf (tx_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
+      -- Pairs a person rejected: never proposed (or paired) again.
+      CREATE TEMP TABLE rej (p_id INTEGER, l_id INTEGER, PRIMARY KEY (p_id, l_id)) WITHOUT ROWID;
+      INSERT OR IGNORE INTO rej SELECT p.id, l.id FROM proposals x
+        JOIN transactions p ON p.external_id = x.psp_external_id AND p.side = 'psp' AND p.source = x.psp_source
+        JOIN transactions l ON l.external_id = x.ledger_external_id AND l.side = 'ledger' AND l.source = x.ledger_source
+        WHERE x.status = 'rejected';
     `);
+    this.insertProposal = db.prepare(
+      `INSERT OR IGNORE INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l)`,
+    );
     this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
     this.insertFinding = db.prepare(
       `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id, @bank)`,
@@ -87,6 +109,13 @@ export class Workspace {
     if (grouped) {
       db.exec(`UPDATE cand SET suspect = 2
                WHERE (SELECT n FROM cand_l WHERE id = cand.l_id) > 1 OR (SELECT n FROM cand_p WHERE id = cand.p_id) > 1`);
+    }
+    if (this.proposeAt !== null) {
+      db.prepare(
+        `INSERT OR IGNORE INTO prop SELECT p_id, l_id, ?, ? FROM cand WHERE suspect = 0
+         AND NOT EXISTS (SELECT 1 FROM rej WHERE rej.p_id = cand.p_id AND rej.l_id = cand.l_id)`,
+      ).run(rule, this.proposeAt);
+      db.exec('DELETE FROM cand WHERE suspect = 0');
     }
     db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0`).run(
       this.runId,
@@ -142,10 +171,21 @@ export class Workspace {
   protected claim(since: number): void {
     this.db.prepare('DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
     this.db.prepare('DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+    // A proposed row waits for a person: later (weaker) stages must not pair it elsewhere.
+    this.db.exec('DELETE FROM lp WHERE id IN (SELECT p_id FROM prop); DELETE FROM ll WHERE id IN (SELECT l_id FROM prop)');
   }
 
   protected take(pr: Pairing): void {
-    const finding = pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule);
+    if (this.proposeAt !== null && pr.rule !== 'manual') {
+      // Below --auto-confirm: a one-to-one pairing is proposed (unless a person rejected that
+      // pair); a grouping (split, duplicate) is not proposed and its rows stay for later stages.
+      if (pr.psp.length === 1 && pr.ledger.length === 1 && !pr.finding) {
+        this.insertProposal.run({ p: pr.psp[0].id, l: pr.ledger[0].id, rule: pr.rule, confidence: this.proposeAt });
+      }
+      return;
+    }
+    // A person's pairing explains itself: its finding (an amount difference) or nothing.
+    const finding = pr.rule === 'manual' ? (pr.finding ?? null) : (pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule));
     const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
     for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(this.runId, p.id, l.id, pr.rule, grp);
     if (finding) this.addFinding(finding);
@@ -197,7 +237,8 @@ export class Workspace {
   dispose(): void {
     this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.cand_p;
       DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.tot; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
-      DROP TABLE IF EXISTS temp.f;`);
+      DROP TABLE IF EXISTS temp.f; DROP TABLE IF EXISTS temp.mm; DROP TABLE IF EXISTS temp.prop; DROP TABLE IF EXISTS temp.propf;
+      DROP TABLE IF EXISTS temp.rej;`);
   }
 }
 

@@ -49,9 +49,13 @@ export const DISCREPANCY_COLUMNS = [
   'note',
   'resolved_by',
   'resolved_at',
+  'reason_code',
+  'assignee',
   // Last, so the earlier columns keep their places: the bank entry of payout/deposit kinds.
   ...SIDE_FIELDS.map((f) => `bank_${f}`),
 ];
+
+export const WRITTEN_OFF_COLUMNS = ['written_off_reason', 'currency', 'items', 'amount'];
 
 function discrepancyLine(r: ReportRow): string {
   return csvLine([
@@ -70,6 +74,8 @@ function discrepancyLine(r: ReportRow): string {
     r.note,
     r.resolved_by,
     r.resolved_at,
+    r.reason_code,
+    r.assignee,
     ...sideCells(r.bank ?? null),
   ]);
 }
@@ -78,6 +84,12 @@ function discrepancyLine(r: ReportRow): string {
 export function streamReconcileCsv(data: ReconcileStreamData, write: Write): void {
   write(csvLine(DISCREPANCY_COLUMNS) + '\r\n');
   for (const r of data.rows) write(discrepancyLine(r) + '\r\n');
+  // Write-offs to date as a second table after a blank line (as finance exports carry totals).
+  const totals = data.writtenOff ?? [];
+  if (totals.length) {
+    write('\r\n' + csvLine(WRITTEN_OFF_COLUMNS) + '\r\n');
+    for (const t of totals) write(csvLine([t.reason, t.currency, t.count, t.amount]) + '\r\n');
+  }
 }
 
 export function renderReconcileCsv(data: ReconcileReportData): string {

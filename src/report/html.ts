@@ -13,7 +13,7 @@ import { HtmlTally } from './html-tally.js';
 import { discrepancyTable, integritySection } from './html-table.js';
 import { collect } from './stream.js';
 import { listOpenBySeverity, sortRisk } from './summary.js';
-import type { CashSection, MatchedTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
+import type { CashSection, MatchedTotal, WrittenOffTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
 
 function page(title: string, body: Html): string {
   return `<!DOCTYPE html>
@@ -74,6 +74,14 @@ function headline(d: RunHeader, tally: HtmlTally, matchedTotals: MatchedTotal[])
     : html`<p class="empty">No open discrepancies.</p>`;
   return html`<div class="cards">${card('PSP rows', d.counts.psp)}${card('Ledger entries', d.counts.ledger)}${card('Matched', d.counts.matched, 'ok')}${card('Discrepancies', d.counts.discrepancies)}${card('Still open', unresolved, unresolved ? 'bad' : 'ok')}${card('Exit code', d.exit_code, d.exit_code ? 'bad' : 'ok')}</div>
 <div class="grid"><div><h3>Matched per currency</h3>${matched}</div><div><h3>Open discrepancies by kind and severity</h3>${open}</div></div>`;
+}
+
+/** Written off to date, per reason code and currency (nothing when there is none). */
+function writtenOffSection(totals: WrittenOffTotal[]): Html {
+  if (totals.length === 0) return raw('');
+  return html`<h3 id="written-off">Written off per reason</h3><table class="compact written-off"><thead><tr><th>Reason</th><th>Currency</th><th class="num">Items</th><th class="num">Amount</th></tr></thead><tbody>${totals.map(
+    (t) => html`<tr><td>${t.reason}</td><td>${t.currency}</td><td class="num">${t.count.toLocaleString('en-US')}</td><td class="num">${t.amount}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function charts(tally: HtmlTally): Html {
@@ -138,7 +146,8 @@ function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
     title,
     html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>
 <h2>Summary</h2>${headline(d, tally, data.matched)}
-${cash}<h2>Charts</h2>${charts(tally)}
+${cash}${writtenOffSection(data.writtenOff ?? [])}
+<h2>Charts</h2>${charts(tally)}
 <h2>Discrepancies</h2>${discrepancyTable(tally.table)}
 ${integrity}`,
   );

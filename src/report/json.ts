@@ -23,7 +23,15 @@ function itemOf(r: ReportRow): DiscrepancyItem {
 
 /** The document streamed item by item: the same bytes as `JSON.stringify(document, null, 2)`. */
 export function streamReconcileJson(data: ReconcileStreamData, write: Write): void {
-  for (const piece of jsonWithArrayChunks(data.header, 'discrepancies', mapRows(data.rows))) write(piece);
+  const pieces = [...jsonWithArrayChunks(data.header, 'discrepancies', mapRows(data.rows))];
+  // Write-offs to date, when there are any, as one more key after the items: without them the
+  // file is byte for byte what `reconcile --json` printed.
+  const totals = data.writtenOff ?? [];
+  if (totals.length) {
+    const last = pieces.pop()!; // "\n}\n": the document's closing brace
+    pieces.push(last.replace(/\n\}\n$/, `,\n  "written_off": ${JSON.stringify(totals, null, 2).replaceAll('\n', '\n  ')}\n}\n`));
+  }
+  for (const piece of pieces) write(piece);
 }
 
 function* mapRows(rows: ReconcileStreamData['rows']): Generator<DiscrepancyItem> {
@@ -34,7 +42,8 @@ export const jsonReporter: Reporter = {
   extension: '.json',
   name: 'JSON',
   documentOnly: true,
-  renderReconcile: (data) => JSON.stringify(data.document, null, 2) + '\n',
+  renderReconcile: (data) =>
+    JSON.stringify(data.writtenOff?.length ? { ...data.document, written_off: data.writtenOff } : data.document, null, 2) + '\n',
   streamReconcile: streamReconcileJson,
   // As `scan --json` prints it: several scans carry the combined (OR-ed) findings bits.
   renderScan: (data) =>

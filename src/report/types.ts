@@ -3,7 +3,9 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyView, ReconcileDocument, RunHeader } from '../domain/discrepancy.js';
+import type { DiscrepancyView, ReconcileDocument, RunHeader, WrittenOffTotal } from '../domain/discrepancy.js';
+
+export type { WrittenOffTotal };
 
 export type { RunHeader };
 import type { ScanDocument } from '../domain/integrity.js';
@@ -31,6 +33,8 @@ export interface ReconcileReportData {
   /** One row per discrepancy of the document, in document order, with status and age. */
   rows: ReportRow[];
   matched: MatchedTotal[];
+  /** Written-off items to date per reason and currency (absent or empty: none). */
+  writtenOff?: WrittenOffTotal[];
   /** Latest integrity scans, shown when there are any. */
   scans: ScanDocument[];
   /** Payouts and bank deposits, shown when bank statements were imported. */
@@ -48,6 +52,7 @@ export interface ReconcileStreamData {
   /** Read exactly once. */
   rows: Iterable<ReportRow>;
   matched: MatchedTotal[];
+  writtenOff?: WrittenOffTotal[];
   scans: ScanDocument[];
   cash?: CashSection;
   generatedAt: string;

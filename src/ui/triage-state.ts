@@ -6,7 +6,9 @@
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 
 export type Mode = 'list' | 'details' | 'note' | 'filter';
-export type TargetStatus = 'resolved' | 'acknowledged';
+export type TargetStatus = 'resolved' | 'acknowledged' | 'written_off';
+/** What the prompt's Enter does: a status change, or setting the owner. */
+export type Pending = TargetStatus | 'assign' | 'match';
 
 export interface TriageState {
   /** Unresolved discrepancies (open or acknowledged), as loaded and updated. */
@@ -18,12 +20,14 @@ export interface TriageState {
   /** The mode to return to after a note or filter prompt. */
   back: 'list' | 'details';
   /** What Enter in the note prompt will do. */
-  pending?: TargetStatus;
+  pending?: Pending;
   /** Text being typed in a prompt. */
   input: string;
   message?: { text: string; tone: 'info' | 'error' };
   /** A write is in flight: keys other than quit are ignored until it settles. */
   busy: boolean;
+  /** Items marked with `m`, whose rows `M` pairs as one manual match. */
+  marked?: number[];
 }
 
 /** The subset of ink's Key this machine reads. */
@@ -43,7 +47,14 @@ export interface KeyInfo {
   tab?: boolean;
 }
 
-export type Effect = { type: 'quit' } | { type: 'change'; ids: number[]; status: TargetStatus; note: string };
+export type ProposalDecision = 'accepted' | 'rejected';
+
+export type Effect =
+  | { type: 'quit' }
+  | { type: 'change'; ids: number[]; status: TargetStatus; note: string; reason?: string }
+  | { type: 'assign'; ids: number[]; assignee: string | null }
+  | { type: 'match'; psp: string[]; ledger: string[]; note: string }
+  | { type: 'proposal'; id: number; decision: ProposalDecision };
 
 export interface Step {
   state: TriageState;
@@ -153,6 +164,32 @@ export function reduceKey(state: TriageState, input: string, key: KeyInfo, page 
       state: { ...state, mode: 'note', back: state.mode, pending: input === 'r' ? 'resolved' : 'acknowledged', input: '', message: undefined },
     };
   }
+  if (input === 'm') {
+    const item = selectedItem(state);
+    if (!item) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    const marked = state.marked ?? [];
+    const next = marked.includes(item.id) ? marked.filter((id) => id !== item.id) : [...marked, item.id];
+    return { state: { ...state, marked: next, message: { text: `${next.length} marked${next.length >= 2 ? ': M pairs their rows as one manual match' : ''}`, tone: 'info' } } };
+  }
+  if (input === 'M') {
+    if ((state.marked ?? []).length < 2) return { state: { ...state, message: { text: 'mark the items to pair with m (two or more), then M', tone: 'info' } } };
+    return { state: { ...state, mode: 'note', back: state.mode, pending: 'match', input: '', message: undefined } };
+  }
+  if (input === 'w' || input === 'o') {
+    // w: write off (the prompt takes "<reason code> <note>"); o: set the owner.
+    if (!selectedItem(state)) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    return { state: { ...state, mode: 'note', back: state.mode, pending: input === 'w' ? 'written_off' : 'assign', input: '', message: undefined } };
+  }
+  if (input === 'y' || input === 'n') {
+    // y / n decide the pairing proposed for the selected item (both its items change).
+    const item = selectedItem(state);
+    if (!item) return { state: { ...state, message: { text: 'nothing selected', tone: 'error' } } };
+    if (!item.proposal) return { state: { ...state, message: { text: `#${item.id} has no proposed pairing`, tone: 'info' } } };
+    return {
+      state: { ...state, busy: true, message: { text: 'saving…', tone: 'info' } },
+      effect: { type: 'proposal', id: item.proposal.id, decision: input === 'y' ? 'accepted' : 'rejected' },
+    };
+  }
   if (input === '/') return { state: { ...state, mode: 'filter', back: state.mode === 'details' ? 'details' : 'list', input: state.filter, message: undefined } };
   if (key.escape && state.filter) return { state: clampCursor({ ...state, filter: '', message: { text: 'filter cleared', tone: 'info' } }) };
   return { state };
@@ -183,6 +220,22 @@ function notePrompt(state: TriageState, input: string, key: KeyInfo): Step {
     const status = state.pending ?? 'resolved';
     const note = state.input.trim();
     if (!item) return { state: { ...state, mode: 'list', input: '' } };
+    const saving = { ...state, mode: state.back, input: '', busy: true, message: { text: 'saving…', tone: 'info' as const } };
+    if (status === 'assign') return { state: saving, effect: { type: 'assign', ids: [item.id], assignee: note || null } };
+    if (status === 'match') {
+      if (!note) return { state: { ...state, message: { text: 'a note is required to match (Esc cancels)', tone: 'error' } } };
+      // The rows of the marked items, each side's ids (a split side shows them joined by '+').
+      const marked = state.items.filter((i) => (state.marked ?? []).includes(i.id));
+      const ids = (side: 'psp' | 'ledger') => [...new Set(marked.flatMap((i) => (i[side] ? i[side]!.id.split('+') : [])))];
+      return { state: { ...saving, marked: [] }, effect: { type: 'match', psp: ids('psp'), ledger: ids('ledger'), note } };
+    }
+    if (status === 'written_off') {
+      const [reason, ...words] = note.split(/\s+/);
+      if (!reason || words.length === 0) {
+        return { state: { ...state, message: { text: 'type a reason code, then a note (Esc cancels)', tone: 'error' } } };
+      }
+      return { state: saving, effect: { type: 'change', ids: [item.id], status, note: words.join(' '), reason } };
+    }
     if (!note && status === 'resolved') {
       return { state: { ...state, message: { text: 'a note is required to resolve (Esc cancels)', tone: 'error' } } };
     }
@@ -202,16 +255,18 @@ function filterPrompt(state: TriageState, input: string, key: KeyInfo): Step {
   return { state: { ...state, input: next, filter: next, cursor: 0 } };
 }
 
-/** Fold a completed write into the state: resolved items leave the list, others update. */
-export function applyChange(state: TriageState, updated: DiscrepancyView[], status: TargetStatus): TriageState {
+/** Fold a completed write into the state: resolved (or closed) items leave the list, others update. `status` words the message. */
+export function applyChange(state: TriageState, updated: DiscrepancyView[], status: TargetStatus | string): TriageState {
   const byId = new Map(updated.map((u) => [u.id, u]));
-  const items = state.items
-    .map((i) => byId.get(i.id) ?? i)
+  const known = new Set(state.items.map((i) => i.id));
+  // An item the write created (a manual match's difference) joins the list.
+  const items = [...state.items.map((i) => byId.get(i.id) ?? i), ...updated.filter((u) => !known.has(u.id))]
     .filter((i) => i.status === 'open' || i.status === 'acknowledged');
   const ids = updated.map((u) => `#${u.id}`).join(', ');
   const next = clampCursor({ ...state, items, busy: false, message: { text: `${status} ${ids}`, tone: 'info' } });
   // A resolved item disappears; its details screen would show the next item unasked.
-  return status === 'resolved' && next.mode === 'details' ? { ...next, mode: 'list' } : next;
+  const left = updated.some((u) => u.status !== 'open' && u.status !== 'acknowledged');
+  return left && next.mode === 'details' ? { ...next, mode: 'list' } : next;
 }
 
 export function applyError(state: TriageState, text: string): TriageState {

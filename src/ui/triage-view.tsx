@@ -53,7 +53,7 @@ function columnsFor(width: number) {
   return { id, kind, reference, amount, age, status };
 }
 
-function Row({ item, width, selected }: { item: DiscrepancyView; width: number; selected: boolean }): React.ReactElement {
+function Row({ item, width, selected, marked }: { item: DiscrepancyView; width: number; selected: boolean; marked: boolean }): React.ReactElement {
   const w = columnsFor(width);
   const line = [
     fit(String(item.id), w.id, 'right'),
@@ -61,12 +61,12 @@ function Row({ item, width, selected }: { item: DiscrepancyView; width: number; 
     fit(printable(item.reference ?? item.psp?.id ?? item.ledger?.id ?? item.bank?.id ?? ''), w.reference),
     fit(amountText(item), w.amount, 'right'),
     fit(`${item.age_days}d`, w.age, 'right'),
-    fit(item.status === 'acknowledged' ? 'ack' : '', w.status),
+    fit(item.status === 'acknowledged' ? 'ack' : item.proposal ? 'prop' : '', w.status),
   ].join(' ');
   const colour = useColour(item.severity === 'high' ? 'red' : item.severity === 'medium' ? 'yellow' : undefined);
   return (
     <Text inverse={selected} color={selected ? undefined : colour} wrap="truncate">
-      {selected ? '›' : ' '}
+      {selected ? '›' : marked ? '*' : ' '}
       {line}
     </Text>
   );
@@ -94,7 +94,7 @@ function ListScreen({ state, size }: { state: TriageState; size: Size }): React.
       {items.length === 0 ? (
         <Text dimColor>{state.filter ? '  no discrepancy matches the filter (Esc clears it)' : '  no open discrepancies: nothing to triage'}</Text>
       ) : (
-        items.slice(top, top + h).map((item, i) => <Row key={item.id} item={item} width={size.columns - 1} selected={top + i === state.cursor} />)
+        items.slice(top, top + h).map((item, i) => <Row key={item.id} item={item} width={size.columns - 1} selected={top + i === state.cursor} marked={(state.marked ?? []).includes(item.id)} />)
       )}
     </Box>
   );
@@ -119,6 +119,11 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
     ...sideLines('ledger', item.ledger, item.currency),
     // Payout/deposit kinds name the bank entry; other kinds have no bank side.
     ...(item.bank ? sideLines('bank', item.bank, item.currency) : []),
+    ...(item.proposal
+      ? [
+          `proposed:   ${item.proposal.counterpart.side} ${printable(item.proposal.counterpart.id)} (${item.proposal.rule}, confidence ${item.proposal.confidence}${item.proposal.counterpart.discrepancy !== null ? `, item #${item.proposal.counterpart.discrepancy}` : ''})  y accept · n reject`,
+        ]
+      : []),
     ...(item.note ? [`note:       ${printable(item.note)}${item.resolved_by ? ` (${printable(item.resolved_by)})` : ''}`] : []),
   ];
   return (
@@ -135,12 +140,12 @@ function DetailsScreen({ item, size }: { item: DiscrepancyView; size: Size }): R
 function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   const c = useColours();
   if (state.mode === 'note') {
-    const what = state.pending === 'acknowledged' ? 'Acknowledge' : 'Resolve';
-    const hint = state.pending === 'acknowledged' ? '(optional) ' : '';
+    const what = { acknowledged: 'Acknowledge', resolved: 'Resolve', written_off: 'Write off', assign: 'Assign', match: 'Match' }[state.pending ?? 'resolved'];
+    const field = { acknowledged: 'note (optional)', resolved: 'note', written_off: 'reason code + note', assign: 'to (empty clears)', match: 'note' }[state.pending ?? 'resolved'];
     return (
       <Text wrap="truncate">
         <Text color={c('cyan')}>
-          {what} #{selectedItem(state)?.id} note {hint}›{' '}
+          {what} {state.pending === 'match' ? (state.marked ?? []).map((id) => `#${id}`).join(' + ') : `#${selectedItem(state)?.id}`} {field} ›{' '}
         </Text>
         {printable(state.input)}
         <Text inverse> </Text>
@@ -168,7 +173,7 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
   return <Text> </Text>;
 }
 
-const HELP = '↑↓/jk move · Enter details · r resolve · a acknowledge · / filter · q quit';
+const HELP = '↑↓/jk · Enter details · r resolve · a ack · w write off · o owner · m mark, M match · y/n proposal · / filter · q quit';
 
 export function TriageView({ state, size }: { state: TriageState; size: Size }): React.ReactElement {
   const c = useColours();
@@ -204,7 +209,7 @@ export function TriageView({ state, size }: { state: TriageState; size: Size }):
       )}
       <StatusLine state={state} />
       <Text dimColor wrap="truncate">
-        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a acknowledge · ↑↓ next/previous · q quit' : HELP}
+        {state.mode === 'details' ? 'Enter/Esc back · r resolve · a ack · w write off · o owner · y/n proposal · ↑↓ next/previous · q quit' : HELP}
       </Text>
     </Box>
   );

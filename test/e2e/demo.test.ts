@@ -21,7 +21,8 @@ it('the demo runs end to end on the bundled fixtures', () => {
     const out = r.stdout;
     expect(out).toMatch(/ledger\.csv:30 \(amount\).*N\/A/); // the rejected row, with file and line
     expect(out).toMatch(/already imported/);
-    expect(out).toMatch(/13 open discrepancies[\s\S]*\(exit 15\)/);
+    expect(out).toMatch(/17 matched, 17 open discrepancies[\s\S]*\(exit 15\)/); // two amount + date pairings proposed
+    expect(out).toMatch(/proposal 2 accepted by demo: manual match 2, closed discrepancies \d+, \d+/);
     expect(out).toMatch(/20 matched, 11 open discrepancies/); // night 2: #3 closed, #7 resolved
     // The bank leg: two statements imported, payouts found, one not deposited, one unexplained credit.
     expect(out).toMatch(/camt053-eur-2025-03\.xml: camt053, 1 statement .*every statement balances/);

@@ -278,13 +278,26 @@ describe('CLI contract basics', () => {
   it('--help lists every command and global option of the contract', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const word of ['import', 'reconcile', 'discrepancies', 'resolve', 'report', 'tui', 'baseline', 'scan', 'schedule', 'audit', '--db', '--json', '--quiet', '--no-color', '--version', 'help exit-codes']) {
+    for (const word of ['import', 'reconcile', 'discrepancies', 'resolve', 'report', 'tui', 'baseline', 'scan', 'schedule', 'audit', 'proposals', 'match', 'unmatch', 'reasons', '--db', '--json', '--quiet', '--no-color', '--version', 'help exit-codes']) {
       expect(r.stdout).toContain(word);
     }
     const psp = runCli(['import', 'psp', '--help']);
     for (const word of ['--format', 'auto', 'stripe', 'adyen', 'paypal', 'checkout', '--source']) expect(psp.stdout).toContain(word);
     const rec = runCli(['reconcile', '--help']);
-    for (const word of ['--from', '--to', '--amount-tolerance', '--date-window', '--fail-on', '--report']) expect(rec.stdout).toContain(word);
+    for (const word of ['--from', '--to', '--amount-tolerance', '--date-window', '--fail-on', '--report', '--auto-confirm', '--dry-run']) expect(rec.stdout).toContain(word);
+    const filters = ['--kind', '--source', '--currency', '--older-than', '--max-amount', '--reference', '--assignee'];
+    const res = runCli(['resolve', '--help']);
+    for (const word of [...filters, '--status', 'written_off', '--reason', '--note', '--by', '--assign', '--yes', '--dry-run', '--from-file', '--partial']) expect(res.stdout).toContain(word);
+    const disc = runCli(['discrepancies', '--help']);
+    for (const word of [...filters, '--status', '--run', '--out']) expect(disc.stdout).toContain(word);
+    const reasons = runCli(['reasons', '--help']);
+    for (const word of ['add', '[code]', '[description...]']) expect(reasons.stdout).toContain(word);
+    const match = runCli(['match', '--help']);
+    for (const word of ['--psp', '--ledger', '--note', '--by']) expect(match.stdout).toContain(word);
+    const unmatch = runCli(['unmatch', '--help']);
+    for (const word of ['<match-id>', '--note', '--by']) expect(unmatch.stdout).toContain(word);
+    const prop = runCli(['proposals', '--help']);
+    for (const word of ['--status', '--accept', '--reject', '--note', '--by']) expect(prop.stdout).toContain(word);
     const scan = runCli(['scan', '--help']);
     for (const word of ['--fail-on', '--key-file', '--report']) expect(scan.stdout).toContain(word);
   });

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { join } from 'node:path';
+import { BIN, FIXTURES, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { seedReconciled } from '../helpers/report-setup.js';
 
 let dir: string;
@@ -78,6 +79,96 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     } finally {
       h.close();
     }
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+  });
+
+  it('y accepts and n rejects the pairing proposed for the selected item, through the same audited operation', async () => {
+    // The demo month with the default --auto-confirm: two amount + date pairings are proposals.
+    const demo = join(FIXTURES, 'demo');
+    const psp = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
+    runCli(['--db', db, 'import', 'psp', ...psp], { cwd: demo });
+    runCli(['--db', db, 'import', 'ledger', 'ledger.csv'], { cwd: demo });
+    expect(runCli(['--db', db, 'reconcile']).code).toBe(15);
+    const proposals = () => parseJson(runCli(['--db', db, 'proposals', '--status', 'all', '--json'])).proposals;
+    const [fee, payout] = proposals();
+    expect(payout).toMatchObject({ status: 'open', ledger: { id: 'L-2009' } });
+
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
+    await until((s) => s.includes('payrecon triage'), 'the triage screen');
+    // Narrow the list to the payout's items, open the first, and accept its proposal.
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'L-2009');
+    await until((s) => s.includes('L-2009') && /\[1\/2\]/.test(s), 'two items for L-2009');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => s.includes('proposed:') && s.includes('y accept'), 'the proposal in the details');
+    tmux('send-keys', '-t', 'tui', 'y');
+    await until((s) => s.includes(`proposal ${payout.id} accepted`), 'the acceptance');
+    // The fee's proposal: reject it from the list.
+    tmux('send-keys', '-t', 'tui', 'Escape');
+    await until((s) => s.includes('ID KIND'), 'the list');
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'L-2006');
+    await until((s) => /\[1\/2\]/.test(s) && s.includes('prop'), 'two items for L-2006, marked as proposed');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
+    tmux('send-keys', '-t', 'tui', 'n');
+    await until((s) => s.includes(`proposal ${fee.id} rejected`), 'the rejection');
+    tmux('send-keys', '-t', 'tui', 'q');
+    for (let i = 0; i < 400 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const after = proposals();
+    expect(after.find((p: { id: number }) => p.id === payout.id)).toMatchObject({ status: 'accepted', decided_by: 'tui-tester', match: 1 });
+    expect(after.find((p: { id: number }) => p.id === fee.id)).toMatchObject({ status: 'rejected', decided_by: 'tui-tester' });
+    const all = parseJson(runCli(['--db', db, 'discrepancies', '--status', 'all', '--json'])).discrepancies;
+    const status = (id: number) => all.find((d: { id: number }) => d.id === id).status;
+    expect([status(payout.psp.discrepancy), status(payout.ledger.discrepancy)]).toEqual(['closed', 'closed']);
+    expect([status(fee.psp.discrepancy), status(fee.ledger.discrepancy)]).toEqual(['open', 'open']);
+    expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
+  });
+
+  it('m marks items and M pairs their rows as one manual match, closing them and listing the difference', async () => {
+    const demo = join(FIXTURES, 'demo');
+    const psp = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
+    runCli(['--db', db, 'import', 'psp', ...psp], { cwd: demo });
+    runCli(['--db', db, 'import', 'ledger', 'ledger.csv'], { cwd: demo });
+    runCli(['--db', db, 'reconcile']);
+    const open = () => parseJson(runCli(['--db', db, 'discrepancies', '--json'])).discrepancies as Array<{ id: number; kind: string; psp: { id: string } | null; ledger: { id: string } | null; difference: string }>;
+    // The PayPal charge of 42.00 USD and the two ledger entries of 42.00 USD it was ambiguous between.
+    const targets = open().filter((d) => d.psp?.id === '7KM23456CD7890123' || ['L-3002', 'L-3003'].includes(d.ledger?.id ?? ''));
+    expect(targets).toHaveLength(3);
+
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
+    await until((s) => s.includes('payrecon triage'), 'the triage screen');
+    tmux('send-keys', '-t', 'tui', '/');
+    await until((s) => s.includes('Enter keeps'), 'the filter prompt');
+    tmux('send-keys', '-t', 'tui', '-l', '42.00 USD');
+    await until((s) => /\[1\/3\]/.test(s), 'the three 42.00 USD items');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => !s.includes('Enter keeps'), 'the list again');
+    for (const [i, key] of ['m', 'j', 'm', 'j', 'm'].entries()) {
+      tmux('send-keys', '-t', 'tui', key);
+      if (key === 'm') await until((s) => s.includes(`${Math.ceil((i + 1) / 2)} marked`), `${Math.ceil((i + 1) / 2)} marked`);
+      else await until((s) => s.includes(`[${(i + 1) / 2 + 1}/3]`), 'the next item');
+    }
+    tmux('send-keys', '-t', 'tui', 'M');
+    await until((s) => s.includes('Match #'), 'the match prompt');
+    tmux('send-keys', '-t', 'tui', '-l', 'one payment for both orders');
+    await until((s) => s.includes('› one payment for both orders'), 'the typed note');
+    tmux('send-keys', '-t', 'tui', 'Enter');
+    await until((s) => s.includes('matched: #'), 'the confirmation');
+    tmux('send-keys', '-t', 'tui', 'q');
+    for (let i = 0; i < 400 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const now = open();
+    for (const t of targets) expect(now.map((d) => d.id)).not.toContain(t.id);
+    const diff = now.find((d) => d.kind === 'amount_mismatch' && d.psp?.id === '7KM23456CD7890123');
+    expect(diff).toMatchObject({ difference: '-42.00' });
     expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
   });
 

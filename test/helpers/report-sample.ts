@@ -26,6 +26,10 @@ export function view(over: Partial<DiscrepancyView> = {}): DiscrepancyView {
     resolved_at: null,
     first_seen_run: 1,
     age_days: 0,
+    reason_code: null,
+    assignee: null,
+    version: 1,
+    proposal: null,
     ...over,
   };
 }
@@ -39,7 +43,7 @@ export function documentFor(rows: DiscrepancyView[], run = 7): ReconcileDocument
     window: { from: '2025-03-01', to: '2025-03-31' },
     counts: { psp: 120, ledger: 118, matched: 110, discrepancies: rows.length },
     by_kind,
-    discrepancies: rows.map(({ status, note, resolved_by, resolved_at, first_seen_run, age_days, ...item }) => item),
+    discrepancies: rows.map(({ status, note, resolved_by, resolved_at, first_seen_run, age_days, proposal, reason_code, assignee, version, ...item }) => item),
   };
 }
 

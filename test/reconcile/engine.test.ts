@@ -167,9 +167,54 @@ describe('one scenario per kind', () => {
         { side: 'psp', id: 't2', amount: '1.250', currency: 'KWD' },
         { side: 'ledger', id: 'L-2', amount: '1.250', currency: 'KWD', at: '2025-03-11' },
       ],
+      params: { autoConfirm: '40' },
       kinds: [],
       exit: 0,
       matched: 2,
+    },
+    {
+      // Issue 11: by default amount + date alone (confidence 40) is below --auto-confirm (50).
+      name: 'amount + date pairings are proposals by default: both rows stay open with their bits',
+      rows: [
+        { side: 'psp', id: 't1', amount: '5000', currency: 'JPY' },
+        { side: 'ledger', id: 'L-1', amount: '5000', currency: 'JPY', at: '2025-03-12' },
+      ],
+      kinds: ['missing_in_ledger', 'missing_in_psp'],
+      exit: 3,
+      matched: 0,
+    },
+    {
+      name: 'references that both exist and differ are never paired by amount, at any confidence',
+      rows: [
+        { side: 'psp', id: 'ch_1234', amount: '10.00', reference: 'ORD-00001234' },
+        { side: 'ledger', id: 'L-1', amount: '10.00', reference: 'ORD-X00005678', at: '2025-03-11' },
+      ],
+      params: { autoConfirm: '0' },
+      kinds: ['missing_in_ledger', 'missing_in_psp'],
+      exit: 3,
+      matched: 0,
+    },
+    {
+      name: 'a ledger PSP id naming none of the row\'s ids is never paired by amount, at any confidence',
+      rows: [
+        { side: 'psp', id: 'ch_1234', aliases: ['txn_1234'], amount: '10.00' },
+        { side: 'ledger', id: 'L-1', amount: '10.00', pspReference: 'ch_x5678', at: '2025-03-11' },
+      ],
+      params: { autoConfirm: '0' },
+      kinds: ['missing_in_ledger', 'missing_in_psp'],
+      exit: 3,
+      matched: 0,
+    },
+    {
+      name: 'one reference missing is no contradiction: paired by amount at --auto-confirm 40',
+      rows: [
+        { side: 'psp', id: 'ch_1234', amount: '10.00', reference: 'ORD-1' },
+        { side: 'ledger', id: 'L-1', amount: '10.00', at: '2025-03-11' },
+      ],
+      params: { autoConfirm: '40' },
+      kinds: [],
+      exit: 0,
+      matched: 1,
     },
     {
       name: 'ambiguous amount-only candidates are reported, not guessed',
@@ -204,6 +249,7 @@ describe('one scenario per kind', () => {
         { side: 'ledger', id: 'L-a', amount: '100.00', pspReference: 'txn_a' },
         { side: 'ledger', id: 'L-po', type: 'payout', amount: '96.80', at: '2025-03-13' },
       ],
+      params: { autoConfirm: '40' },
       kinds: [],
       exit: 0,
       matched: 2,
@@ -271,7 +317,7 @@ describe('one scenario per kind', () => {
   });
 
   test('matched totals per currency', async () => {
-    const doc = await run(cases.find((c) => c.name.startsWith('amount + date'))!.rows);
+    const doc = await run(cases.find((c) => c.name.startsWith('amount + date'))!.rows, { autoConfirm: '40' });
     expect(matchedTotals(store!.db, doc.run)).toEqual([
       { currency: 'JPY', count: 1, amount: '5000' },
       { currency: 'KWD', count: 1, amount: '1.250' },

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { RULE_LABELS } from '../../src/matchers/classify-pair.js';
 import { runReconcile } from '../../src/reconcile/engine.js';
 import { STAGE_TABLE } from '../../src/reconcile/stage-table.js';
+import { RECONCILE_DEFAULTS } from '../../src/domain/discrepancy.js';
 import { ROOT } from '../helpers/cli.js';
 import { TestStore } from '../helpers/test-store.js';
 
@@ -27,9 +28,23 @@ describe('the stage table', () => {
     expect(labels).not.toContain('store'); // the engine's own last progress step
   });
 
-  test('the identifier stage comes first and the leftovers are built right after it (they read its claims)', () => {
-    expect(at('id')).toBe(0);
-    expect(at('leftovers')).toBe(1);
+  test('what a person paired comes first, then the identifier stage, and the leftovers right after it (they read its claims)', () => {
+    expect(at('manual')).toBe(0);
+    expect(at('id')).toBe(1);
+    expect(at('leftovers')).toBe(2);
+  });
+
+  test('every pairing stage states a confidence; amount + date alone is below the default --auto-confirm, the rest are not', () => {
+    for (const s of STAGE_TABLE) {
+      const pairs = !['leftovers', 'payouts', 'unmatched'].includes(s.rule);
+      expect(s.confidence === null, `${s.label}`).toBe(!pairs);
+      if (s.confidence !== null) expect(s.confidence).toBeGreaterThanOrEqual(0);
+      if (s.confidence !== null) expect(s.confidence).toBeLessThanOrEqual(100);
+    }
+    const below = STAGE_TABLE.filter((s) => s.confidence !== null && s.confidence < RECONCILE_DEFAULTS.autoConfirm).map((s) => s.label);
+    expect(below).toEqual(['amount + date']);
+    expect(STAGE_TABLE.find((s) => s.rule === 'manual')!.confidence).toBe(100);
+    expect(STAGE_TABLE.find((s) => s.rule === 'id')!.confidence).toBe(100);
   });
 
   test('reference evidence comes before amount + date; the unique-reference stage after the tolerant ones', () => {
@@ -63,7 +78,7 @@ describe('the engine follows the table', () => {
     const ctx = store.context();
     const seen: Array<[string, number, number]> = [];
     try {
-      await runReconcile(ctx, { tolerance: new Decimal(0), toleranceText: '0', dateWindow: 3, onStage: (name, done, total) => seen.push([name, done, total]) });
+      await runReconcile(ctx, { tolerance: new Decimal(0), toleranceText: '0', dateWindow: 3, autoConfirm: 50, onStage: (name, done, total) => seen.push([name, done, total]) });
     } finally {
       ctx.close();
     }
@@ -76,7 +91,7 @@ describe('the engine follows the table', () => {
 
 describe('docs/reconcile.md', () => {
   /** The rows of the stage table under "How matching works": the table whose header names `rule` and `progress`. */
-  function docStages(): Array<{ n: string; rule: string; label: string }> {
+  function docStages(): Array<{ n: string; rule: string; label: string; confidence: string }> {
     const md = readFileSync(join(ROOT, 'docs', 'reconcile.md'), 'utf8');
     const section = md.split(/^## /m).find((s) => s.startsWith('How matching works'));
     if (!section) throw new Error('docs/reconcile.md has no "## How matching works" section');
@@ -93,13 +108,13 @@ describe('docs/reconcile.md', () => {
     return body.map((l) => {
       const c = cells(l);
       const get = (name: string) => (c[cols.indexOf(name)] ?? '').replace(/`/g, '');
-      return { n: get('#'), rule: get('rule'), label: get('progress') };
+      return { n: get('#'), rule: get('rule'), label: get('progress'), confidence: get('confidence') };
     });
   }
 
   test('its stage table lists the stages of STAGE_TABLE, in order, with their rules and progress labels', () => {
     const doc = docStages();
-    const code = STAGE_TABLE.map((s, i) => ({ n: String(i + 1), rule: s.rule, label: s.label }));
+    const code = STAGE_TABLE.map((s, i) => ({ n: String(i + 1), rule: s.rule, label: s.label, confidence: s.confidence === null ? '-' : String(s.confidence) }));
     expect(
       doc,
       'docs/reconcile.md "How matching works" table differs from STAGE_TABLE (src/reconcile/stage-table.ts): update whichever is wrong',

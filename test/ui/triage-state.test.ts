@@ -20,6 +20,76 @@ function feed(state: TriageState, presses: Array<[string, KeyInfo?]>) {
   return { state: s, effect };
 }
 
+describe('write off and owner', () => {
+  const type = (text: string): Array<[string, KeyInfo?]> => [[text], ['', { return: true }]];
+  it('w then "<code> <note>" Enter writes off with that reason', () => {
+    const step = feed(initialState(items()), [['w'], ...type('fx_rounding PSP rounded it')]);
+    expect(step.effect).toEqual({ type: 'change', ids: [1], status: 'written_off', note: 'PSP rounded it', reason: 'fx_rounding' });
+  });
+  it('w without a note keeps the prompt open and says what is missing', () => {
+    const step = feed(initialState(items()), [['w'], ...type('fx_rounding')]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state).toMatchObject({ mode: 'note', message: { tone: 'error' } });
+  });
+  it('o then a name assigns; an empty name clears the owner', () => {
+    expect(feed(initialState(items()), [['o'], ...type('bob')]).effect).toEqual({ type: 'assign', ids: [1], assignee: 'bob' });
+    expect(feed(initialState(items()), [['o'], ['', { return: true }]]).effect).toEqual({ type: 'assign', ids: [1], assignee: null });
+  });
+});
+
+describe('manual match: m marks, M pairs the rows of the marked items', () => {
+  const two = () => [
+    view({ id: 1, kind: 'missing_in_ledger', psp: { id: 'p-1', amount: '42.00', source: 'stripe', file: 'f', line: 1 }, ledger: null }),
+    view({ id: 2, kind: 'missing_in_psp', psp: null, ledger: { id: 'L-2+L-3', amount: '42.00', source: 'ledger', file: 'f', line: 2 } }),
+    view({ id: 3, kind: 'missing_in_psp' }),
+  ];
+  it('M with fewer than two marked explains itself', () => {
+    const step = feed(initialState(two()), [['m'], ['M']]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state.message?.text).toMatch(/mark the items to pair with m/);
+  });
+  it('m toggles; M then a note pairs every row of the marked items, and clears the marks', () => {
+    const step = feed(initialState(two()), [['m'], ['j'], ['j'], ['m'], ['m'], ['k'], ['m'], ['M'], ['one order'], ['', { return: true }]]);
+    expect(step.effect).toEqual({ type: 'match', psp: ['p-1'], ledger: ['L-2', 'L-3'], note: 'one order' });
+    expect(step.state.marked).toEqual([]);
+  });
+  it('a match\'s new difference item joins the list; the items it closed leave it', () => {
+    const s = initialState(two());
+    const next = applyChange(s, [{ ...s.items[0], status: 'closed' }, view({ id: 9, kind: 'amount_mismatch' })], 'matched:');
+    expect(next.items.map((i) => i.id)).toEqual([2, 3, 9]);
+  });
+});
+
+describe('proposals: y accepts, n rejects', () => {
+  const proposed = () => [
+    view({ id: 1, kind: 'missing_in_ledger' }),
+    view({
+      id: 2,
+      kind: 'missing_in_ledger',
+      proposal: { id: 9, rule: 'amount_date', confidence: 40, counterpart: { side: 'ledger', id: 'L-9', source: 'ledger', discrepancy: 5 } },
+    }),
+  ];
+  it.each([
+    ['y', 'accepted'],
+    ['n', 'rejected'],
+  ])('%s on an item with a proposal decides it (%s), and waits for the write', (key, decision) => {
+    const step = feed(initialState(proposed()), [['j'], [key]]);
+    expect(step.effect).toEqual({ type: 'proposal', id: 9, decision });
+    expect(step.state.busy).toBe(true);
+  });
+  it('y on an item without a proposal says so and changes nothing', () => {
+    const step = feed(initialState(proposed()), [['y']]);
+    expect(step.effect).toBeUndefined();
+    expect(step.state.message).toEqual({ text: '#1 has no proposed pairing', tone: 'info' });
+  });
+  it('an accepted proposal closes its items: they leave the list', () => {
+    const s = initialState(proposed());
+    const next = applyChange(s, [{ ...s.items[1], status: 'closed', proposal: null }], 'proposal 9 accepted:');
+    expect(next.items.map((i) => i.id)).toEqual([1]);
+    expect(next.message?.text).toBe('proposal 9 accepted: #2');
+  });
+});
+
 describe('reduceKey', () => {
   it.each<[string, Array<[string, KeyInfo?]>, Partial<TriageState>]>([
     ['j moves down', [['j']], { cursor: 1 }],

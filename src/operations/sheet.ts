@@ -1,0 +1,192 @@
+/**
+ * The spreadsheet round trip: `discrepancies --out queue.csv` writes the selection with the
+ * editable columns status, reason (a write-off code), note and assignee, and each item's
+ * version; `resolve --from-file queue.csv` applies every edited row in one transaction. A row
+ * whose item changed since the export (its version moved on) is refused, naming it; the rest
+ * apply only with --partial. What Excel and LibreOffice do to a CSV on save (a BOM, CRLF, `;`
+ * as delimiter in some locales, quoted numbers) reads back the same.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { defaultActor } from '../db/audit.js';
+import { getDiscrepancyViews, iterateDiscrepancies, setAssignee, setDiscrepancyNote, setDiscrepancyStatus, type DiscrepancyFilter } from '../db/discrepancies.js';
+import { translateDbError } from '../db/open.js';
+import { listReasonCodes } from '../db/reason-codes.js';
+import type { DiscrepancyView } from '../domain/discrepancy.js';
+import { InputError, IoError, UsageError } from '../errors.js';
+import { readRecordsSync } from '../importers/csv.js';
+import { csvLine } from '../report/csv.js';
+import { writeFileAtomicStream } from '../report/write-atomic.js';
+import type { OperationContext } from './context.js';
+
+/** Read-only context first, the four editable columns last (where a person types). */
+export const SHEET_COLUMNS = [
+  'id', 'version', 'kind', 'severity', 'currency', 'difference', 'reference', 'psp_id', 'ledger_id', 'age_days', 'details',
+  'status', 'reason', 'note', 'assignee',
+] as const;
+
+const sheetLine = (v: DiscrepancyView) =>
+  csvLine([v.id, v.version, v.kind, v.severity, v.currency, v.difference, v.reference, v.psp?.id, v.ledger?.id, v.age_days, v.reason,
+    v.status, v.reason_code, v.note, v.assignee]);
+
+export function exportQueue(ctx: OperationContext, path: string, filter: DiscrepancyFilter): { rows: number } {
+  let rows = 0;
+  const abs = resolvePath(ctx.cwd, path);
+  const db = ctx.db();
+  // One read snapshot: the versions written are those of the rows written.
+  db.transaction(() => {
+    writeFileAtomicStream(abs, (write) => {
+      // A BOM and CRLF: Excel then opens the file as UTF-8, and the file reads back the same.
+      write('\uFEFF' + csvLine([...SHEET_COLUMNS]) + '\r\n');
+      for (const v of iterateDiscrepancies(db, filter, ctx.now())) {
+        write(sheetLine(v) + '\r\n');
+        rows++;
+      }
+    }, path);
+  })();
+  return { rows };
+}
+
+type EditableStatus = 'open' | 'acknowledged' | 'resolved' | 'written_off' | 'closed';
+// closed is read (an export of --status all holds closed items) but cannot be set.
+const STATUSES: readonly string[] = ['open', 'acknowledged', 'resolved', 'written_off', 'closed'];
+
+/** One edited row of the file, checked. */
+interface Edit {
+  line: number;
+  id: number;
+  version: number;
+  status: EditableStatus;
+  reason: string | null;
+  note: string | null;
+  assignee: string | null;
+}
+
+export interface SheetResult {
+  by: string;
+  /** Rows that differ from their item (the edits) and were applied. */
+  applied: Array<{ id: number; line: number; changes: string[] }>;
+  /** Edited rows refused because their item changed since the export. */
+  stale: Array<{ id: number; line: number; exported: number; now: number }>;
+  /** Rows that say what the item already says. */
+  unchanged: number;
+}
+
+/** Undo the export's formula neutralisation (a leading ' before = + - @ tab CR). */
+const unneutralise = (s: string) => (/^'[\s]*[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+/** "12", " 12 ", "12.0" (a spreadsheet's idea of an integer) -> 12. */
+const wholeNumber = (s: string) => (/^\s*\d+(\.0+)?\s*$/.test(s) ? Number(s.trim().replace(/\.0+$/, '')) : undefined);
+
+function parseSheet(path: string, text: string, reasons: Set<string>): Edit[] {
+  const header = text.split(/\r?\n/, 1)[0] ?? '';
+  // Excel in locales with a decimal comma saves with `;`.
+  const delimiter = header.includes(';') && !header.includes(',') ? ';' : header.includes('\t') && !header.includes(',') ? '\t' : ',';
+  const records = readRecordsSync(text, path, delimiter);
+  if (records.length === 0) throw new InputError('the file is empty; expected the header of discrepancies --out', { file: path, line: 1 });
+  const cols = records[0].fields.map((f) => f.trim().toLowerCase());
+  const at = (name: string) => cols.indexOf(name);
+  for (const need of ['id', 'version', 'status', 'reason', 'note', 'assignee']) {
+    if (at(need) < 0) throw new InputError(`no "${need}" column; expected the header of discrepancies --out (${SHEET_COLUMNS.join(',')})`, { file: path, line: records[0].line });
+  }
+  const edits: Edit[] = [];
+  const problems: string[] = [];
+  for (const r of records.slice(1)) {
+    const cell = (name: string) => unneutralise(r.fields[at(name)] ?? '').trim();
+    if (r.fields.every((f) => !f.trim())) continue;
+    const where = `${path}:${r.line}`;
+    const id = wholeNumber(cell('id'));
+    const version = wholeNumber(cell('version'));
+    const status = cell('status').toLowerCase();
+    const reason = cell('reason') || null;
+    if (id === undefined) problems.push(`${where} (column id): expected a discrepancy id, got "${cell('id')}"`);
+    if (version === undefined) problems.push(`${where} (column version): expected the exported version, got "${cell('version')}"`);
+    if (!STATUSES.includes(status)) problems.push(`${where} (column status): expected one of ${STATUSES.join(', ')}, got "${cell('status')}"`);
+    if (status === 'written_off' && !reason) problems.push(`${where} (column reason): written_off needs a reason code (${[...reasons].join(', ')})`);
+    if (reason && !reasons.has(reason)) problems.push(`${where} (column reason): unknown reason code "${reason}"; known: ${[...reasons].join(', ')}`);
+    if (id === undefined || version === undefined || !STATUSES.includes(status)) continue;
+    edits.push({ line: r.line, id, version, status: status as EditableStatus, reason, note: cell('note') || null, assignee: cell('assignee') || null });
+  }
+  if (problems.length) throw new InputError(`${problems.length} row${problems.length === 1 ? '' : 's'} cannot be applied; nothing was changed:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  ... ${problems.length - 20} more` : ''}`);
+  return edits;
+}
+
+/** Apply the edited rows of `path` in one transaction (see the file comment). */
+export function applySheet(ctx: OperationContext, path: string, opts: { partial?: boolean; by?: string }): SheetResult {
+  const abs = resolvePath(ctx.cwd, path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(abs));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) throw new IoError(`cannot read ${path}: ${(err as Error).message}`);
+    throw new InputError('not valid UTF-8; save the sheet as "CSV UTF-8"', { file: path });
+  }
+  const db = ctx.db();
+  const by = opts.by?.trim() || defaultActor(ctx.env);
+  const at = ctx.now().toISOString();
+  const edits = parseSheet(path, text, new Set(listReasonCodes(db).map((r) => r.code)));
+  const seen = new Map<number, number>();
+  for (const e of edits) {
+    if (seen.has(e.id)) throw new InputError(`discrepancy ${e.id} appears twice (lines ${seen.get(e.id)} and ${e.line}); nothing was changed`, { file: path, line: e.line });
+    seen.set(e.id, e.line);
+  }
+  const run = db.transaction((): SheetResult => {
+    const current = new Map(getDiscrepancyViews(db, edits.map((e) => e.id), ctx.now()).map((v) => [v.id, v]));
+    const result: SheetResult = { by, applied: [], stale: [], unchanged: 0 };
+    const problems: string[] = [];
+    const plan: Array<{ e: Edit; v: DiscrepancyView; changes: string[] }> = [];
+    for (const e of edits) {
+      const v = current.get(e.id);
+      if (!v) {
+        problems.push(`${path}:${e.line}: no discrepancy with id ${e.id}`);
+        continue;
+      }
+      const changes: string[] = [];
+      if (e.status !== v.status || (e.status === 'written_off' && e.reason !== v.reason_code)) changes.push('status');
+      if (e.note !== v.note && !changes.includes('status')) changes.push('note');
+      if (e.assignee !== v.assignee) changes.push('assignee');
+      if (changes.length === 0) {
+        result.unchanged++;
+        continue;
+      }
+      if (v.version !== e.version) {
+        result.stale.push({ id: e.id, line: e.line, exported: e.version, now: v.version });
+        continue;
+      }
+      if (changes.includes('status')) {
+        const live = v.status === 'open' || v.status === 'acknowledged';
+        if (!live || e.status === 'open' || e.status === 'closed') problems.push(`${path}:${e.line} (column status): discrepancy ${e.id} cannot go from ${v.status} to ${e.status}`);
+        else if (!e.note) problems.push(`${path}:${e.line} (column note): changing the status needs a note saying why`);
+      }
+      plan.push({ e, v, changes });
+    }
+    if (problems.length) throw new InputError(`${problems.join('; ')}; nothing was changed`);
+    if (result.stale.length && !opts.partial) {
+      const names = result.stale.slice(0, 20).map((s) => `discrepancy ${s.id} (line ${s.line}: exported at version ${s.exported}, now ${s.now})`);
+      throw new UsageError(
+        `${result.stale.length} edited row${result.stale.length === 1 ? '' : 's'} changed since the export: ${names.join(', ')}${result.stale.length > 20 ? ', ...' : ''}; nothing was changed`,
+        'export again (payrecon discrepancies --out) and redo those rows, or apply the others with --partial',
+      );
+    }
+    // Grouped by identical change, so a column of "resolved / same note" is one statement batch.
+    const groups = new Map<string, number[]>();
+    for (const { e, changes } of plan) {
+      if (changes.includes('status')) {
+        const key = JSON.stringify([e.status, e.note, e.reason]);
+        (groups.get(key) ?? groups.set(key, []).get(key)!).push(e.id);
+      }
+      if (changes.includes('assignee')) setAssignee(db, [e.id], e.assignee, { by, at });
+      if (changes.includes('note')) setDiscrepancyNote(db, e.id, e.note, { by, at });
+    }
+    for (const [key, ids] of groups) {
+      const [status, note, reason] = JSON.parse(key) as [EditableStatus, string, string | null];
+      setDiscrepancyStatus(db, ids, { status: status as 'acknowledged' | 'resolved' | 'written_off', note, by, at, reasonCode: reason ?? undefined });
+    }
+    result.applied = plan.map(({ e, changes }) => ({ id: e.id, line: e.line, changes }));
+    return result;
+  });
+  try {
+    return run.immediate();
+  } catch (err) {
+    throw translateDbError(err, db.name);
+  }
+}
