@@ -20,7 +20,7 @@ const open = () => all().filter((d) => d.status === 'open' || d.status === 'ackn
 /** The open item whose side names this row. */
 const itemOf = (row: string) => open().find((d) => d.psp?.id === row || d.ledger?.id === row)!;
 
-const PSP = ['7KM23456CD7890123', 'txn_3DemoA008']; // 42.00 + 150.00 USD
+const PSP = ['7KM23456CD7890123:T0006', 'txn_3DemoA008']; // 42.00 + 150.00 USD
 const LEDGER = ['L-3002', 'L-3003']; // 42.00 + 42.00 USD
 let explained: number[];
 let diffId: number;
@@ -41,9 +41,9 @@ describe('payrecon match / unmatch', () => {
     const unknown = cli('match', '--psp', 'txn_nope', '--ledger', 'L-3002', '--note', 'x');
     expect(unknown.code).toBe(17);
     expect(unknown.stderr).toMatch(/no PSP row with id txn_nope; nothing was matched/);
-    const mixed = cli('match', '--psp', '7KM23456CD7890123', '--ledger', 'L-4003', '--note', 'x');
+    const mixed = cli('match', '--psp', '7KM23456CD7890123:T0006', '--ledger', 'L-4003', '--note', 'x');
     expect(mixed.code).toBe(17);
-    expect(mixed.stderr).toMatch(/mix currencies \(7KM23456CD7890123 USD, L-4003 GBP\)/);
+    expect(mixed.stderr).toMatch(/mix currencies \(7KM23456CD7890123:T0006 USD, L-4003 GBP\)/);
     const clean = cli('match', '--psp', 'txn_3DemoA001', '--ledger', 'L-3002', '--note', 'x');
     expect(clean.code).toBe(17);
     expect(clean.stderr).toMatch(/psp txn_3DemoA001 is already matched with L-1001/);

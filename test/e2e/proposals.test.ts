@@ -46,8 +46,8 @@ describe('proposals on the demo month', () => {
     expect(doc.counts.matched).toBe(17);
     const open = proposals();
     expect(open.map((p) => [p.psp.id, p.ledger.id, p.rule, p.confidence])).toEqual([
-      ['ExEU:118:Fee:1', 'L-2006', 'amount_date', 40],
-      ['ExEU:118:MerchantPayout:1', 'L-2009', 'amount_date', 40],
+      ['ExEU:118:Fee:EUR:1', 'L-2006', 'amount_date', 40],
+      ['ExEU:118:MerchantPayout:EUR:1', 'L-2009', 'amount_date', 40],
     ]);
     for (const p of open) {
       const psp = doc.discrepancies.find((d: { id: number }) => d.id === p.psp.discrepancy);
@@ -57,7 +57,7 @@ describe('proposals on the demo month', () => {
       expect(psp.reason).toContain(`proposed counterpart: ledger ${p.ledger.id} (amount + date, confidence 40`);
     }
     const text = cli('proposals');
-    expect(text.stdout).toMatch(/^proposal 1: PSP ExEU:118:Fee:1 -5\.00 EUR 2025-03-06 <-> ledger L-2006 -5\.00 EUR 2025-03-07 · amount_date, confidence 40/m);
+    expect(text.stdout).toMatch(/^proposal 1: PSP ExEU:118:Fee:EUR:1 -5\.00 EUR 2025-03-06 <-> ledger L-2006 -5\.00 EUR 2025-03-07 · amount_date, confidence 40/m);
     // A re-run keeps the same proposals (same ids) and items.
     cli('reconcile');
     expect(proposals().map((p) => [p.id, p.psp.discrepancy, p.ledger.discrepancy])).toEqual(open.map((p) => [p.id, p.psp.discrepancy, p.ledger.discrepancy]));

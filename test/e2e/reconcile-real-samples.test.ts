@@ -13,7 +13,8 @@ const CORPUS = join(ROOT, '..', 'shared', 'real-samples');
 const PSP = [join(CORPUS, 'checkout', 'smashpig_cko_settlement-breakdown.csv'), join(CORPUS, 'adyen', 'crm_sdr_chargeback_and_refund_metadata.csv')];
 
 // What a finance team books for those rows: charges with their fees, each Checkout.com
-// fee-only row as a fee (network token, account updater, void, the payout fee), and the Adyen
+// fee-only row as a fee (network token, account updater, void, the payout fee: it has no id of
+// its own, so amount + date alone can only propose it and a person accepts), and the Adyen
 // payment's refund and the other payment's chargeback under their modification references.
 const LEDGER = `entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description
 L-1,2026-07-01T10:00:00Z,4RpfKjZxqXWKsUOeHaVteD,pay_test_charge_001,charge,50.00,USD,1.50,Checkout donation
@@ -42,6 +43,12 @@ function reconcileWith(ledger: string) {
   expect(psp.code, psp.stderr).toBe(0);
   const led = runCli(['--db', db, 'import', 'ledger', file]);
   expect(led.code, led.stderr).toBe(0);
+  const first = runCli(['--db', db, 'reconcile', '--json']);
+  // The payout fee (no id, no reference) is paired by amount + date alone: a proposal, accepted
+  // here as a person would after looking at it; the next run then has nothing left to say.
+  const proposals = parseJson(runCli(['--db', db, 'proposals', '--json'])).proposals as Array<{ id: number; psp: { id: string } }>;
+  expect(proposals.map((p) => p.psp.id), first.stdout).toEqual(['00000003K599:Merchant Payout:1']);
+  expect(runCli(['--db', db, 'proposals', '--accept', String(proposals[0].id), '--note', 'payout fee, checked']).code).toBe(0);
   return runCli(['--db', db, 'reconcile', '--json']);
 }
 

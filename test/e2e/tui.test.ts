@@ -139,7 +139,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     runCli(['--db', db, 'reconcile']);
     const open = () => parseJson(runCli(['--db', db, 'discrepancies', '--json'])).discrepancies as Array<{ id: number; kind: string; psp: { id: string } | null; ledger: { id: string } | null; difference: string }>;
     // The PayPal charge of 42.00 USD and the two ledger entries of 42.00 USD it was ambiguous between.
-    const targets = open().filter((d) => d.psp?.id === '7KM23456CD7890123' || ['L-3002', 'L-3003'].includes(d.ledger?.id ?? ''));
+    const targets = open().filter((d) => d.psp?.id === '7KM23456CD7890123:T0006' || ['L-3002', 'L-3003'].includes(d.ledger?.id ?? ''));
     expect(targets).toHaveLength(3);
 
     const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
@@ -167,7 +167,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
 
     const now = open();
     for (const t of targets) expect(now.map((d) => d.id)).not.toContain(t.id);
-    const diff = now.find((d) => d.kind === 'amount_mismatch' && d.psp?.id === '7KM23456CD7890123');
+    const diff = now.find((d) => d.kind === 'amount_mismatch' && d.psp?.id === '7KM23456CD7890123:T0006');
     expect(diff).toMatchObject({ difference: '-42.00' });
     expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
   });

@@ -34,9 +34,10 @@ describe('the stage table', () => {
     expect(at('leftovers')).toBe(2);
   });
 
-  test('every pairing stage states a confidence; amount + date alone is below the default --auto-confirm, the rest are not', () => {
+  test('every stage pairing PSP rows with ledger entries states a confidence; amount + date alone is below the default --auto-confirm, the rest are not', () => {
     for (const s of STAGE_TABLE) {
-      const pairs = !['leftovers', 'payouts', 'unmatched'].includes(s.rule);
+      // Payouts to bank pair PSP payouts with bank entries: no ledger side, so no proposals either.
+      const pairs = !['leftovers', 'payouts', 'deposits', 'unmatched'].includes(s.rule);
       expect(s.confidence === null, `${s.label}`).toBe(!pairs);
       if (s.confidence !== null) expect(s.confidence).toBeGreaterThanOrEqual(0);
       if (s.confidence !== null) expect(s.confidence).toBeLessThanOrEqual(100);
