@@ -3,6 +3,7 @@
  * reconcile.ts), print the document (--json) or a summary, optionally write a report, return
  * the findings bitmask.
  */
+import { auditAnchor } from '../operations/audit.js';
 import type { CommandContext } from '../context.js';
 import { matchedTotals } from '../db/discrepancies.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
@@ -45,7 +46,7 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
   if (ctx.out.json) {
     // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
     const { discrepancies, ...head } = doc;
-    await ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
+    await ctx.out.emitJsonStream({ ...head, audit: auditAnchor(ctx.db()) }, 'discrepancies', discrepancies);
   } else {
     for (const line of formatSummary(doc, ctx.out.c, matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);

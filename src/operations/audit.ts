@@ -10,6 +10,7 @@ import { keyFilePath, loadKeyFile } from '../checksums/key-file.js';
 import type { SigningKey } from '../checksums/signing.js';
 import { iterateAudit, readAuditHead, readStoredState, setAuditKeySource } from '../db/audit.js';
 import type { DB } from '../db/open.js';
+import type { AuditAnchor } from '../domain/audit.js';
 import { UsageError } from '../errors.js';
 import type { OperationContext } from './context.js';
 
@@ -37,11 +38,6 @@ export function useAuditKey(db: DB, key: SigningKey): void {
  * The anchor printed with every result: the entry count and newest hash. Kept outside the
  * database (CI logs, ticket, mail), it is what `audit verify --expect-head` checks against.
  */
-export interface AuditAnchor {
-  entries: number;
-  head: string | null;
-  keyed: boolean;
-}
 
 export function auditAnchor(db: DB): AuditAnchor {
   const h = readAuditHead(db);

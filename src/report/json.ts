@@ -23,7 +23,8 @@ function itemOf(r: ReportRow): DiscrepancyItem {
 
 /** The document streamed item by item: the same bytes as `JSON.stringify(document, null, 2)`. */
 export function streamReconcileJson(data: ReconcileStreamData, write: Write): void {
-  for (const piece of jsonWithArrayChunks(data.header, 'discrepancies', mapRows(data.rows))) write(piece);
+  const head = data.audit ? { ...data.header, audit: data.audit } : data.header;
+  for (const piece of jsonWithArrayChunks(head, 'discrepancies', mapRows(data.rows))) write(piece);
 }
 
 function* mapRows(rows: ReconcileStreamData['rows']): Generator<DiscrepancyItem> {
@@ -34,9 +35,15 @@ export const jsonReporter: Reporter = {
   extension: '.json',
   name: 'JSON',
   documentOnly: true,
-  renderReconcile: (data) => JSON.stringify(data.document, null, 2) + '\n',
+  renderReconcile: (data) => {
+    const { discrepancies, ...head } = data.document;
+    return JSON.stringify(data.audit ? { ...head, audit: data.audit, discrepancies } : data.document, null, 2) + '\n';
+  },
   streamReconcile: streamReconcileJson,
   // As `scan --json` prints it: several scans carry the combined (OR-ed) findings bits.
-  renderScan: (data) =>
-    JSON.stringify(data.scans.length === 1 ? data.scans[0] : { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans }, null, 2) + '\n',
+  renderScan: (data) => {
+    const audit = data.audit ? { audit: data.audit } : {};
+    const doc = data.scans.length === 1 ? { ...data.scans[0], ...audit } : { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans, ...audit };
+    return JSON.stringify(doc, null, 2) + '\n';
+  },
 };

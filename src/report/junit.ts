@@ -7,6 +7,7 @@
  * Scans: one <testcase> per baseline × finding kind, one <failure> per finding.
  */
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
+import type { AuditAnchor } from '../domain/audit.js';
 import { FINDING_KINDS, type ScanFinding } from '../domain/integrity.js';
 import { currencyOf, isUnresolved } from './summary.js';
 import { collect } from './stream.js';
@@ -58,6 +59,11 @@ function newCase(classname: string, name: string): Case {
 
 function failureLine(f: { type: string; message: string; body: string }): string {
   return `      <failure${attrs({ type: f.type, message: f.message })}>${xmlEscape(f.body)}</failure>`;
+}
+
+/** The audit log's anchor as properties, so a CI system's copy of the file pins the log's state. */
+function auditProps(a: AuditAnchor | undefined): Record<string, string | number> {
+  return a ? { audit_entries: a.entries, audit_head: a.head ?? '', audit_keyed: String(a.keyed) } : {};
 }
 
 function writeSuite(write: Write, name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): void {
@@ -155,6 +161,7 @@ export function streamReconcileJunit(data: ReconcileStreamData, write: Write): v
       ledger: d.counts.ledger,
       matched: d.counts.matched,
       discrepancies: d.counts.discrepancies,
+      ...auditProps(data.audit),
     },
     ordered,
   );
@@ -183,7 +190,7 @@ export function renderScanJunit(data: ScanReportData): string {
     }
   }
   const pieces: string[] = [];
-  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' ') }, cases);
+  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' '), ...auditProps(data.audit) }, cases);
   return pieces.join('');
 }
 

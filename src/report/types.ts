@@ -7,6 +7,7 @@ import type { DiscrepancyView, ReconcileDocument, RunHeader } from '../domain/di
 
 export type { RunHeader };
 import type { ScanDocument } from '../domain/integrity.js';
+import type { AuditAnchor } from '../domain/audit.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
 export interface MatchedTotal {
@@ -29,6 +30,8 @@ export interface ReconcileReportData {
   scans: ScanDocument[];
   /** ISO-8601 time the report was generated (passed in: renderers read no clock). */
   generatedAt: string;
+  /** The audit log's anchor when the report was written. */
+  audit?: AuditAnchor;
 }
 
 /**
@@ -42,6 +45,7 @@ export interface ReconcileStreamData {
   matched: MatchedTotal[];
   scans: ScanDocument[];
   generatedAt: string;
+  audit?: AuditAnchor;
 }
 
 /** Receives the report text piece by piece, in order. */
@@ -51,6 +55,7 @@ export type Write = (text: string) => void;
 export interface ScanReportData {
   scans: ScanDocument[];
   generatedAt: string;
+  audit?: AuditAnchor;
 }
 
 /** One output format. `extension` includes the dot; the file's extension selects the reporter. */

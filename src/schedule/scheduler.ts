@@ -6,6 +6,7 @@
  */
 import cron, { type Logger, type ScheduledTask } from 'node-cron';
 import { ExitCode, PayreconError } from '../errors.js';
+import type { AuditAnchor } from '../domain/audit.js';
 import { buildAlert, serializeAlert } from './alert.js';
 import type { JobConfig } from './config.js';
 import { diffFindings, failureFingerprint } from './fingerprint.js';
@@ -22,6 +23,8 @@ export interface JobOutcome {
   items: unknown[];
   /** A failure that did not stop the run (e.g. an inbox file that could not be imported). */
   error?: string;
+  /** The audit log's anchor after the job, carried into its alert. */
+  audit?: AuditAnchor;
 }
 
 export type RunJob = (job: JobConfig) => Promise<JobOutcome>;
@@ -175,7 +178,7 @@ export class Scheduler {
     if (fresh.length > 0 || newFailure) {
       alertId = this.newId();
       const at = this.now();
-      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, items: fresh, error: failure?.message });
+      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, items: fresh, error: failure?.message, audit: outcome?.audit });
       rec.alert = { id: alertId, body: serializeAlert(body), at: at.toISOString() };
     }
     await this.opts.outbox.recordRun(rec);
