@@ -60,6 +60,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       log,
       now: ctx.now,
       onAlert: () => dispatcher.kick(),
+      signal: ctx.signal,
     });
     const pending = [...outbox.pendingBySink().values()].reduce((a, b) => a + b, 0);
     log.event('started', { config: configPath, db: dbPath, jobs: cfg.jobs.length, sinks: sinks.map((s) => s.label), pending_deliveries: pending, pid: process.pid });

@@ -38,6 +38,8 @@ export interface SchedulerOptions {
   log: EventLog;
   /** Called after an alert is enqueued (wakes the dispatcher). */
   onAlert?: (alertId: string) => void;
+  /** Aborted on SIGINT/SIGTERM: no job starts after it fired. */
+  signal?: AbortSignal;
   now?: () => Date;
   newId?: () => string;
 }
@@ -106,12 +108,15 @@ export class Scheduler {
   }
 
   private async execute(job: JobConfig): Promise<RunResult | undefined> {
-    if (this.stopping) {
+    this.state.set(job.name, 'running');
+    // A long synchronous stretch (hashing) may end with a cron tick and a signal both pending;
+    // timers run before signals, so let the signal be delivered before deciding to start.
+    await new Promise(setImmediate);
+    if (this.stopping || this.opts.signal?.aborted) {
       this.state.set(job.name, 'idle');
       this.skipped(job, this.now(), 'shutting down');
       return undefined;
     }
-    this.state.set(job.name, 'running');
     const start = this.now();
     let outcome: JobOutcome | undefined;
     let failure: { exitCode: number; message: string } | undefined;
