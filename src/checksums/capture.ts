@@ -6,6 +6,7 @@
 import { lstatSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { captureRecord, comparePaths, type FileRecord } from './attributes.js';
+import { fsPath } from '../domain/byte-path.js';
 import { HashWorker } from './hash-pool.js';
 import { Hasher, type HashResult } from './hasher.js';
 import type { PrivateKeyKind } from './sensitive.js';
@@ -137,7 +138,7 @@ async function pause(opts: CaptureOptions, done: { files: number; bytes: number 
 
 function lstatOrNull(path: string): BigIntStats | null {
   try {
-    return lstatSync(path, { bigint: true });
+    return lstatSync(fsPath(path), { bigint: true });
   } catch {
     return null; // vanished: reported as unreadable with the hasher's reason
   }

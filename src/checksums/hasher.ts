@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import type { StatLike } from './attributes.js';
+import { fsPath } from '../domain/byte-path.js';
 import { reasonFor } from './reasons.js';
 import { detectPrivateKey, type PrivateKeyKind } from './sensitive.js';
 
@@ -23,7 +24,7 @@ export interface HashIo {
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 export const NODE_HASH_IO: HashIo = {
-  open: (p) => openSync(p, OPEN_FLAGS),
+  open: (p) => openSync(fsPath(p), OPEN_FLAGS),
   fstat: (fd) => fstatSync(fd, { bigint: true }),
   read: (fd, buf) => readSync(fd, buf, 0, buf.length, null),
   close: (fd) => closeSync(fd),

@@ -6,6 +6,7 @@
  * discrepancy is one <failure> inside its class; resolved and closed ones are not failures.
  * Scans: one <testcase> per baseline × finding kind, one <failure> per finding.
  */
+import { displayPath } from '../domain/byte-path.js';
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
 import type { AuditAnchor } from '../domain/audit.js';
 import { FINDING_KINDS, type ScanFinding } from '../domain/integrity.js';
@@ -175,7 +176,7 @@ function findingFailure(baseline: string, f: ScanFinding): string {
   const attrsText = f.attributes?.length ? ` (${f.attributes.join(', ')})` : '';
   return failureLine({
     type: f.kind,
-    message: `${f.path}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
+    message: `${displayPath(f.path)}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
     body: `baseline ${baseline}, severity ${f.severity}${f.first_seen_scan ? `, first seen in scan ${f.first_seen_scan}` : ''}`,
   });
 }
