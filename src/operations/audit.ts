@@ -4,7 +4,7 @@
  * log against the tables). Rules: src/checksums/audit-chain.ts and audit-projection.ts; storage:
  * src/db/audit.ts.
  */
-import { verifyChain, type ChainVerification } from '../checksums/audit-chain.js';
+import { verifyChain, type AuditEntry, type ChainVerification } from '../checksums/audit-chain.js';
 import { compareProjection, replayAudit } from '../checksums/audit-projection.js';
 import { keyFilePath, loadKeyFile } from '../checksums/key-file.js';
 import type { SigningKey } from '../checksums/signing.js';
@@ -67,7 +67,7 @@ export function verifyAuditLog(ctx: OperationContext, opts: { keyFile?: string; 
   // One read transaction: the chain, the head and the tables are one snapshot.
   return db.transaction(() => {
     let expectAt: number | undefined;
-    const entries: Parameters<typeof replayAudit>[0] extends Iterable<infer T> ? T[] : never = [];
+    const entries: Array<Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'subject' | 'details'>> = [];
     const chain = verifyChain(
       (function* () {
         for (const e of iterateAudit(db)) {
