@@ -38,8 +38,13 @@ export interface WalkFs {
 // (src/domain/byte-path.ts), so every name the kernel accepts is reachable.
 export const NODE_FS: WalkFs = {
   lstat: (p) => lstatSync(fsPath(p), { bigint: true }),
-  readdir: (p) =>
-    readdirSync(fsPath(p), { withFileTypes: true, encoding: 'buffer' }).map((d: Dirent<Buffer>) => ({ name: pathFromBytes(d.name), isFile: d.isFile() })),
+  readdir: (p) => {
+    // Names as strings are twice as fast; a name that is not UTF-8 decodes to U+FFFD, and only
+    // then is the directory listed again as bytes (a real U+FFFD in a name takes that path too).
+    const names = readdirSync(fsPath(p), { withFileTypes: true });
+    if (!names.some((d) => d.name.includes('\uFFFD'))) return names.map((d: Dirent) => ({ name: d.name, isFile: d.isFile() }));
+    return readdirSync(fsPath(p), { withFileTypes: true, encoding: 'buffer' }).map((d: Dirent<Buffer>) => ({ name: pathFromBytes(d.name), isFile: d.isFile() }));
+  },
   readlink: (p) => pathFromBytes(readlinkSync(fsPath(p), { encoding: 'buffer' })),
 };
 
