@@ -118,6 +118,17 @@ export function verifyChain(rows: Iterable<AuditEntry>, head: AuditHead | undefi
   }
   const at = n + 1;
   if (n === 0 && !head) return result();
+  // An editor without the key can strip every MAC and recompute the chain: a log that reads as
+  // never keyed while a key is configured is not trusted. (A database older than keyed logs
+  // reads the same until its first entry written with the key.)
+  if (key && keyId === null) {
+    return result({
+      id: 1,
+      reason:
+        'no entry is keyed although a key is configured: every MAC was stripped, or nothing was written with this key yet ' +
+        '(then record one entry with it: any import, reconcile, resolve or baseline command)',
+    });
+  }
   if (!head) return result({ id: at, reason: 'the head record is missing (deleted?)' });
   if (head.entries !== n || head.hash !== prev) {
     return result({

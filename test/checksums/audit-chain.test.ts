@@ -50,6 +50,13 @@ describe('the audit chain', () => {
     else expect(v).toMatchObject({ ok: true, keyId: key.id, macsChecked: verifyKey !== null });
   });
 
+  it('a log that was never keyed is reported as such without a key, and refused with one', () => {
+    const l = log([null, null]);
+    expect(verifyChain(l.rows, l.head, null)).toMatchObject({ ok: true, keyId: null, macsChecked: false });
+    expect(verifyChain(l.rows, l.head, key).broken?.reason).toMatch(/no entry is keyed although a key is configured/);
+    expect(verifyChain([], undefined, key)).toMatchObject({ ok: true, entries: 0 });
+  });
+
   it('unkeyed entries before keying are accepted and counted; after keying they are not', () => {
     const l = log([null, null, key]);
     expect(verifyChain(l.rows, l.head, key)).toMatchObject({ ok: true, unkeyedBefore: 2, macsChecked: true });

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
@@ -116,6 +116,27 @@ describe('audit verify with a key configured', () => {
     expect(r.stderr).toMatch(/discrepancy 7: status is "resolved" in the table, the log says "open"/);
   });
 
+  it('every MAC stripped and the chain recomputed (a forged resolution added): exit 20 with the key', () => {
+    const n = night(true);
+    // Rebuild the chain as an editor without the key can: unkeyed entries, a forged one, fresh hashes.
+    const h = new Database(n.db);
+    const rows = h.prepare('SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id').all() as Array<Record<string, string | number>>;
+    rows.push({ id: rows.length + 1, at: '2025-03-31T00:00:00Z', actor: 'cfo', action: 'resolve', subject: 'discrepancy 3', details: JSON.stringify({ note: 'approved' }) });
+    let prev = '0'.repeat(64);
+    h.exec('DELETE FROM audit_log');
+    const ins = h.prepare('INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash, key_id, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)');
+    for (const r of rows) {
+      const hash = createHash('sha256').update(JSON.stringify([r.id, r.at, r.actor, r.action, r.subject, r.details, prev])).digest('hex');
+      ins.run(r.id, r.at, r.actor, r.action, r.subject, r.details, prev, hash);
+      prev = hash;
+    }
+    h.prepare('UPDATE audit_head SET entries = ?, hash = ?, key_id = NULL, mac = NULL').run(rows.length, prev);
+    h.prepare(`UPDATE discrepancies SET status = 'resolved', note = 'approved', resolved_by = 'cfo', resolved_at = '2025-03-31T00:00:00Z' WHERE id = 3`).run();
+    h.close();
+    expect(n.verify('--json').code).toBe(20);
+    expect(n.verify().stderr).toMatch(/no entry is keyed although a key is configured/);
+  });
+
   it('a command without the key cannot write to a keyed log (16), and nothing is written', () => {
     const n = night(true);
     const before = parseJson(n.verify('--json'));
@@ -207,6 +228,10 @@ describe('old databases', () => {
     expect(plain.code).toBe(0);
     expect(parseJson(plain)).toMatchObject({ ok: true, keyed: false });
     const keyEnv = { PAYRECON_KEY_FILE: n.key };
+    // With a key configured, a log that was never keyed is not trusted until one entry is.
+    const early = n.cli(['audit', 'verify'], keyEnv);
+    expect(early.code).toBe(20);
+    expect(early.stderr).toMatch(/nothing was written with this key yet \(then record one entry with it/);
     expect(n.cli(['resolve', '8', '--note', 'checked'], keyEnv).code).toBe(0);
     const keyed = parseJson(n.cli(['audit', 'verify', '--json'], keyEnv));
     expect(keyed).toMatchObject({ ok: true, keyed: true, macs_checked: true });
