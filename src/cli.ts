@@ -257,7 +257,9 @@ export function buildProgram(io: CliIo): Command {
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit
     .command('verify')
-    .description('walk the hash chain; exit 20 naming the first broken entry')
+    .description('check the chain, its MACs and head, and the tables against the log; exit 20 naming what differs')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--expect-head <hash>', 'a head hash printed earlier (the "audit" field): fail unless the log still contains it')
     .action(action(() => import('./commands/audit.js').then((m) => ({ run: m.runVerify }))));
   audit
     .command('log')

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { openDatabase, type DB } from './db/open.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { attachAuditKey } from './operations/audit.js';
 import type { OperationContext } from './operations/context.js';
 import { openProgress } from './ui/open-progress.js';
 import { Output, type OutputOptions } from './output.js';
@@ -50,7 +51,12 @@ export function createContext(init: ContextInit): CommandContext {
     signal,
     now: init.now ?? (() => new Date()),
     db() {
-      handle ??= openDatabase(dbPath, { create: init.createDb ?? true });
+      if (!handle) {
+        handle = openDatabase(dbPath, { create: init.createDb ?? true });
+        // Audit entries are sealed with $PAYRECON_KEY_FILE when set (commands with --key-file
+        // replace this with the key they loaded).
+        attachAuditKey(handle, env, cwd);
+      }
       return handle;
     },
     checkInterrupted() {

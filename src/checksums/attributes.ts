@@ -6,6 +6,8 @@
  * an attribute is one row here plus one column in the migration.
  */
 
+import { compareEscapedPaths, displayPath } from '../domain/byte-path.js';
+
 export const FILE_TYPES = ['file', 'dir', 'symlink', 'fifo', 'socket', 'char', 'block'] as const;
 export type FileType = (typeof FILE_TYPES)[number];
 
@@ -126,7 +128,7 @@ export const ATTRIBUTES: readonly AttributeSpec[] = [
     types: NOT_DIR, canonical: text },
   { name: 'link_target', label: 'link target', column: 'link_target', storage: 'text',
     capture: (_st, x) => x.linkTarget ?? null,
-    types: LINK, canonical: text, show: String },
+    types: LINK, canonical: text, show: (v) => displayPath(String(v)) },
   { name: 'sha256', label: 'SHA-256', column: 'sha256', storage: 'text',
     capture: (_st, x) => x.sha256 ?? null,
     types: REGULAR, canonical: text, show: shortDigest },
@@ -210,12 +212,21 @@ export function canonicalValues(rec: FileRecord): (string | null)[] {
  * collation). Plain `<` on JS strings compares UTF-16 units and puts U+E000..U+FFFF after
  * astral characters; signing needs one order everywhere, without allocating per comparison.
  */
+function isEscapedByte(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xdc80 || c > 0xdcff) return false;
+  const p = i > 0 ? s.charCodeAt(i - 1) : 0;
+  return !(p >= 0xd800 && p <= 0xdbff);
+}
+
 export function comparePaths(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
+    // A byte that is not UTF-8 (src/domain/byte-path.ts) orders by its value among bytes.
+    if (isEscapedByte(a, i) || isEscapedByte(b, i)) return compareEscapedPaths(a, b);
     const sx = x >= 0xd800 && x <= 0xdfff;
     const sy = y >= 0xd800 && y <= 0xdfff;
     if (sx === sy) return x - y;

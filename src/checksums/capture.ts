@@ -6,6 +6,7 @@
 import { lstatSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { captureRecord, comparePaths, type FileRecord } from './attributes.js';
+import { fsPath } from '../domain/byte-path.js';
 import { HashWorker } from './hash-pool.js';
 import { Hasher, type HashResult } from './hasher.js';
 import type { PrivateKeyKind } from './sensitive.js';
@@ -101,8 +102,10 @@ export async function captureState(selection: Selection, opts: CaptureOptions): 
   try {
     opts.meanwhile?.();
     let since = { files: 0, bytes: 0 };
+    // Interruptible between chunks of a large file, not only between files.
+    const between = opts.checkInterrupted ? () => pause(opts, done, total) : undefined;
     for (let i = queue.takeBack(); i >= 0; i = queue.takeBack()) {
-      const r = hasher.hash(files[i].path, opts.sha512);
+      const r = between ? await hasher.hashInterruptible(files[i].path, opts.sha512, between) : hasher.hash(files[i].path, opts.sha512);
       accept(files[i], r);
       since.bytes += r.bytes;
       if (++since.files >= BATCH_FILES || since.bytes >= BATCH_BYTES) {
@@ -114,10 +117,12 @@ export async function captureState(selection: Selection, opts: CaptureOptions): 
       await Promise.race([worker.whenFinished, new Promise((r) => setTimeout(r, 50))]);
       await pause(opts, done, total);
     }
+    // A signal that arrived during the last synchronous read is delivered here, before the
+    // caller records anything.
+    await pause(opts, done, total);
   } finally {
     await worker?.close();
   }
-  opts.onProgress?.(done, total);
   state.bytes = done.bytes;
   state.records.sort((a, b) => comparePaths(a.path, b.path));
   return state;
@@ -133,7 +138,7 @@ async function pause(opts: CaptureOptions, done: { files: number; bytes: number 
 
 function lstatOrNull(path: string): BigIntStats | null {
   try {
-    return lstatSync(path, { bigint: true });
+    return lstatSync(fsPath(path), { bigint: true });
   } catch {
     return null; // vanished: reported as unreadable with the hasher's reason
   }

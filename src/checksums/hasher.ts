@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import type { StatLike } from './attributes.js';
+import { fsPath } from '../domain/byte-path.js';
 import { reasonFor } from './reasons.js';
 import { detectPrivateKey, type PrivateKeyKind } from './sensitive.js';
 
@@ -23,7 +24,7 @@ export interface HashIo {
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 export const NODE_HASH_IO: HashIo = {
-  open: (p) => openSync(p, OPEN_FLAGS),
+  open: (p) => openSync(fsPath(p), OPEN_FLAGS),
   fstat: (fd) => fstatSync(fd, { bigint: true }),
   read: (fd, buf) => readSync(fd, buf, 0, buf.length, null),
   close: (fd) => closeSync(fd),
@@ -47,16 +48,42 @@ export class Hasher {
 
   /** Hash a regular file; on a change during the read, try once more, then give up. */
   hash(path: string, sha512: boolean): HashResult {
+    const steps = this.steps(path, sha512);
+    for (;;) {
+      const s = steps.next();
+      if (s.done) return s.value;
+    }
+  }
+
+  /**
+   * The same, yielding to `between` every `every` bytes: a signal that arrives while one large
+   * file is read is noticed there (a synchronous read loop never lets Node deliver it). When
+   * `between` throws, the file is closed and its buffer cleared before the error passes on.
+   */
+  async hashInterruptible(path: string, sha512: boolean, between: () => Promise<void>, every = 16 << 20): Promise<HashResult> {
+    const steps = this.steps(path, sha512, every);
+    try {
+      for (;;) {
+        const s = steps.next();
+        if (s.done) return s.value;
+        await between();
+      }
+    } finally {
+      steps.return(undefined as never);
+    }
+  }
+
+  private *steps(path: string, sha512: boolean, every = Infinity): Generator<void, HashResult> {
     let bytes = 0;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const r = this.once(path, sha512);
+      const r = yield* this.once(path, sha512, every);
       bytes += r.bytes;
       if (r.ok || r.reason !== CHANGED_WHILE_READ) return { ...r, bytes };
     }
     return { ok: false, reason: CHANGED_WHILE_READ, bytes };
   }
 
-  private once(path: string, sha512: boolean): HashResult {
+  private *once(path: string, sha512: boolean, every: number): Generator<void, HashResult> {
     let fd: number;
     try {
       fd = this.io.open(path);
@@ -73,6 +100,7 @@ export class Hasher {
       // Stop at the size fstat reported instead of paying a read() for EOF on every file: a
       // file that grew meanwhile shows up in the second fstat and is read again.
       const size = Number(before.size);
+      let sinceYield = 0;
       for (;;) {
         const n = this.io.read(fd, this.buf);
         if (n === 0) break;
@@ -82,6 +110,11 @@ export class Hasher {
         h512?.update(chunk);
         bytes += n;
         if (bytes >= size && n < this.buf.length) break;
+        sinceYield += n;
+        if (sinceYield >= every) {
+          sinceYield = 0;
+          yield;
+        }
       }
       const after = this.io.fstat(fd);
       if (

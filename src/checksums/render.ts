@@ -5,13 +5,14 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { ScanDocument, ScanFinding } from '../domain/integrity.js';
+import { displayPath } from '../domain/byte-path.js';
 
 const KIND_WIDTH = 10;
 
 export function findingLine(f: ScanFinding, c: ChalkInstance): string {
   const colour =
     f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : f.kind === 'changed' ? c.yellow : c.magenta;
-  const parts = [`  ${colour(f.kind.padEnd(KIND_WIDTH))} ${f.path}`];
+  const parts = [`  ${colour(f.kind.padEnd(KIND_WIDTH))} ${displayPath(f.path)}`];
   if (f.attributes?.length) parts.push(c.dim(`[${f.attributes.join(', ')}]`));
   if (f.reason) parts.push(c.dim(f.reason));
   if (f.first_seen_scan !== undefined && f.first_seen_scan !== null) parts.push(c.dim(`(since scan ${f.first_seen_scan})`));

@@ -8,6 +8,7 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats, type Dirent } from 'node:fs';
 import picomatch from 'picomatch';
 import { fileType, type FileType } from './attributes.js';
+import { displayPath, fsPath, pathFromBytes } from '../domain/byte-path.js';
 import { reasonFor } from './reasons.js';
 
 /** One place to look: a path, or a base directory and a glob below it. */
@@ -33,10 +34,18 @@ export interface WalkFs {
   readlink(path: string): string;
 }
 
+// Names are read as bytes and paths passed back as bytes when they are not UTF-8
+// (src/domain/byte-path.ts), so every name the kernel accepts is reachable.
 export const NODE_FS: WalkFs = {
-  lstat: (p) => lstatSync(p, { bigint: true }),
-  readdir: (p) => readdirSync(p, { withFileTypes: true }).map((d: Dirent) => ({ name: d.name, isFile: d.isFile() })),
-  readlink: (p) => readlinkSync(p),
+  lstat: (p) => lstatSync(fsPath(p), { bigint: true }),
+  readdir: (p) => {
+    // Names as strings are twice as fast; a name that is not UTF-8 decodes to U+FFFD, and only
+    // then is the directory listed again as bytes (a real U+FFFD in a name takes that path too).
+    const names = readdirSync(fsPath(p), { withFileTypes: true });
+    if (!names.some((d) => d.name.includes('\uFFFD'))) return names.map((d: Dirent) => ({ name: d.name, isFile: d.isFile() }));
+    return readdirSync(fsPath(p), { withFileTypes: true, encoding: 'buffer' }).map((d: Dirent<Buffer>) => ({ name: pathFromBytes(d.name), isFile: d.isFile() }));
+  },
+  readlink: (p) => pathFromBytes(readlinkSync(fsPath(p), { encoding: 'buffer' })),
 };
 
 /**
@@ -119,8 +128,8 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
         reported.add(id + dir);
         result.notes.push(
           ancestors.has(id)
-            ? `directory loop: ${dir} is the same directory as its ancestor ${first} (bind mount or hard-linked directory); not followed`
-            : `${dir} is the same directory as ${first} (bind mount or hard link); walked once`,
+            ? `directory loop: ${displayPath(dir)} is the same directory as its ancestor ${displayPath(first)} (bind mount or hard-linked directory); not followed`
+            : `${displayPath(dir)} is the same directory as ${displayPath(first)} (bind mount or hard link); walked once`,
         );
       }
       return;

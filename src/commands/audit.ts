@@ -1,26 +1,58 @@
 /** `payrecon audit verify` and `payrecon audit log`. */
 import type { CommandContext } from '../context.js';
-import { verifyAudit, type AuditEntry } from '../db/audit.js';
+import { latestAudit } from '../db/audit.js';
 import { ExitCode } from '../errors.js';
+import { verifyAuditLog, type AuditVerifyResult } from '../operations/audit.js';
 
-export async function runVerify(_opts: object, ctx: CommandContext): Promise<number> {
-  const result = verifyAudit(ctx.db());
-  const code = result.ok ? ExitCode.OK : ExitCode.TAMPER;
+function keyWords(r: AuditVerifyResult): string {
+  const c = r.chain;
+  if (c.entries === 0) return r.keyGiven ? 'key configured' : 'no key configured';
+  if (c.keyId === null) {
+    return 'NOT keyed: no entry was written with a key, so anyone who can write the database could rewrite this log undetected (set PAYRECON_KEY_FILE)';
+  }
+  if (!c.macsChecked) return `keyed (key id ${c.keyId}) but MACs NOT checked: no key given (pass --key-file or set PAYRECON_KEY_FILE)`;
+  const before = c.unkeyedBefore ? `; the ${c.unkeyedBefore} entries before keying are fixed by the first keyed one` : '';
+  return `keyed (key id ${c.keyId}), every MAC verifies${before}`;
+}
+
+export async function runVerify(opts: { keyFile?: string; expectHead?: string }, ctx: CommandContext): Promise<number> {
+  const r = verifyAuditLog(ctx, opts);
+  const code = r.ok ? ExitCode.OK : ExitCode.TAMPER;
   if (ctx.out.json) {
-    ctx.out.emitJson({ ok: result.ok, entries: result.entries, broken: result.broken ?? null, exit_code: code });
-  } else if (result.ok) {
-    ctx.out.info(`audit log verifies: ${result.entries} entries, chain intact`);
-  } else {
-    ctx.out.error(`audit log entry ${result.broken!.id} does not verify: ${result.broken!.reason}`);
+    ctx.out.emitJson({
+      ok: r.ok,
+      entries: r.chain.entries,
+      broken: r.chain.broken ?? null,
+      exit_code: code,
+      head: r.chain.entries ? r.chain.head : null,
+      keyed: r.chain.keyId !== null,
+      key_id: r.chain.keyId,
+      macs_checked: r.chain.macsChecked,
+      expect_head: r.expectHead ? { hash: r.expectHead.given, found: r.expectHead.found, entry: r.expectHead.at ?? null } : null,
+      differences: r.differences,
+    });
+    return code;
+  }
+  const c = r.chain;
+  if (c.broken) {
+    ctx.out.error(`audit log entry ${c.broken.id} does not verify: ${c.broken.reason}`);
+    return code;
+  }
+  if (r.expectHead && !r.expectHead.found) {
+    ctx.out.error(`the expected head ${r.expectHead.given} is not in the audit log: entries up to it were altered or deleted`);
+  }
+  for (const d of r.differences) ctx.out.error(`the tables differ from the audit log: ${d}`);
+  if (r.ok) {
+    const anchored = r.expectHead ? `; contains the expected head (entry ${r.expectHead.at})` : '';
+    ctx.out.info(`audit log verifies: ${c.entries} entries, chain intact, tables match the log${anchored}`);
+    if (c.entries) ctx.out.info(`head ${c.head}`);
+    ctx.out.info(keyWords(r));
   }
   return code;
 }
 
 export async function runLog(opts: { limit: number }, ctx: CommandContext): Promise<number> {
-  const rows = ctx
-    .db()
-    .prepare('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?) ORDER BY id')
-    .all(opts.limit) as AuditEntry[];
+  const rows = latestAudit(ctx.db(), opts.limit);
   if (ctx.out.json) {
     ctx.out.emitJson({ entries: rows.map((r) => ({ ...r, details: JSON.parse(r.details) })) });
     return ExitCode.OK;

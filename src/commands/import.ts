@@ -2,6 +2,7 @@
  * `payrecon import psp|ledger <file...>`: the import operation (src/operations/import.ts),
  * with a line per file as each one finishes, or one JSON document with --json.
  */
+import { auditAnchor } from '../operations/audit.js';
 import type { CommandContext } from '../context.js';
 import { importFiles, type ImportRequest, type OnFileImported } from '../operations/import.js';
 
@@ -35,7 +36,7 @@ function fileLines(ctx: CommandContext): OnFileImported {
 
 async function run(ctx: CommandContext, req: ImportRequest): Promise<number> {
   const summary = await importFiles(ctx, req, fileLines(ctx));
-  if (ctx.out.json) ctx.out.emitJson(summary);
+  if (ctx.out.json) ctx.out.emitJson({ ...summary, audit: auditAnchor(ctx.db()) });
   return summary.exit_code;
 }
 

@@ -3,6 +3,7 @@
  * reconcile.ts), print the document (--json) or a summary, optionally write a report, return
  * the findings bitmask.
  */
+import { auditAnchor } from '../operations/audit.js';
 import type { CommandContext } from '../context.js';
 import { matchedTotals } from '../db/discrepancies.js';
 import { countProposals } from '../db/proposals.js';
@@ -54,7 +55,7 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
   if (ctx.out.json) {
     // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
     const { discrepancies, ...head } = doc;
-    await ctx.out.emitJsonStream(head, 'discrepancies', discrepancies);
+    await ctx.out.emitJsonStream({ ...head, audit: auditAnchor(ctx.db()) }, 'discrepancies', discrepancies);
   } else {
     if (doc.dry_run) ctx.out.info(`dry run: nothing was recorded; this is what run ${doc.run} would record`);
     for (const line of formatSummary(doc, ctx.out.c, doc.dry_run ? [] : matchedTotals(ctx.db(), doc.run))) ctx.out.info(line);

@@ -2,6 +2,7 @@
  * `payrecon scan [<name>...]`: the scan operation (src/operations/scan.ts), rendered as a
  * summary per baseline or one JSON document, optionally with a report.
  */
+import { auditAnchor } from '../operations/audit.js';
 import { scanLines } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
@@ -25,7 +26,8 @@ export async function run(
   for (const note of notes) ctx.out.warn(note);
   if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
   if (ctx.out.json) {
-    ctx.out.emitJson(scans.length === 1 ? scans[0] : { exit_code: exitCode, scans });
+    const audit = auditAnchor(ctx.db());
+    ctx.out.emitJson(scans.length === 1 ? { ...scans[0], audit } : { exit_code: exitCode, scans, audit });
   } else {
     for (const doc of scans) for (const line of scanLines(doc, ctx.out.c)) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);

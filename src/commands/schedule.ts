@@ -38,7 +38,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
 
   // Jobs get a context of their own: the chosen database, no terminal output (the run log
   // reports them), and a signal that does not fire on SIGTERM, so the job in flight finishes.
-  const jobCtx = quietContext(ctx, dbPath, dirname(configPath));
+  const jobCtx = quietContext(ctx, dbPath, dirname(configPath), keyFile);
   let outboxDb: ReturnType<typeof openDatabase> | undefined;
   try {
     const missing = missingBaselines(jobCtx, cfg.jobs);
@@ -60,6 +60,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       log,
       now: ctx.now,
       onAlert: () => dispatcher.kick(),
+      signal: ctx.signal,
     });
     const pending = [...outbox.pendingBySink().values()].reduce((a, b) => a + b, 0);
     log.event('started', { config: configPath, db: dbPath, jobs: cfg.jobs.length, sinks: sinks.map((s) => s.label), pending_deliveries: pending, pid: process.pid });
@@ -93,11 +94,12 @@ function checkKey(keyFile: string | undefined, ctx: CommandContext, configPath: 
   }
 }
 
-function quietContext(ctx: CommandContext, dbPath: string, cwd: string): CommandContext {
+function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   return createContext({
     global: { db: dbPath, json: true, quiet: true, color: false },
-    env: ctx.env,
+    // The scan jobs' key also seals the audit entries of every job.
+    env: keyFile ? { ...ctx.env, PAYRECON_KEY_FILE: keyFile } : ctx.env,
     cwd,
     signal: new AbortController().signal,
     now: ctx.now,

@@ -1,11 +1,17 @@
 /**
- * The append-only audit log. Each entry's hash covers its own fields and the previous entry's
- * hash, so an entry edited, inserted or deleted directly in SQLite breaks the chain at that
- * point and `payrecon audit verify` names it.
+ * Storage of the audit log: entries, the head record, and the table state the log is replayed
+ * against. Only storage: the chain and MAC rules are src/checksums/audit-chain.ts's; which key
+ * seals a database's entries is decided by src/operations/audit.ts, which registers a key source
+ * here (`setAuditKeySource`) when it opens the database. Without one, entries are unkeyed, and a
+ * log that is already keyed refuses them.
  */
-import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { sealEntry, type AuditEntry, type AuditHead } from '../checksums/audit-chain.js';
+import type { StoredState, WorkflowRow } from '../checksums/audit-projection.js';
+import type { SigningKey } from '../checksums/signing.js';
 import type { DB } from './open.js';
+
+export type { AuditEntry, AuditHead } from '../checksums/audit-chain.js';
 
 export interface AuditEntryInput {
   action: string; // e.g. import, reconcile, resolve, auto_close, baseline_init, baseline_update
@@ -14,19 +20,6 @@ export interface AuditEntryInput {
   actor?: string;
   at?: string;
 }
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const GENESIS = '0'.repeat(64);
 
 export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PAYRECON_ACTOR) return env.PAYRECON_ACTOR;
@@ -37,58 +30,66 @@ export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  const canonical = JSON.stringify([e.id, e.at, e.actor, e.action, e.subject, e.details, e.prev_hash]);
-  return createHash('sha256').update(canonical).digest('hex');
+/** Where a connection's audit key comes from; called at each append (may throw: bad key file). */
+export type AuditKeySource = () => SigningKey | null;
+const keySources = new WeakMap<DB, AuditKeySource>();
+
+export function setAuditKeySource(db: DB, source: AuditKeySource): void {
+  keySources.set(db, source);
+}
+
+export function readAuditHead(db: DB): AuditHead | undefined {
+  return db.prepare('SELECT entries, hash, key_id, mac FROM audit_head WHERE id = 1').get() as AuditHead | undefined;
 }
 
 /** Append one entry; call inside the transaction that did the audited work. */
 export function appendAudit(db: DB, input: AuditEntryInput): AuditEntry {
-  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    | { id: number; hash: string }
-    | undefined;
-  const entry: Omit<AuditEntry, 'hash'> = {
-    id: (last?.id ?? 0) + 1,
-    at: input.at ?? new Date().toISOString(),
-    actor: input.actor ?? defaultActor(),
-    action: input.action,
-    subject: input.subject,
-    details: JSON.stringify(input.details ?? {}),
-    prev_hash: last?.hash ?? GENESIS,
-  };
-  const full: AuditEntry = { ...entry, hash: entryHash(entry) };
+  const key = keySources.get(db)?.() ?? null;
+  const { entry, head } = sealEntry(
+    key,
+    {
+      at: input.at ?? new Date().toISOString(),
+      actor: input.actor ?? defaultActor(),
+      action: input.action,
+      subject: input.subject,
+      details: JSON.stringify(input.details ?? {}),
+    },
+    readAuditHead(db),
+  );
   db.prepare(
-    'INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash) VALUES (@id, @at, @actor, @action, @subject, @details, @prev_hash, @hash)',
-  ).run(full);
-  return full;
+    `INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash, key_id, mac)
+     VALUES (@id, @at, @actor, @action, @subject, @details, @prev_hash, @hash, @key_id, @mac)`,
+  ).run(entry);
+  db.prepare(
+    `INSERT INTO audit_head (id, entries, hash, key_id, mac) VALUES (1, @entries, @hash, @key_id, @mac)
+     ON CONFLICT (id) DO UPDATE SET entries = @entries, hash = @hash, key_id = @key_id, mac = @mac`,
+  ).run(head);
+  return entry;
 }
 
-export interface AuditVerification {
-  ok: boolean;
-  entries: number;
-  /** The first entry that does not verify, and why. */
-  broken?: { id: number; reason: string };
+const ENTRY_COLUMNS = 'id, at, actor, action, subject, details, prev_hash, hash, key_id, mac';
+
+/** Every entry, oldest first, row by row (the connection is busy until the iteration ends). */
+export function iterateAudit(db: DB): IterableIterator<AuditEntry> {
+  return db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_log ORDER BY id`).iterate() as IterableIterator<AuditEntry>;
 }
 
-/** Walk the chain from the first entry; stop at the first that does not verify. */
-export function verifyAudit(db: DB): AuditVerification {
-  let prev = GENESIS;
-  let expectedId = 1;
-  let n = 0;
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditEntry>) {
-    n++;
-    if (row.id !== expectedId) {
-      return { ok: false, entries: n, broken: { id: row.id, reason: `entry ${expectedId} is missing (deleted?)` } };
-    }
-    if (row.prev_hash !== prev) {
-      return { ok: false, entries: n, broken: { id: row.id, reason: 'its link to the previous entry does not match' } };
-    }
-    const { hash, ...rest } = row;
-    if (entryHash(rest) !== hash) {
-      return { ok: false, entries: n, broken: { id: row.id, reason: 'its content was altered after it was written' } };
-    }
-    prev = hash;
-    expectedId++;
-  }
-  return { ok: true, entries: n };
+export function latestAudit(db: DB, limit: number): AuditEntry[] {
+  return db.prepare(`SELECT * FROM (SELECT ${ENTRY_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?) ORDER BY id`).all(limit) as AuditEntry[];
+}
+
+/** Whether any entry records a baseline (then "no baselines" means they were deleted). */
+export function auditRecordsBaseline(db: DB, name?: string): boolean {
+  const sql = `SELECT 1 FROM audit_log WHERE action = 'baseline_init'${name === undefined ? '' : ' AND subject = ?'} LIMIT 1`;
+  return (name === undefined ? db.prepare(sql).get() : db.prepare(sql).get(name)) !== undefined;
+}
+
+/** The table state the log is replayed against. */
+export function readStoredState(db: DB): StoredState {
+  return {
+    discrepancies: db.prepare('SELECT id, status, note, resolved_by, resolved_at FROM discrepancies ORDER BY id').all() as WorkflowRow[],
+    baselines: db.prepare('SELECT name, generation FROM baselines ORDER BY name').all() as Array<{ name: string; generation: number }>,
+    importIds: db.prepare('SELECT id FROM imports ORDER BY id').pluck().all() as number[],
+    runIds: db.prepare('SELECT id FROM recon_runs ORDER BY id').pluck().all() as number[],
+  };
 }

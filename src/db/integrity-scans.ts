@@ -3,11 +3,16 @@
  * with the MAC of the scan before it (a chain whose head the baseline record holds), and each
  * finding with its scan id; src/operations/integrity-store.ts signs and verifies them.
  */
+import { pathFromBytes } from '../domain/byte-path.js';
 import { findingKey } from '../checksums/compare.js';
+import { storedText } from './integrity.js';
 import type { FindingSigned, ScanSigned } from '../checksums/signing.js';
 import type { SignedScan } from '../checksums/verify.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
 import type { DB } from './open.js';
+
+/** Finding paths are stored as their exact bytes (see storedText in ./integrity.ts). */
+const readPath = (v: unknown): string => (Buffer.isBuffer(v) ? pathFromBytes(v) : String(v));
 
 export interface ScanRow extends ScanSigned {
   mac: string;
@@ -23,12 +28,13 @@ export function readScanChain(db: DB, baselineId: number): SignedScan[] {
   const scans = db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans WHERE baseline_id = ? ORDER BY id`).all(baselineId) as ScanRow[];
   const findings = db
     .prepare(
-      `SELECT ${FINDING_COLUMNS.split(', ').map((c) => 'f.' + c).join(', ')} FROM scan_findings f
+      `SELECT ${FINDING_COLUMNS.split(', ').map((c) => (c === 'path' ? 'CAST(f.path AS BLOB) AS path' : 'f.' + c)).join(', ')} FROM scan_findings f
        JOIN scans s ON s.id = f.scan_id WHERE s.baseline_id = ? ORDER BY f.scan_id, f.seq`,
     )
     .all(baselineId) as FindingRow[];
   const byScan = new Map<number, FindingRow[]>();
   for (const f of findings) {
+    f.path = readPath(f.path);
     let list = byScan.get(f.scan_id);
     if (!list) byScan.set(f.scan_id, (list = []));
     list.push(f);
@@ -39,21 +45,23 @@ export function readScanChain(db: DB, baselineId: number): SignedScan[] {
 /** Store a scan row and its finding rows, all signed by the caller. */
 export function insertScanRows(db: DB, scan: ScanRow, findings: readonly FindingRow[]): void {
   db.prepare(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES (${SCAN_COLUMNS.replace(/(\w+)/g, '@$1')})`).run(scan);
-  const insertFinding = db.prepare(`INSERT INTO scan_findings (${FINDING_COLUMNS}) VALUES (${FINDING_COLUMNS.replace(/(\w+)/g, '@$1')})`);
-  for (const f of findings) insertFinding.run(f);
+  const insertFinding = db.prepare(
+    `INSERT INTO scan_findings (${FINDING_COLUMNS}) VALUES (${FINDING_COLUMNS.replace(/(\w+)/g, '@$1').replace('@path', 'CAST(@path AS TEXT)')})`,
+  );
+  for (const f of findings) insertFinding.run({ ...f, path: storedText(f.path) });
 }
 
 /** first_seen_scan of each finding of the baseline's latest scan, by finding identity. */
 export function previousFirstSeen(db: DB, baselineId: number): Map<string, number> {
   const rows = db
     .prepare(
-      `SELECT path, kind, attributes, reason, first_seen_scan FROM scan_findings
+      `SELECT CAST(path AS BLOB) AS path, kind, attributes, reason, first_seen_scan FROM scan_findings
        WHERE scan_id = (SELECT max(id) FROM scans WHERE baseline_id = ?)`,
     )
     .all(baselineId) as Array<{ path: string; kind: FindingKind; attributes: string | null; reason: string | null; first_seen_scan: number }>;
   return new Map(
     rows.map((r) => [
-      findingKey({ path: r.path, kind: r.kind, attributes: r.attributes ? JSON.parse(r.attributes) : undefined, reason: r.reason ?? undefined }),
+      findingKey({ path: readPath(r.path), kind: r.kind, attributes: r.attributes ? JSON.parse(r.attributes) : undefined, reason: r.reason ?? undefined }),
       r.first_seen_scan,
     ]),
   );
@@ -66,10 +74,10 @@ export function scanDocument(db: DB, scanId: number): ScanDocument | undefined {
     .get(scanId) as { id: number; exit_code: number; counts: string; name: string } | undefined;
   if (!s) return undefined;
   const rows = db
-    .prepare('SELECT path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq')
+    .prepare('SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq')
     .all(scanId) as Array<Omit<FindingRow, 'scan_id' | 'seq' | 'mac'>>;
   const findings: ScanFinding[] = rows.map((r) => ({
-    path: r.path,
+    path: readPath(r.path),
     kind: r.kind as FindingKind,
     ...(r.attributes ? { attributes: JSON.parse(r.attributes) as string[] } : {}),
     severity: r.severity as ScanFinding['severity'],

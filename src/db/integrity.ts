@@ -5,6 +5,7 @@
  * rules of src/checksums/signing.ts and verify.ts. Call writers inside one withWriteTransaction.
  */
 import { ATTRIBUTES, type FileRecord } from '../checksums/attributes.js';
+import { hasEscapedBytes, pathFromBytes, pathToBytes } from '../domain/byte-path.js';
 import type { BaselineSigned } from '../checksums/signing.js';
 import type { SignedEntry } from '../checksums/verify.js';
 import type { DB } from './open.js';
@@ -28,17 +29,35 @@ export function listBaselineRows(db: DB): BaselineRow[] {
 const ENTRY_COLUMNS = ATTRIBUTES.map((a) => a.column);
 
 /** All entries of a baseline with their MACs, integers exact (bigint where the table says so). */
+// Paths and other text attributes (link targets) are stored as their exact bytes: TEXT that is
+// not always UTF-8, read back as a BLOB and decoded reversibly (src/domain/byte-path.ts).
+// Only names (path, link target) can hold such bytes; digests and types are ASCII.
+const NAME_COLUMNS = new Set(['link_target']);
+const READ_COLUMNS = ATTRIBUTES.map((a) => (NAME_COLUMNS.has(a.column) ? `CAST(${a.column} AS BLOB)` : a.column));
+const WRITE_VALUES = ATTRIBUTES.map((a) => (NAME_COLUMNS.has(a.column) ? 'CAST(? AS TEXT)' : '?'));
+const readText = (v: unknown) => (Buffer.isBuffer(v) ? pathFromBytes(v) : v);
+/** A path or text attribute as bound for storage: its bytes when it is not UTF-8. */
+export const storedText = (v: unknown) => (typeof v === 'string' && hasEscapedBytes(v) ? pathToBytes(v) : v);
+
 export function readEntries(db: DB, baselineId: number): SignedEntry[] {
-  const stmt = db.prepare(`SELECT path, ${ENTRY_COLUMNS.join(', ')}, mac FROM baseline_entries WHERE baseline_id = ? ORDER BY path`);
   // ORDER BY path is the primary key's order (BINARY collation = comparePaths), so free.
   // Arrays, not objects: twice as fast on 20,000 rows, and this runs before every scan.
-  const rows = stmt.safeIntegers(true).raw(true).all(baselineId) as unknown[][];
+  // Paths are read as text (fast); only when one did not decode (U+FFFD) are they read again
+  // as bytes.
+  const read = (path: string) =>
+    db
+      .prepare(`SELECT ${path}, ${READ_COLUMNS.join(', ')}, mac FROM baseline_entries WHERE baseline_id = ? ORDER BY path`)
+      .safeIntegers(true)
+      .raw(true)
+      .all(baselineId) as unknown[][];
+  let rows = read('path');
+  if (rows.some((r) => (r[0] as string).includes('\uFFFD'))) rows = read('CAST(path AS BLOB)');
   const macAt = ATTRIBUTES.length + 1;
   return rows.map((row) => {
-    const rec = { path: row[0] } as Record<string, unknown>;
+    const rec = { path: readText(row[0]) } as Record<string, unknown>;
     ATTRIBUTES.forEach((spec, i) => {
       const v = row[i + 1];
-      rec[spec.name] = v === null || v === undefined ? null : spec.storage === 'int' ? Number(v) : v;
+      rec[spec.name] = v === null || v === undefined ? null : spec.storage === 'int' ? Number(v) : readText(v);
     });
     return { record: rec as unknown as FileRecord, mac: String(row[macAt]) };
   });
@@ -50,9 +69,9 @@ const BASELINE_PARAMS = BASELINE_COLUMNS.replace(/(\w+)/g, '@$1');
 export function insertEntries(db: DB, baselineId: number, entries: Iterable<SignedEntry>): void {
   const insert = db.prepare(
     `INSERT INTO baseline_entries (baseline_id, path, ${ENTRY_COLUMNS.join(', ')}, mac)
-     VALUES (?, ?, ${ENTRY_COLUMNS.map(() => '?').join(', ')}, ?)`,
+     VALUES (?, CAST(? AS TEXT), ${WRITE_VALUES.join(', ')}, ?)`,
   );
-  for (const { record, mac } of entries) insert.run(baselineId, record.path, ...ATTRIBUTES.map((a) => record[a.name]), mac);
+  for (const { record, mac } of entries) insert.run(baselineId, storedText(record.path), ...ATTRIBUTES.map((a) => storedText(record[a.name])), mac);
 }
 
 export function deleteEntries(db: DB, baselineId: number): void {

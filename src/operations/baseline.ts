@@ -11,6 +11,7 @@ import { compareToBaseline, initFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
 import { buildSpec, type BaselineSpec, type SpecOptions } from '../checksums/profiles.js';
 import { appendAudit } from '../db/audit.js';
+import { useAuditKey } from './audit.js';
 import { findBaseline, listBaselineRows, type BaselineRow } from '../db/integrity.js';
 import { scanDocument } from '../db/integrity-scans.js';
 import { withWriteTransaction } from '../db/open.js';
@@ -44,6 +45,7 @@ export async function initBaseline(ctx: OperationContext, name: string, opts: Sp
   const spec = buildSpec(opts, ctx.env, ctx.cwd);
   const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
   const db = ctx.db();
+  useAuditKey(db, key);
   if (findBaseline(db, name)) throw alreadyExists(name);
   requireRoots(spec);
   const state = await captureWithProgress(ctx, spec, `baseline ${name}`);
@@ -65,6 +67,7 @@ export async function initBaseline(ctx: OperationContext, name: string, opts: Sp
 export async function updateBaseline(ctx: OperationContext, name: string, opts: { keyFile?: string }): Promise<BaselineOutcome> {
   const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
   const db = ctx.db();
+  useAuditKey(db, key);
   const row = requireBaseline(db, name);
   const entries = loadVerifiedBaseline(db, key, row);
   const spec = JSON.parse(row.spec) as BaselineSpec;

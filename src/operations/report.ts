@@ -13,6 +13,7 @@ import type { ScanDocument } from '../domain/integrity.js';
 import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
 import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from '../report/write-atomic.js';
 import { cashOverview } from './cash.js';
+import { auditAnchor } from './audit.js';
 import type { OperationContext } from './context.js';
 
 /**
@@ -46,6 +47,7 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
       scans: reporter.documentOnly ? [] : latestScanDocuments(db),
       cash: reporter.documentOnly ? undefined : cashOverview(ctx) ?? undefined,
       generatedAt: now.toISOString(),
+      audit: auditAnchor(db),
     };
     ctx.checkInterrupted();
     writeFileAtomicStream(abs, (write) => reporter.streamReconcile(data, write), path);
@@ -66,7 +68,7 @@ export async function writeRunReport(ctx: OperationContext, path: string, runId?
 /** Write a report of integrity scans to `path` (format from the extension). */
 export async function writeScanReport(ctx: OperationContext, path: string, scans: ScanDocument[]): Promise<void> {
   const { abs, reporter } = checkReportPath(ctx, path);
-  const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString() });
+  const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString(), audit: auditAnchor(ctx.db()) });
   ctx.checkInterrupted();
   writeFileAtomic(abs, text, path);
 }

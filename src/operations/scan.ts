@@ -8,12 +8,13 @@ import { captureState, type CurrentState } from '../checksums/capture.js';
 import { compareToBaseline, countFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
 import { selectionOf, type BaselineSpec } from '../checksums/profiles.js';
+import { auditRecordsBaseline } from '../db/audit.js';
 import { findBaseline, listBaselineRows, type BaselineRow } from '../db/integrity.js';
 import { withWriteTransaction, type DB } from '../db/open.js';
 import { combineExitCodes, exitCodeFor } from '../domain/exit-codes.js';
 import type { FindingKind, ScanDocument } from '../domain/integrity.js';
 import type { Progress } from '../domain/progress.js';
-import { DatabaseError, UsageError } from '../errors.js';
+import { DatabaseError, TamperError, UsageError } from '../errors.js';
 import { formatBytes } from '../output.js';
 import type { OperationContext } from './context.js';
 import { insertScan, loadVerifiedBaseline, setLastScan, verifyBaselineRow } from './integrity-store.js';
@@ -113,6 +114,7 @@ function selectBaselines(db: DB, names: string[]): BaselineRow[] {
   if (names.length === 0) {
     const all = listBaselineRows(db);
     if (all.length === 0) {
+      if (auditRecordsBaseline(db)) throw baselinesDeleted('every baseline the audit log records is gone from the database');
       throw new UsageError('there are no baselines to scan yet', 'create one: payrecon baseline init <name> --path <path>');
     }
     return all;
@@ -120,10 +122,16 @@ function selectBaselines(db: DB, names: string[]): BaselineRow[] {
   return [...new Set(names)].map((name) => requireBaseline(db, name));
 }
 
+/** A baseline the log approved is missing: deleted outside payrecon, not "none yet". */
+function baselinesDeleted(what: string): TamperError {
+  return new TamperError(`${what} (deleted outside payrecon?)`, 'run `payrecon audit verify` to see every difference; investigate before trusting this database');
+}
+
 /** The baseline called `name`, or a UsageError (16) listing the ones there are. */
 export function requireBaseline(db: DB, name: string): BaselineRow {
   const row = findBaseline(db, name);
   if (row) return row;
+  if (auditRecordsBaseline(db, name)) throw baselinesDeleted(`baseline "${name}" is recorded in the audit log but gone from the database`);
   const known = listBaselineRows(db).map((b) => b.name);
   throw new UsageError(
     `no baseline named "${name}"`,

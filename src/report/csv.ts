@@ -5,6 +5,7 @@
  * A cell that is a plain decimal number (`-12.30`, `1000`) is left alone: it cannot run as a
  * formula and must stay a number the spreadsheet can add up.
  */
+import { displayPath } from '../domain/byte-path.js';
 import type { DiscrepancySide } from '../domain/discrepancy.js';
 import { collect } from './stream.js';
 import type { ReconcileReportData, ReconcileStreamData, Reporter, ReportRow, ScanReportData, Write } from './types.js';
@@ -102,7 +103,7 @@ export function renderScanCsv(data: ScanReportData): string {
   const lines = [csvLine(FINDING_COLUMNS)];
   for (const s of data.scans) {
     for (const f of s.findings) {
-      lines.push(csvLine([s.scan, s.baseline, f.path, f.kind, f.severity, (f.attributes ?? []).join(' '), f.reason, f.first_seen_scan]));
+      lines.push(csvLine([s.scan, s.baseline, displayPath(f.path), f.kind, f.severity, (f.attributes ?? []).join(' '), f.reason, f.first_seen_scan]));
     }
   }
   return lines.join('\r\n') + '\r\n';

@@ -3,6 +3,7 @@
  * findings tables of the HTML report. Past TABLE_LIMIT rows the table shows the most
  * pressing ones and says where the complete list is, so the page stays usable.
  */
+import { displayPath } from '../domain/byte-path.js';
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
 import { baseName, html, raw, type Html } from './html-escape.js';
@@ -114,7 +115,7 @@ ${
         .slice(0, TABLE_LIMIT)
         .map(
           (f) =>
-            html`<tr><td><code>${f.path}</code></td><td>${f.kind}</td><td class="sev-${f.severity}">${f.severity}</td><td>${(f.attributes ?? []).join(', ')}</td><td>${f.reason ?? ''}</td></tr>`,
+            html`<tr><td><code>${displayPath(f.path)}</code></td><td>${f.kind}</td><td class="sev-${f.severity}">${f.severity}</td><td>${(f.attributes ?? []).join(', ')}</td><td>${f.reason ?? ''}</td></tr>`,
         )}</tbody></table>${s.findings.length > TABLE_LIMIT ? html`<p class="note">Showing ${TABLE_LIMIT} of ${s.findings.length} findings; the CSV or JSON export has all of them.</p>` : raw('')}`
 }`,
   )}`;

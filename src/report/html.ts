@@ -5,6 +5,7 @@
  */
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
+import { describeAnchor, type AuditAnchor } from '../domain/audit.js';
 import { barChart, columnChart, shareChart, type Bar } from './html-charts.js';
 import { html, raw, type Html } from './html-escape.js';
 import { formatMinor } from '../domain/money.js';
@@ -144,7 +145,7 @@ function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
   const cash = data.cash && (data.cash.accounts.length || data.cash.payouts.length) ? cashSection(data.cash) : raw('');
   return page(
     title,
-    html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>
+    html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>${auditLine(data.audit)}
 <h2>Summary</h2>${headline(d, tally, data.matched)}
 ${cash}${writtenOffSection(data.writtenOff ?? [])}
 <h2>Charts</h2>${charts(tally)}
@@ -158,10 +159,15 @@ export function renderScanHtml(data: ScanReportData): string {
   const totals = sumCounts(data.scans);
   return page(
     title,
-    html`<h1>${title}</h1><p class="meta">${data.scans.length} scan(s) · generated ${data.generatedAt}</p>
+    html`<h1>${title}</h1><p class="meta">${data.scans.length} scan(s) · generated ${data.generatedAt}</p>${auditLine(data.audit)}
 <div class="cards">${card('Files', totals.files)}${card('Added', totals.added, totals.added ? 'bad' : 'ok')}${card('Removed', totals.removed, totals.removed ? 'bad' : 'ok')}${card('Changed', totals.changed, totals.changed ? 'bad' : 'ok')}${card('Unreadable', totals.unreadable, totals.unreadable ? 'bad' : 'ok')}</div>
 <h2>Findings</h2>${data.scans.length ? integritySection(data.scans) : html`<p class="empty">No scans.</p>`}`,
   );
+}
+
+/** The audit log's anchor, so a printed or mailed report pins the log's state. */
+function auditLine(a: AuditAnchor | undefined) {
+  return a ? html`<p class="meta audit">${describeAnchor(a)}</p>` : raw('');
 }
 
 function sumCounts(scans: ScanDocument[]): ScanDocument['counts'] {

@@ -23,7 +23,8 @@ function itemOf(r: ReportRow): DiscrepancyItem {
 
 /** The document streamed item by item: the same bytes as `JSON.stringify(document, null, 2)`. */
 export function streamReconcileJson(data: ReconcileStreamData, write: Write): void {
-  const pieces = [...jsonWithArrayChunks(data.header, 'discrepancies', mapRows(data.rows))];
+  const head = data.audit ? { ...data.header, audit: data.audit } : data.header;
+  const pieces = [...jsonWithArrayChunks(head, 'discrepancies', mapRows(data.rows))];
   // Write-offs to date, when there are any, as one more key after the items: without them the
   // file is byte for byte what `reconcile --json` printed.
   const totals = data.writtenOff ?? [];
@@ -42,10 +43,16 @@ export const jsonReporter: Reporter = {
   extension: '.json',
   name: 'JSON',
   documentOnly: true,
-  renderReconcile: (data) =>
-    JSON.stringify(data.writtenOff?.length ? { ...data.document, written_off: data.writtenOff } : data.document, null, 2) + '\n',
+  renderReconcile: (data) => {
+    const { discrepancies, ...head } = data.document;
+    const doc = data.audit ? { ...head, audit: data.audit, discrepancies } : data.document;
+    return JSON.stringify(data.writtenOff?.length ? { ...doc, written_off: data.writtenOff } : doc, null, 2) + '\n';
+  },
   streamReconcile: streamReconcileJson,
   // As `scan --json` prints it: several scans carry the combined (OR-ed) findings bits.
-  renderScan: (data) =>
-    JSON.stringify(data.scans.length === 1 ? data.scans[0] : { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans }, null, 2) + '\n',
+  renderScan: (data) => {
+    const audit = data.audit ? { audit: data.audit } : {};
+    const doc = data.scans.length === 1 ? { ...data.scans[0], ...audit } : { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans, ...audit };
+    return JSON.stringify(doc, null, 2) + '\n';
+  },
 };

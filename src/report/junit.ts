@@ -6,7 +6,9 @@
  * discrepancy is one <failure> inside its class; resolved and closed ones are not failures.
  * Scans: one <testcase> per baseline × finding kind, one <failure> per finding.
  */
+import { displayPath } from '../domain/byte-path.js';
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
+import type { AuditAnchor } from '../domain/audit.js';
 import { FINDING_KINDS, type ScanFinding } from '../domain/integrity.js';
 import { currencyOf, isUnresolved } from './summary.js';
 import { collect } from './stream.js';
@@ -58,6 +60,11 @@ function newCase(classname: string, name: string): Case {
 
 function failureLine(f: { type: string; message: string; body: string }): string {
   return `      <failure${attrs({ type: f.type, message: f.message })}>${xmlEscape(f.body)}</failure>`;
+}
+
+/** The audit log's anchor as properties, so a CI system's copy of the file pins the log's state. */
+function auditProps(a: AuditAnchor | undefined): Record<string, string | number> {
+  return a ? { audit_entries: a.entries, audit_head: a.head ?? '', audit_keyed: String(a.keyed) } : {};
 }
 
 function writeSuite(write: Write, name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): void {
@@ -155,6 +162,7 @@ export function streamReconcileJunit(data: ReconcileStreamData, write: Write): v
       ledger: d.counts.ledger,
       matched: d.counts.matched,
       discrepancies: d.counts.discrepancies,
+      ...auditProps(data.audit),
     },
     ordered,
   );
@@ -168,7 +176,7 @@ function findingFailure(baseline: string, f: ScanFinding): string {
   const attrsText = f.attributes?.length ? ` (${f.attributes.join(', ')})` : '';
   return failureLine({
     type: f.kind,
-    message: `${f.path}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
+    message: `${displayPath(f.path)}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
     body: `baseline ${baseline}, severity ${f.severity}${f.first_seen_scan ? `, first seen in scan ${f.first_seen_scan}` : ''}`,
   });
 }
@@ -183,7 +191,7 @@ export function renderScanJunit(data: ScanReportData): string {
     }
   }
   const pieces: string[] = [];
-  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' ') }, cases);
+  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' '), ...auditProps(data.audit) }, cases);
   return pieces.join('');
 }
 

@@ -9,6 +9,7 @@ export type { WrittenOffTotal };
 
 export type { RunHeader };
 import type { ScanDocument } from '../domain/integrity.js';
+import type { AuditAnchor } from '../domain/audit.js';
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
 export interface MatchedTotal {
@@ -41,6 +42,8 @@ export interface ReconcileReportData {
   cash?: CashSection;
   /** ISO-8601 time the report was generated (passed in: renderers read no clock). */
   generatedAt: string;
+  /** The audit log's anchor when the report was written. */
+  audit?: AuditAnchor;
 }
 
 /**
@@ -56,6 +59,7 @@ export interface ReconcileStreamData {
   scans: ScanDocument[];
   cash?: CashSection;
   generatedAt: string;
+  audit?: AuditAnchor;
 }
 
 /** Receives the report text piece by piece, in order. */
@@ -65,6 +69,7 @@ export type Write = (text: string) => void;
 export interface ScanReportData {
   scans: ScanDocument[];
   generatedAt: string;
+  audit?: AuditAnchor;
 }
 
 /** One output format. `extension` includes the dot; the file's extension selects the reporter. */

@@ -3,7 +3,7 @@
  * a temporary file in the same directory (same file system), fsync, then rename over.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { IoError, ioErrorFor } from '../errors.js';
 
@@ -36,20 +36,19 @@ const CHUNK = 1 << 20;
  */
 export function writeFileAtomicStream(absPath: string, produce: (write: (text: string) => void) => void, shown = absPath): void {
   assertWritableDir(absPath, shown);
-  const tmp = join(dirname(absPath), `.${basename(absPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  // Replacing a report keeps its permissions (someone may have made it private); a new one
-  // gets the usual 0666 less the umask.
-  let keepMode: number | undefined;
-  try {
-    keepMode = statSync(absPath).mode & 0o7777;
-  } catch {
-    keepMode = undefined;
-  }
+  // Through a symbolic link the file written is the link's target, replaced atomically in its
+  // own directory; the link stays a link (renaming over it would swap it for a new file).
+  const target = reportTarget(absPath, shown);
+  const tmp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Replacing a report keeps its permissions (someone may have made it private) but never
+  // widens them beyond what the umask allows a new file: the temporary file is opened 0666
+  // less the umask, and the old mode is narrowed to that.
+  const keepMode = target.mode;
   let fd: number | undefined;
   let producing = false;
   try {
     fd = openSync(tmp, 'wx', 0o666);
-    if (keepMode !== undefined) fchmodSync(fd, keepMode);
+    if (keepMode !== undefined) fchmodSync(fd, keepMode & fstatSync(fd).mode & 0o666);
     const out = fd;
     let buf = '';
     producing = true;
@@ -65,7 +64,7 @@ export function writeFileAtomicStream(absPath: string, produce: (write: (text: s
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, absPath);
+    renameSync(tmp, target.path);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     try {
@@ -78,6 +77,34 @@ export function writeFileAtomicStream(absPath: string, produce: (write: (text: s
     if (producing) throw err;
     throw ioErrorFor(shown, err, 'write');
   }
+}
+
+/**
+ * The file a report to `absPath` replaces: itself, or the final target of a symbolic link, and
+ * its current mode (undefined: a new file). A link that leads nowhere, or to something that is
+ * not a regular file (a directory, a device), is refused: writing there is not a report.
+ */
+function reportTarget(absPath: string, shown: string): { path: string; mode: number | undefined } {
+  let link: boolean;
+  try {
+    link = lstatSync(absPath).isSymbolicLink();
+  } catch {
+    return { path: absPath, mode: undefined }; // a new file
+  }
+  let path = absPath;
+  if (link) {
+    try {
+      path = realpathSync(absPath);
+    } catch {
+      throw new IoError(`cannot write ${shown}: it is a symbolic link that leads to no existing file`, 'point it at an existing file, or remove the link');
+    }
+  }
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return { path, mode: undefined };
+  if (!st.isFile()) {
+    throw new IoError(`cannot write ${shown}: ${link ? `it is a symbolic link to ${path}, which` : 'it'} is not a regular file`, 'give a file path for the report');
+  }
+  return { path, mode: st.mode & 0o7777 };
 }
 
 function flush(fd: number, text: string, shown: string): void {

@@ -1,8 +1,9 @@
 /**
  * The alert body of CONTRACT.md: `{"id", "job", "command", "exit_code", "at", "findings"}`
  * for scan jobs, `"discrepancies"` (shaped as in `reconcile --json`) for reconcile jobs, and
- * `"error"` when the job failed. Pure: the id and time are passed in.
+ * `"error"` when the job failed, and `"audit"` (the log's anchor) after a job that ran. Pure: the id and time are passed in.
  */
+import type { AuditAnchor } from '../domain/audit.js';
 
 /** What an alert says; `id` is the delivery id a receiver deduplicates on. */
 export interface AlertBody {
@@ -15,6 +16,8 @@ export interface AlertBody {
   discrepancies?: unknown[];
   /** Only when the run failed (exit code 16 or more): what went wrong, in words. */
   error?: string;
+  /** The audit log's entry count and head after the run: an anchor kept outside the database. */
+  audit?: AuditAnchor;
 }
 
 export interface AlertInput {
@@ -26,6 +29,7 @@ export interface AlertInput {
   /** The findings not alerted before (scan findings or reconcile discrepancies). */
   items: unknown[];
   error?: string;
+  audit?: AuditAnchor;
 }
 
 export function buildAlert(input: AlertInput): AlertBody {
@@ -39,6 +43,7 @@ export function buildAlert(input: AlertInput): AlertBody {
   if (input.command === 'reconcile') body.discrepancies = input.items;
   else body.findings = input.items;
   if (input.error !== undefined) body.error = input.error;
+  if (input.audit !== undefined) body.audit = input.audit;
   return body;
 }
 

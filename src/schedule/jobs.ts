@@ -7,6 +7,7 @@ import { glob } from 'tinyglobby';
 import { baselineNames } from '../db/integrity.js';
 import { combineExitCodes } from '../domain/exit-codes.js';
 import type { OperationContext } from '../operations/context.js';
+import { auditAnchor } from '../operations/audit.js';
 import { importFiles } from '../operations/import.js';
 import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
@@ -63,6 +64,7 @@ async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<J
     counts: { import: imported, run: doc.run, ...doc.counts, by_kind: doc.by_kind },
     items: doc.discrepancies.filter((d) => !kinds || kinds.has(d.kind)),
     error: problems.length ? `import failed for ${problems.length} file(s): ${problems.join('; ')}` : undefined,
+    audit: auditAnchor(ctx.db()),
   };
 }
 
@@ -80,7 +82,7 @@ async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string
   }
   // scanBaselines throws on every error (16 and above), so this is an OR of finding bits only;
   // a thrown error is the scheduler's to report as a failed run.
-  return { exitCode: result.exitCode, counts, items };
+  return { exitCode: result.exitCode, counts, items, audit: auditAnchor(ctx.db()) };
 }
 
 /** Baselines named by scan jobs that the database does not hold (checked before starting). */

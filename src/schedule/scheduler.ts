@@ -6,6 +6,7 @@
  */
 import cron, { type Logger, type ScheduledTask } from 'node-cron';
 import { ExitCode, PayreconError } from '../errors.js';
+import type { AuditAnchor } from '../domain/audit.js';
 import { buildAlert, serializeAlert } from './alert.js';
 import type { JobConfig } from './config.js';
 import { diffFindings, failureFingerprint } from './fingerprint.js';
@@ -22,6 +23,8 @@ export interface JobOutcome {
   items: unknown[];
   /** A failure that did not stop the run (e.g. an inbox file that could not be imported). */
   error?: string;
+  /** The audit log's anchor after the job, carried into its alert. */
+  audit?: AuditAnchor;
 }
 
 export type RunJob = (job: JobConfig) => Promise<JobOutcome>;
@@ -35,6 +38,8 @@ export interface SchedulerOptions {
   log: EventLog;
   /** Called after an alert is enqueued (wakes the dispatcher). */
   onAlert?: (alertId: string) => void;
+  /** Aborted on SIGINT/SIGTERM: no job starts after it fired. */
+  signal?: AbortSignal;
   now?: () => Date;
   newId?: () => string;
 }
@@ -103,12 +108,15 @@ export class Scheduler {
   }
 
   private async execute(job: JobConfig): Promise<RunResult | undefined> {
-    if (this.stopping) {
+    this.state.set(job.name, 'running');
+    // A long synchronous stretch (hashing) may end with a cron tick and a signal both pending;
+    // timers run before signals, so let the signal be delivered before deciding to start.
+    await new Promise(setImmediate);
+    if (this.stopping || this.opts.signal?.aborted) {
       this.state.set(job.name, 'idle');
       this.skipped(job, this.now(), 'shutting down');
       return undefined;
     }
-    this.state.set(job.name, 'running');
     const start = this.now();
     let outcome: JobOutcome | undefined;
     let failure: { exitCode: number; message: string } | undefined;
@@ -175,7 +183,7 @@ export class Scheduler {
     if (fresh.length > 0 || newFailure) {
       alertId = this.newId();
       const at = this.now();
-      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, items: fresh, error: failure?.message });
+      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, items: fresh, error: failure?.message, audit: outcome?.audit });
       rec.alert = { id: alertId, body: serializeAlert(body), at: at.toISOString() };
     }
     await this.opts.outbox.recordRun(rec);

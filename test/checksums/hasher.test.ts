@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync, type BigIntStats } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { symlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANGED_WHILE_READ, Hasher, NODE_HASH_IO, type HashIo } from '../../src/checksums/hasher.js';
@@ -20,6 +21,33 @@ describe('Hasher on real files', () => {
       sha256: createHash('sha256').update(data).digest('hex'),
       sha512: createHash('sha512').update(data).digest('hex'),
     });
+  });
+
+  it('does not follow a file swapped for a symbolic link, nor hang on one swapped for a FIFO', () => {
+    writeFileSync(join(dir, 'secret'), 'outside the tree\n');
+    symlinkSync(join(dir, 'secret'), join(dir, 'link'));
+    expect(new Hasher().hash(join(dir, 'link'), false)).toMatchObject({ ok: false, bytes: 0 });
+    const fifo = join(dir, 'fifo');
+    if (spawnSync('mkfifo', [fifo]).status === 0) {
+      expect(new Hasher().hash(fifo, false)).toMatchObject({ ok: false, reason: CHANGED_WHILE_READ });
+    }
+  });
+
+  it('hashInterruptible yields between chunks; a throw from between stops it, and the same digest otherwise', async () => {
+    const data = Buffer.alloc(10 * 4096, 3);
+    writeFileSync(join(dir, 'big'), data);
+    const hasher = new Hasher(NODE_HASH_IO, 4096);
+    let yields = 0;
+    const r = await hasher.hashInterruptible(join(dir, 'big'), false, async () => void yields++, 8192);
+    expect(r).toMatchObject({ ok: true, sha256: createHash('sha256').update(data).digest('hex') });
+    expect(yields).toBeGreaterThanOrEqual(4);
+    await expect(
+      hasher.hashInterruptible(join(dir, 'big'), false, async () => {
+        throw new Error('interrupted');
+      }, 8192),
+    ).rejects.toThrow('interrupted');
+    // The hasher is usable afterwards (its file was closed, its buffer cleared).
+    expect(hasher.hash(join(dir, 'big'), false)).toMatchObject({ ok: true, bytes: data.length });
   });
 
   it('reports a missing file as vanished, not as an empty one', () => {

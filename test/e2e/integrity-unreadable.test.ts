@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, parseJson, type CliResult } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
+import { readableInstall } from '../helpers/readable-install.js';
 
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const isRoot = process.getuid?.() === 0;
@@ -17,11 +18,25 @@ const dropper = have('setpriv')
     ? ['runuser', '-u', 'nobody', '--']
     : undefined;
 const NOBODY = 65534;
+// A clone other users cannot traverse (mktemp -d, a 0700 home) gets a readable copy of the CLI.
+const install = isRoot && dropper ? readableInstall(dropper) : undefined;
+const cliBin = install && 'bin' in install ? install.bin : BIN;
+const skipReason = !isRoot
+  ? 'not running as root, cannot switch user'
+  : !dropper
+    ? 'neither setpriv nor runuser is installed'
+    : install && 'skip' in install
+      ? install.skip
+      : undefined;
+if (skipReason) console.log(`test/e2e/integrity-unreadable.test.ts skipped: ${skipReason}`);
+afterAll(() => {
+  if (install && 'cleanup' in install) install.cleanup();
+});
 
 let t: IntegrityEnv;
 /** Run payrecon as nobody with this test's db and key. */
 function asNobody(args: string[]): CliResult {
-  const r = spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, BIN, '--db', t.db, ...args], {
+  const r = spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, cliBin, '--db', t.db, ...args], {
     cwd: t.dir,
     env: cliEnv({ PAYRECON_KEY_FILE: t.key }),
     encoding: 'utf8',
@@ -34,8 +49,8 @@ function giveToNobody(path: string) {
   spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, path]);
 }
 
-describe.skipIf(!isRoot || !dropper)(
-  `unreadable files as an unprivileged user (${!isRoot ? 'skipped: not running as root, cannot switch user' : !dropper ? 'skipped: neither setpriv nor runuser is installed' : 'via ' + dropper?.[0]})`,
+describe.skipIf(skipReason !== undefined)(
+  `unreadable files as an unprivileged user (${skipReason ? 'skipped: ' + skipReason : 'via ' + dropper?.[0] + (install && 'copied' in install && install.copied ? ', running a readable copy of the CLI' : '')})`,
   () => {
     beforeEach(() => {
       t = integrityEnv();

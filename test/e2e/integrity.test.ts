@@ -28,6 +28,8 @@ describe('baseline init and scan', () => {
       exit_code: 0,
       counts: { files: 5, added: 0, removed: 0, changed: 0, unreadable: 0 }, // tree, sub, 3 files
       findings: [],
+      // The audit log's anchor (README, "The audit log as evidence"): baseline init's entry, keyed.
+      audit: { entries: 1, head: expect.stringMatching(/^[0-9a-f]{64}$/), keyed: true },
     });
   });
 

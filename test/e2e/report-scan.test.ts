@@ -70,7 +70,8 @@ describe('scan --report', () => {
 
   it('the reconcile report shows the latest scan findings', () => {
     expect(scan('s.json').code).toBe(4);
-    seedReconciled(dir, db);
+    // The baseline keyed this database's audit log: the reconcile side writes with the same key.
+    seedReconciled(dir, db, { PAYRECON_KEY_FILE: key });
     expect(runCli(['--db', db, 'report', '--out', join(dir, 'r.html')]).code).toBe(0);
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toContain('Integrity findings (latest scans)');

@@ -235,7 +235,9 @@ describe('payrecon schedule', () => {
     expect(runs[1]).toMatchObject({ counts: { import: { files: 0, already: 2 } }, alert: null });
     const alerts = readFileSync(join(dir, 'alerts.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(2);
-    expect(Object.keys(alerts[0])).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'discrepancies']);
+    expect(Object.keys(alerts[0])).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'discrepancies', 'audit']);
+    // The anchor after the job: every import and the reconcile run are in the log.
+    expect(alerts[0].audit).toMatchObject({ entries: 3, keyed: false });
     expect(alerts[0].discrepancies.length).toBeGreaterThan(0);
     // The second alert holds only discrepancies the first did not: the Adyen file's rows.
     const key = (d: { kind: string; psp?: { id: string } | null; ledger?: { id: string } | null }) => `${d.kind} ${d.psp?.id} ${d.ledger?.id}`;

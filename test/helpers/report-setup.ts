@@ -24,14 +24,14 @@ const STRIPE = [
 ];
 
 /** Import and reconcile into `db`; returns the `reconcile --json` document. */
-export function seedReconciled(dir: string, db: string) {
+export function seedReconciled(dir: string, db: string, env: NodeJS.ProcessEnv = {}) {
   writeFileSync(join(dir, 'ledger.csv'), LEDGER.join('\n') + '\n');
   writeFileSync(join(dir, 'stripe.csv'), STRIPE.join('\n') + '\n');
   for (const [side, file] of [['ledger', 'ledger.csv'], ['psp', 'stripe.csv']]) {
-    const r = runCli(['--db', db, 'import', side, join(dir, file)]);
+    const r = runCli(['--db', db, 'import', side, join(dir, file)], { env });
     expect(r.code, r.stderr).toBe(0);
   }
-  const rec = runCli(['--db', db, 'reconcile', '--json']);
+  const rec = runCli(['--db', db, 'reconcile', '--json'], { env });
   expect(rec.code, rec.stderr).toBeGreaterThan(0);
   expect(rec.code, rec.stderr).toBeLessThan(16);
   return parseJson(rec);

@@ -20,11 +20,11 @@ function ok(items: unknown[], exitCode = items.length ? 4 : 0): JobOutcome {
   return { exitCode, counts: { files: 3 }, items };
 }
 
-function setup(runJob: RunJob, jobs: JobConfig[] = [keysJob]) {
+function setup(runJob: RunJob, jobs: JobConfig[] = [keysJob], signal?: AbortSignal) {
   const store = tempStore();
   const { db, outbox } = store.open();
   const log = new MemoryLog();
-  const scheduler = new Scheduler({ jobs, sinkKeys: ['file a', 'webhook b'], outbox, runJob, log });
+  const scheduler = new Scheduler({ jobs, sinkKeys: ['file a', 'webhook b'], outbox, runJob, log, signal });
   cleanups.push(() => scheduler.stop(), () => store.cleanup());
   const alerts = () =>
     (db.prepare('SELECT body FROM schedule_alerts ORDER BY rowid').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body));
@@ -112,13 +112,29 @@ describe('running jobs', () => {
       return ok([]);
     });
     const first = scheduler.trigger(keysJob);
-    await new Promise((r) => setImmediate(r));
+    // Wait until the job is running (the scheduler yields once before starting one).
+    while (started === 0) await new Promise((r) => setImmediate(r));
     const second = await scheduler.trigger(keysJob);
     expect(second).toBeUndefined();
     expect(log.named('skipped')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ job: 'keys', reason: 'the previous run is still in progress' }) })]);
     release();
     expect(await first).toMatchObject({ job: 'keys', exitCode: 0 });
     expect(started).toBe(1);
+  });
+
+  it('starts nothing once a signal arrived, even a job queued before it', async () => {
+    const controller = new AbortController();
+    let started = 0;
+    const { scheduler, log } = setup(async () => {
+      started++;
+      return ok([]);
+    }, [keysJob], controller.signal);
+    // Fired (e.g. by a cron tick that was due) in the same turn as the signal arrives.
+    const run = scheduler.trigger(keysJob);
+    controller.abort('SIGTERM');
+    expect(await run).toBeUndefined();
+    expect(started).toBe(0);
+    expect(log.named('skipped')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ job: 'keys', reason: 'shutting down' }) })]);
   });
 
   it('different jobs run one at a time (one SQLite writer), in the order they fired', async () => {
