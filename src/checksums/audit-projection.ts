@@ -44,6 +44,16 @@ function parse(details: string): Record<string, unknown> {
   }
 }
 
+const SETTLED: Record<string, string> = { resolve: 'resolved', acknowledge: 'acknowledged', write_off: 'written_off' };
+
+/** A status change that keeps the item's note, resolver and time as they were. */
+function keepRecord(d: Derived, e: Pick<AuditEntry, 'id' | 'subject'>, status: string): void {
+  const id = number(e.subject, 'discrepancy');
+  if (id === null) return;
+  const before = d.discrepancies.get(id);
+  d.discrepancies.set(id, { id, status, note: before?.note ?? null, resolved_by: before?.resolved_by ?? null, resolved_at: before?.resolved_at ?? null, entry: e.id });
+}
+
 /** Replay the log, oldest first. */
 export function replayAudit(entries: Iterable<Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'subject' | 'details'>>): Derived {
   const d: Derived = { discrepancies: new Map(), baselines: new Map(), imports: new Map(), runs: new Map() };
@@ -51,18 +61,32 @@ export function replayAudit(entries: Iterable<Pick<AuditEntry, 'id' | 'at' | 'ac
     const details = parse(e.details);
     switch (e.action) {
       case 'resolve':
-      case 'acknowledge': {
+      case 'acknowledge':
+      case 'write_off': {
         const id = number(e.subject, 'discrepancy');
         if (id === null) break;
         const note = typeof details.note === 'string' ? details.note : null;
-        d.discrepancies.set(id, { id, status: e.action === 'resolve' ? 'resolved' : 'acknowledged', note, resolved_by: e.actor, resolved_at: e.at, entry: e.id });
+        d.discrepancies.set(id, { id, status: SETTLED[e.action], note, resolved_by: e.actor, resolved_at: e.at, entry: e.id });
         break;
       }
-      case 'auto_close': {
+      // Closed by a run that no longer finds the cause, by a manual match that explains it, or
+      // (a match's difference) by undoing the match: the status changes, the triage record stays.
+      case 'auto_close':
+      case 'match_close':
+      case 'unmatch_close':
+        keepRecord(d, e, 'closed');
+        break;
+      // Undoing a manual match reopens what it closed; an earlier acknowledgement's note stays.
+      case 'unmatch_reopen':
+        keepRecord(d, e, 'open');
+        break;
+      // A spreadsheet edit of the note alone.
+      case 'note': {
         const id = number(e.subject, 'discrepancy');
         if (id === null) break;
         const before = d.discrepancies.get(id);
-        d.discrepancies.set(id, { id, status: 'closed', note: before?.note ?? null, resolved_by: before?.resolved_by ?? null, resolved_at: before?.resolved_at ?? null, entry: e.id });
+        const note = typeof details.note === 'string' ? details.note : null;
+        d.discrepancies.set(id, { id, status: before?.status ?? 'open', note, resolved_by: before?.resolved_by ?? null, resolved_at: before?.resolved_at ?? null, entry: e.id });
         break;
       }
       case 'baseline_init':
