@@ -177,11 +177,12 @@ export function buildProgram(io: CliIo): Command {
     .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
     .option('--key-file <path>', 'HMAC key file for scan jobs (overrides keyFile in the config)')
+    .option('--check', 'check the config and this host (secrets, paths, key file, baselines), list every problem, and exit')
     // The config's `db` applies unless --db was given: pass on whether it was.
     .action(
       action(() =>
         import('./commands/schedule.js').then((m) => ({
-          run: (o: { config: string; keyFile?: string }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
+          run: (o: { config: string; keyFile?: string; check?: boolean }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
         })),
       ),
     );
