@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, FIXTURES, ROOT, tempDir } from '../helpers/cli.js';
-import { outputMatches, readExamples, type DocExample } from '../helpers/doc-examples.js';
+import { extractExamples, outputMatches, readExamples, type DocExample } from '../helpers/doc-examples.js';
 
 const examples = readExamples(ROOT);
 const byFile = new Map<string, DocExample[]>();
@@ -23,7 +23,7 @@ it('the docs keep their runnable examples (removing the marker is a change to th
 const MARK = '\x1edoc-example-exit ';
 
 /** Raise when marking more examples; never lower to make a failure go away. */
-const MIN_EXAMPLES = 1;
+const MIN_EXAMPLES = 6;
 
 for (const [file, list] of byFile) {
   describe(file, () => {
@@ -61,3 +61,41 @@ for (const [file, list] of byFile) {
     }
   });
 }
+
+describe('the harness notices drift', () => {
+  const shown = 'run 1: 3 rows\n  ...\ntotal: ... open\n';
+  it.each([
+    ['the same output', 'noise\nrun 1: 3 rows\n  a\n  b\ntotal: 2 open\n', true],
+    ['a changed line', 'run 1: 4 rows\n  a\ntotal: 2 open\n', false],
+    ['lines out of order', 'total: 2 open\nrun 1: 3 rows\n', false],
+    ['a line gone', 'run 1: 3 rows\n  a\n', false],
+  ])('%s', (_what, actual, ok) => {
+    expect(outputMatches(shown, actual)).toBe(ok);
+  });
+
+  it('reads commands, exit codes, continuations, hidden setup and the output block', () => {
+    const doc = [
+      '<!-- setup: touch a.csv -->',
+      '```sh runnable',
+      '# a comment',
+      'payrecon import psp a.csv   # exit 17',
+      'payrecon reconcile \\',
+      '  --date-window 3',
+      '```',
+      '```text output',
+      'x',
+      '```',
+      '```sh',
+      'not run',
+      '```',
+    ].join('\n');
+    const [ex, ...rest] = extractExamples('d.md', doc);
+    expect(rest).toEqual([]);
+    expect(ex.steps.map((s) => [s.command, s.exit, s.hidden])).toEqual([
+      ['touch a.csv', 0, true],
+      ['payrecon import psp a.csv   # exit 17', 17, false],
+      ['payrecon reconcile  --date-window 3', 0, false],
+    ]);
+    expect(ex.output).toBe('x');
+  });
+});
