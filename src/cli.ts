@@ -16,6 +16,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Receives the command's exit code and its context (so the caller can close it). */
   setResult(code: number, ctx?: CommandContext): void;
+  /** Replaces the line printed when a second signal forces an exit (the scheduler logs JSON). */
+  setForcedExitNote?(note: () => void): void;
 }
 
 export function positiveInt(name: string) {
@@ -61,6 +63,7 @@ export function buildProgram(io: CliIo): Command {
         global: cmd.optsWithGlobals() as GlobalOptions,
         env: io.env,
         signal: io.signal,
+        setForcedExitNote: io.setForcedExitNote,
         stdout: io.stdout,
         stderr: io.stderr,
         // Only what brings data in creates a database: every import, baseline init, the
@@ -106,7 +109,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--from <date>', 'first booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
-    .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
+    .option('--date-window <days>', 'days the ledger date may differ from the PSP date, either way', String(RECONCILE_DEFAULTS.dateWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/reconcile.js')));

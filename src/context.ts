@@ -16,6 +16,8 @@ export interface GlobalOptions extends OutputOptions {
 
 export interface CommandContext extends OperationContext {
   out: Output;
+  /** What to say when a second signal forces an exit (by default one plain line on stderr). */
+  setForcedExitNote?(note: () => void): void;
   close(): void;
 }
 
@@ -24,6 +26,7 @@ export interface ContextInit {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   signal?: AbortSignal;
+  setForcedExitNote?(note: () => void): void;
   now?: () => Date;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -48,6 +51,7 @@ export function createContext(init: ContextInit): CommandContext {
     env,
     cwd,
     signal,
+    setForcedExitNote: init.setForcedExitNote,
     now: init.now ?? (() => new Date()),
     db() {
       handle ??= openDatabase(dbPath, { create: init.createDb ?? true });

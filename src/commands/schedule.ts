@@ -79,6 +79,10 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     log.event('started', { config: configPath, db: dbPath, jobs: cfg.jobs.length, sinks: sinks.map((s) => s.label), pending_deliveries: pending, pid: process.pid });
     dispatcher.start();
     scheduler.start();
+    // A log shipper parses every line of this log: the last one, too.
+    ctx.setForcedExitNote?.(() =>
+      log.event('interrupted_again', { note: 'a second signal: exiting now; the job in flight is rolled back, undelivered alerts stay in the outbox' }, 'error'),
+    );
 
     await untilAborted(ctx.signal);
     log.event('stopping', { reason: String(ctx.signal.reason ?? 'signal'), grace_ms: tuning.graceMs });
