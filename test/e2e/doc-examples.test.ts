@@ -23,7 +23,7 @@ it('the docs keep their runnable examples (removing the marker is a change to th
 const MARK = '\x1edoc-example-exit ';
 
 /** Raise when marking more examples; never lower to make a failure go away. */
-const MIN_EXAMPLES = 6;
+const MIN_EXAMPLES = 7;
 
 for (const [file, list] of byFile) {
   describe(file, () => {
