@@ -62,6 +62,15 @@ describe('real output matches the schemas', () => {
     expectValid('reconcile.schema.json', reconcileDoc, 'reconcile --json');
   });
 
+  it("docs/reconcile.md's document is the demo month's, field for field (the items it shows)", () => {
+    const text = readFileSync(join(ROOT, 'docs/reconcile.md'), 'utf8');
+    const m = /## The document[\s\S]*?```json\n([\s\S]*?)\n```/.exec(text)!;
+    const shown = JSON.parse(m[1]) as { discrepancies: Array<{ id: number }> };
+    const real = reconcileDoc as unknown as { discrepancies: Array<{ id: number }> };
+    expect({ ...shown, discrepancies: undefined }).toEqual({ ...real, discrepancies: undefined });
+    for (const d of shown.discrepancies) expect(d).toEqual(real.discrepancies.find((x) => x.id === d.id));
+  });
+
   it('scan --json, one baseline and several', () => {
     const key = join(tmp.dir, 'hmac.key');
     writeFileSync(key, 'k'.repeat(32), { mode: 0o600 });
