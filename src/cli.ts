@@ -16,6 +16,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Receives the command's exit code and its context (so the caller can close it). */
   setResult(code: number, ctx?: CommandContext): void;
+  /** Replaces the line printed when a second signal forces an exit (the scheduler logs JSON). */
+  setForcedExitNote?(note: () => void): void;
 }
 
 export function positiveInt(name: string) {
@@ -61,6 +63,7 @@ export function buildProgram(io: CliIo): Command {
         global: cmd.optsWithGlobals() as GlobalOptions,
         env: io.env,
         signal: io.signal,
+        setForcedExitNote: io.setForcedExitNote,
         stdout: io.stdout,
         stderr: io.stderr,
         // Only what brings data in creates a database: every import, baseline init, the
@@ -113,7 +116,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--from <date>', 'first booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--to <date>', 'last booking date in scope (YYYY-MM-DD, inclusive)')
     .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
-    .option('--date-window <days>', 'days a booking may lag the PSP date', String(RECONCILE_DEFAULTS.dateWindow))
+    .option('--date-window <days>', 'days the ledger date may differ from the PSP date, either way', String(RECONCILE_DEFAULTS.dateWindow))
     .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
@@ -245,11 +248,12 @@ export function buildProgram(io: CliIo): Command {
     .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
     .option('--key-file <path>', 'HMAC key file for scan jobs (overrides keyFile in the config)')
+    .option('--check', 'check the config and this host (secrets, paths, key file, baselines), list every problem, and exit')
     // The config's `db` applies unless --db was given: pass on whether it was.
     .action(
       action(() =>
         import('./commands/schedule.js').then((m) => ({
-          run: (o: { config: string; keyFile?: string }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
+          run: (o: { config: string; keyFile?: string; check?: boolean }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
         })),
       ),
     );

@@ -17,6 +17,8 @@ export interface GlobalOptions extends OutputOptions {
 
 export interface CommandContext extends OperationContext {
   out: Output;
+  /** What to say when a second signal forces an exit (by default one plain line on stderr). */
+  setForcedExitNote?(note: () => void): void;
   close(): void;
 }
 
@@ -25,6 +27,7 @@ export interface ContextInit {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   signal?: AbortSignal;
+  setForcedExitNote?(note: () => void): void;
   now?: () => Date;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -49,6 +52,7 @@ export function createContext(init: ContextInit): CommandContext {
     env,
     cwd,
     signal,
+    setForcedExitNote: init.setForcedExitNote,
     now: init.now ?? (() => new Date()),
     db() {
       if (!handle) {

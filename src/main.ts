@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   tolerateClosedPipes();
   const controller = new AbortController();
   let signals = 0;
+  let forcedExitNote: () => void = () => void process.stderr.write('\ninterrupted again; exiting now\n');
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       return;
     }
     // A second signal: the user really wants out. SQLite's journal keeps the database whole.
-    process.stderr.write('\ninterrupted again; exiting now\n');
+    forcedExitNote();
     process.exit(ExitCode.INTERRUPTED);
   };
   process.on('SIGINT', onSignal);
@@ -45,6 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
     stdout: process.stdout,
     stderr: process.stderr,
+    setForcedExitNote: (note) => {
+      forcedExitNote = note;
+    },
     setResult: (c, cx) => {
       code = c;
       ctx = cx;

@@ -8,8 +8,8 @@ import { Writable } from 'node:stream';
 import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
-import { InputError, UsageError } from '../errors.js';
-import { loadScheduleConfig, webhookKey, type ScheduleConfig } from '../schedule/config.js';
+import { PayreconError, UsageError } from '../errors.js';
+import { configError, inspectScheduleConfig, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
 import { createEventLog, type EventLog } from '../schedule/log.js';
@@ -21,18 +21,23 @@ import { readTuning } from '../schedule/tuning.js';
 export interface ScheduleOptions {
   config: string;
   keyFile?: string;
+  /** Check everything a start would check (config, secrets, paths, key, baselines), then exit 0. */
+  check?: boolean;
   /** The global --db, when given on the command line (it beats the config's `db`). */
   db?: string;
 }
 
 export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<number> {
   const configPath = resolve(ctx.cwd, opts.config);
-  const cfg = loadScheduleConfig(configPath, ctx.env);
+  const { cfg, problems } = inspectScheduleConfig(configPath, ctx.env);
   const dbPath = opts.db !== undefined || !cfg.db ? ctx.dbPath : cfg.db;
   // Resolved once, here: jobs run with the config's directory as their working directory.
   const keyFileGiven = opts.keyFile ?? (cfg.keyFile ? undefined : ctx.env.PAYRECON_KEY_FILE);
   const keyFile = keyFileGiven ? resolve(ctx.cwd, keyFileGiven) : cfg.keyFile;
-  if (cfg.jobs.some((j) => j.scan)) checkKey(keyFile, ctx, configPath);
+  if (cfg.jobs.some((j) => j.scan) && !problems.some((p) => p.startsWith('keyFile:'))) {
+    const p = keyProblem(keyFile, ctx);
+    if (p) problems.push(p);
+  }
   const tuning = readTuning(ctx.env);
   const log = createEventLog(ctx.out, ctx.now);
 
@@ -41,10 +46,19 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   const jobCtx = quietContext(ctx, dbPath, dirname(configPath), keyFile);
   let outboxDb: ReturnType<typeof openDatabase> | undefined;
   try {
-    const missing = missingBaselines(jobCtx, cfg.jobs);
-    if (missing.length) {
-      const list = missing.map((m) => `\n  ${m.path}: no baseline named "${m.name}" in ${dbPath}`).join('');
-      throw new InputError(`invalid scheduler config:${list}`, { file: configPath }, 'create it with `payrecon baseline init <name>` first');
+    try {
+      for (const m of missingBaselines(jobCtx, cfg.jobs)) problems.push(`${m.path}: no baseline named "${m.name}" in ${dbPath} (create it with \`payrecon baseline init ${m.name}\` first)`);
+    } catch (err) {
+      // A database that cannot be opened is its own error (19) unless there is more to say.
+      if (!problems.length) throw err;
+      problems.push(`db: ${(err as Error).message}`);
+    }
+    if (problems.length) throw configError(configPath, problems);
+    if (opts.check) {
+      const sinks = cfg.alerts.map((s) => s.label);
+      if (ctx.out.json) ctx.out.emitJson({ config: configPath, db: dbPath, jobs: cfg.jobs.map((j) => j.name), sinks, problems: [] });
+      else ctx.out.info(`${configPath}: valid; ${cfg.jobs.length} job(s), ${sinks.length} sink(s), database ${dbPath}`);
+      return 0;
     }
     outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
@@ -66,6 +80,10 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     log.event('started', { config: configPath, db: dbPath, jobs: cfg.jobs.length, sinks: sinks.map((s) => s.label), pending_deliveries: pending, pid: process.pid });
     dispatcher.start();
     scheduler.start();
+    // A log shipper parses every line of this log: the last one, too.
+    ctx.setForcedExitNote?.(() =>
+      log.event('interrupted_again', { note: 'a second signal: exiting now; the job in flight is rolled back, undelivered alerts stay in the outbox' }, 'error'),
+    );
 
     await untilAborted(ctx.signal);
     log.event('stopping', { reason: String(ctx.signal.reason ?? 'signal'), grace_ms: tuning.graceMs });
@@ -85,12 +103,14 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
 }
 
 /** Scan jobs need the HMAC key every run: a missing or unusable key is found now, not at 2 am. */
-function checkKey(keyFile: string | undefined, ctx: CommandContext, configPath: string): void {
+function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | undefined {
   try {
     loadKey(keyFile, ctx.env, ctx.cwd);
+    return undefined;
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    throw new InputError('keyFile: scan jobs need an HMAC key file', { file: configPath }, 'set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE');
+    if (err instanceof UsageError) return 'keyFile: scan jobs need an HMAC key file (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
+    if (!(err instanceof PayreconError)) throw err;
+    return `keyFile: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
   }
 }
 

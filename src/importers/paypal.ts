@@ -238,6 +238,10 @@ export const paypalImporter: Importer = {
         }
         return [];
       },
+      // end() has checked every count it saw against the rows found.
+      countedEmpty() {
+        return sawReportCount || sawFileFooter;
+      },
       header() {
         return header;
       },

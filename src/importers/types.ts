@@ -41,6 +41,11 @@ export interface RecordParser {
   end(): ParseItem[];
   /** The column header the raw fields of rows follow (stored with the import). */
   header(): string[] | null;
+  /**
+   * After end(): the file's own record counts vouch that it holds no rows (a PayPal report of
+   * a day without transactions), so zero rows is a real empty day, not a truncated download.
+   */
+  countedEmpty?(): boolean;
 }
 
 export interface Importer {

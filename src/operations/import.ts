@@ -169,7 +169,8 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
         stream.destroy();
       }
       consume(parser.end());
-      if (counts.total === 0) {
+      if (counts.total === 0 && parser.countedEmpty?.()) writer ??= newWriter();
+      else if (counts.total === 0) {
         throw new InputError(
           `no data rows: the file has a ${importer.name} header but nothing under it`,
           { file },

@@ -1,9 +1,18 @@
 /**
  * The alert body of CONTRACT.md: `{"id", "job", "command", "exit_code", "at", "findings"}`
  * for scan jobs, `"discrepancies"` (shaped as in `reconcile --json`) for reconcile jobs, and
- * `"error"` when the job failed, and `"audit"` (the log's anchor) after a job that ran. Pure: the id and time are passed in.
+ * `"error"` when the job failed, and `"audit"` (the log's anchor) after a job that ran. Pure: the id
+ * and time are passed in.
+ *
+ * A run can report any number of new findings (a first reconcile over 400,000 rows reports
+ * as many): the body carries at most MAX_ALERT_ITEMS of them and `"omitted"` says how many
+ * were left out, so an alert stays a message a receiver can take, whatever the run size. The
+ * full set stays in the database (`payrecon discrepancies`, `scan --json`).
  */
 import type { AuditAnchor } from '../domain/audit.js';
+
+/** Enough to act on; more belongs in a report, not in a webhook body. */
+export const MAX_ALERT_ITEMS = 1000;
 
 /** What an alert says; `id` is the delivery id a receiver deduplicates on. */
 export interface AlertBody {
@@ -14,6 +23,8 @@ export interface AlertBody {
   at: string;
   findings?: unknown[];
   discrepancies?: unknown[];
+  /** New findings left out of the list above (present only when the list was capped). */
+  omitted?: number;
   /** Only when the run failed (exit code 16 or more): what went wrong, in words. */
   error?: string;
   /** The audit log's entry count and head after the run: an anchor kept outside the database. */
@@ -26,8 +37,8 @@ export interface AlertInput {
   command: 'reconcile' | 'scan';
   exitCode: number;
   at: Date;
-  /** The findings not alerted before (scan findings or reconcile discrepancies). */
-  items: unknown[];
+  /** The findings not alerted before (scan findings or reconcile discrepancies); any number. */
+  items: readonly unknown[];
   error?: string;
   audit?: AuditAnchor;
 }
@@ -40,8 +51,10 @@ export function buildAlert(input: AlertInput): AlertBody {
     exit_code: input.exitCode,
     at: input.at.toISOString(),
   };
-  if (input.command === 'reconcile') body.discrepancies = input.items;
-  else body.findings = input.items;
+  const shown = input.items.length > MAX_ALERT_ITEMS ? input.items.slice(0, MAX_ALERT_ITEMS) : [...input.items];
+  if (input.command === 'reconcile') body.discrepancies = shown;
+  else body.findings = shown;
+  if (shown.length < input.items.length) body.omitted = input.items.length - shown.length;
   if (input.error !== undefined) body.error = input.error;
   if (input.audit !== undefined) body.audit = input.audit;
   return body;

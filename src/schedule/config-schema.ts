@@ -24,7 +24,7 @@ const commandSink = z.strictObject({
   run: z.array(nonEmpty).min(1, 'needs the program to run'),
   timeoutSeconds: seconds.optional(),
 });
-const sink = z.discriminatedUnion('type', [webhookSink, fileSink, commandSink]);
+export const sinkSchema = z.discriminatedUnion('type', [webhookSink, fileSink, commandSink]);
 
 const reconcileSpec = z.strictObject({
   import: z
@@ -47,7 +47,7 @@ const scanSpec = z.strictObject({
   failOn: z.array(z.enum(FINDING_KINDS)).min(1).optional(),
 });
 
-const job = z.strictObject({
+export const jobSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'must be letters, digits, "-", "_" or "." (used in logs and alerts)'),
   cron: nonEmpty,
   timezone: nonEmpty.optional(),
@@ -58,14 +58,14 @@ const job = z.strictObject({
 export const scheduleConfigSchema = z.strictObject({
   db: nonEmpty.optional(),
   keyFile: nonEmpty.optional(),
-  alerts: z.array(sink).default([]),
-  jobs: z.array(job).min(1, 'needs at least one job'),
+  alerts: z.array(sinkSchema).default([]),
+  jobs: z.array(jobSchema).min(1, 'needs at least one job'),
 });
 
 /** The config exactly as written (relative paths not yet resolved). */
 export type RawScheduleConfig = z.infer<typeof scheduleConfigSchema>;
-export type RawJob = z.infer<typeof job>;
-export type RawSink = z.infer<typeof sink>;
+export type RawJob = z.infer<typeof jobSchema>;
+export type RawSink = z.infer<typeof sinkSchema>;
 
 /** `['jobs', 1, 'scan']` -> `jobs[1].scan`. */
 export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -121,25 +121,31 @@ function urlProblem(url: string): string | undefined {
   return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : `must be an http:// or https:// URL, got "${u.protocol}"`;
 }
 
-/** What the schema cannot say. Returns problems as `path: message`. */
+/**
+ * What the schema cannot say. Returns problems as `path: message`. Reads only what has the
+ * right type, so it also runs over jobs and sinks the schema refused (every problem at once).
+ */
 export function semanticProblems(cfg: RawScheduleConfig): string[] {
   const problems: string[] = [];
   cfg.alerts.forEach((s, i) => {
-    if (s.type !== 'webhook') return;
+    if (s.type !== 'webhook' || typeof s.url !== 'string' || !s.url) return;
     const p = urlProblem(s.url);
     if (p) problems.push(`alerts[${i}].url: ${p}`);
   });
   const seen = new Map<string, number>();
   cfg.jobs.forEach((j, i) => {
     const at = `jobs[${i}]`;
-    const c = cronProblem(j.cron);
-    if (c) problems.push(`${at}.cron: ${c}`);
-    if (j.timezone) {
+    if (typeof j.cron === 'string' && j.cron) {
+      const c = cronProblem(j.cron);
+      if (c) problems.push(`${at}.cron: ${c}`);
+    }
+    if (typeof j.timezone === 'string' && j.timezone) {
       const t = timezoneProblem(j.timezone);
       if (t) problems.push(`${at}.timezone: ${t}`);
     }
     if (j.reconcile && j.scan) problems.push(`${at}: has both "reconcile" and "scan"; a job does one of them`);
     if (!j.reconcile && !j.scan) problems.push(`${at}: needs "reconcile" or "scan"`);
+    if (typeof j.name !== 'string') return;
     const first = seen.get(j.name);
     if (first !== undefined) problems.push(`${at}.name: "${j.name}" is already the name of jobs[${first}]`);
     else seen.set(j.name, i);

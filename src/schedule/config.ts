@@ -9,7 +9,16 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { InputError, ioErrorFor } from '../errors.js';
-import { describeIssues, scheduleConfigSchema, semanticProblems, type RawJob, type RawSink } from './config-schema.js';
+import {
+  describeIssues,
+  jobSchema,
+  scheduleConfigSchema,
+  semanticProblems,
+  sinkSchema,
+  type RawJob,
+  type RawScheduleConfig,
+  type RawSink,
+} from './config-schema.js';
 
 /** A sink with its paths resolved; `key` identifies it in the outbox across restarts. */
 export type SinkConfig = RawSink & { key: string; label: string };
@@ -27,20 +36,38 @@ export interface ScheduleConfig {
 
 /** Read and fully validate a config. Throws InputError (17) or IoError (18, unreadable file). */
 export function loadScheduleConfig(file: string, env: NodeJS.ProcessEnv): ScheduleConfig {
+  const { cfg, problems } = inspectScheduleConfig(file, env);
+  if (problems.length) throw configError(file, problems);
+  return cfg;
+}
+
+/**
+ * Every problem of a config at once, across all stages (schema, cron/time zone/URL/names, then
+ * secrets, directories, commands, key file and globs), so one run lists them all. Each job and
+ * sink is checked on its own: one that fails the schema drops out of the later stages (the
+ * returned config has a hole at its index, keeping the others' paths), the rest go on. Throws
+ * only when there is nothing to check: an unreadable file (18) or a JSON syntax error (17).
+ */
+export function inspectScheduleConfig(file: string, env: NodeJS.ProcessEnv): { cfg: ScheduleConfig; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw ioErrorFor(file, err);
   }
-  const cfg = parseScheduleConfig(text, file);
-  const problems = environmentProblems(cfg, env);
-  if (problems.length) throw configError(file, problems);
-  return cfg;
+  const { cfg, problems } = inspectConfigText(text, file);
+  problems.push(...environmentProblems(cfg, env));
+  return { cfg, problems };
 }
 
 /** Parse, validate and resolve the text of a config (no environment or fs checks). */
 export function parseScheduleConfig(text: string, file: string): ScheduleConfig {
+  const { cfg, problems } = inspectConfigText(text, file);
+  if (problems.length) throw configError(file, problems);
+  return cfg;
+}
+
+function inspectConfigText(text: string, file: string): { cfg: ScheduleConfig; problems: string[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -48,16 +75,45 @@ export function parseScheduleConfig(text: string, file: string): ScheduleConfig 
     throw new InputError(`not valid JSON: ${jsonErrorWhere(text, err as Error)}`, { file });
   }
   const parsed = scheduleConfigSchema.safeParse(data);
-  if (!parsed.success) throw configError(file, describeIssues(parsed.error.issues));
-  const problems = semanticProblems(parsed.data);
-  if (problems.length) throw configError(file, problems);
+  const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
+  const raw = parsed.success ? parsed.data : usableParts(data);
+  // Cron, time zones, URLs and names are checked even in a job or sink the schema refused.
+  problems.push(...semanticProblems(parsed.success ? parsed.data : (looseParts(data) as RawScheduleConfig)));
+  return { cfg: resolveConfig(raw, file), problems };
+}
+
+/** The jobs and sinks that pass the schema on their own, at their own index (holes elsewhere). */
+function usableParts(data: unknown): RawScheduleConfig {
+  const obj = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const alerts: RawSink[] = [];
+  const jobs: RawJob[] = [];
+  if (Array.isArray(obj.alerts)) obj.alerts.forEach((s, i) => {
+    const r = sinkSchema.safeParse(s);
+    if (r.success) alerts[i] = r.data;
+  });
+  if (Array.isArray(obj.jobs)) obj.jobs.forEach((j, i) => {
+    const r = jobSchema.safeParse(j);
+    if (r.success) jobs[i] = r.data;
+  });
+  return { db: str(obj.db), keyFile: str(obj.keyFile), alerts, jobs };
+}
+
+/** Every job and sink as written, for the checks that read only their strings. */
+function looseParts(data: unknown): { alerts: unknown[]; jobs: unknown[] } {
+  const obj = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const objects = (v: unknown) => (Array.isArray(v) ? v.map((x) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? x : {})) : []);
+  return { alerts: objects(obj.alerts), jobs: objects(obj.jobs) };
+}
+
+function resolveConfig(raw: RawScheduleConfig, file: string): ScheduleConfig {
   const base = dirname(resolve(file));
   const at = (p: string) => resolve(base, p);
-  const raw = parsed.data;
   return {
     file: resolve(file),
     db: raw.db ? at(raw.db) : undefined,
     keyFile: raw.keyFile ? at(raw.keyFile) : undefined,
+    // map keeps holes, so a later problem still names its own index.
     alerts: raw.alerts.map((s) => resolveSink(s, at)),
     jobs: raw.jobs.map((j) => ({
       ...j,
@@ -109,17 +165,20 @@ export function redactUrl(url: string): string {
   }
 }
 
-function configError(file: string, problems: string[]): InputError {
+export function configError(file: string, problems: string[]): InputError {
   const list = problems.map((p) => `\n  ${p}`).join('');
   return new InputError(`invalid scheduler config (${problems.length} problem${problems.length > 1 ? 's' : ''}):${list}`, { file });
 }
 
-/** Turn V8's "at position N" into line and column, which an editor can jump to. */
-function jsonErrorWhere(text: string, err: Error): string {
+/**
+ * Where a JSON syntax error is, as line and column, always: V8 says "at position N" for most
+ * errors but not for a text that ends too soon ("Unexpected end of JSON input"), which is an
+ * error at the end of the text.
+ */
+export function jsonErrorWhere(text: string, err: Error): string {
   const m = /at position (\d+)/.exec(err.message);
   const msg = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  if (!m) return msg;
-  const pos = Number(m[1]);
+  const pos = m ? Number(m[1]) : text.length;
   const before = text.slice(0, pos).split('\n');
   return `${msg} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }

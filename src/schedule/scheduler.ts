@@ -166,18 +166,22 @@ export class Scheduler {
     if (failure) {
       const fp = failureFingerprint(failure.message);
       newFailure = !alerted.has(fp);
-      rec.forget.push(...failureFps.filter((f) => f !== fp));
+      for (const f of failureFps) if (f !== fp) rec.forget.push(f);
       rec.remember.push({ fingerprint: fp, kind: 'failure' });
     } else {
-      rec.forget.push(...failureFps);
+      for (const f of failureFps) rec.forget.push(f);
     }
-    let fresh: unknown[] = [];
+    const fresh: unknown[] = [];
     // A run that threw says nothing about findings: keep remembering what was alerted.
     if (outcome) {
       const diff = diffFindings(outcome.items, findingFps);
-      fresh = diff.fresh.map((f) => f.item);
-      rec.forget.push(...diff.gone);
-      rec.remember.push(...diff.fresh.map((f) => ({ fingerprint: f.fingerprint, kind: 'finding' as const })));
+      // Loops, not push(...spread): a spread passes every element as an argument, and a run
+      // with a few hundred thousand findings overflows the call stack (the alert was lost).
+      for (const fp of diff.gone) rec.forget.push(fp);
+      for (const f of diff.fresh) {
+        rec.remember.push({ fingerprint: f.fingerprint, kind: 'finding' });
+        fresh.push(f.item);
+      }
     }
     let alertId: string | undefined;
     if (fresh.length > 0 || newFailure) {

@@ -297,3 +297,26 @@ describe('payrecon schedule', () => {
     });
   });
 });
+
+describe('a second signal (issue 19, item 11)', () => {
+  it('exits 130 at once, and its last log line is JSON like every other', async () => {
+    const w = world();
+    const port = await freePort(); // nothing listens: every delivery fails and is retried
+    const config = writeConfig(w.dir, {
+      keyFile: 'hmac.key',
+      alerts: [{ type: 'webhook', url: `http://127.0.0.1:${port}/hook`, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }],
+      jobs: [scanJob],
+    });
+    // A long grace: after the first signal the scheduler keeps retrying the pending alert.
+    const p = start(['--db', w.db, 'schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '600000' });
+    await p.until('a failed delivery', (l) => l.some((x) => x.event === 'delivery_retry'));
+    p.child.kill('SIGTERM');
+    await p.until('the stop to begin', (l) => l.some((x) => x.event === 'stopping'));
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.code).toBe(130);
+    const text = r.stderr.split('\n').filter((l) => l.trim());
+    for (const line of text) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(logLines(r.stderr).at(-1)).toMatchObject({ level: 'error', event: 'interrupted_again' });
+  });
+});
