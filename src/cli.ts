@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import { translateDbError } from './db/open.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
 import { formatExitCodes } from './domain/exit-codes.js';
 
@@ -21,7 +22,10 @@ export interface CliIo {
 export function positiveInt(name: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-    return Number(value);
+    // Past 2^53 a JavaScript number is no longer the number typed (an id, a limit): refuse it.
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be at most ${Number.MAX_SAFE_INTEGER}, got "${value}"`);
+    return n;
   };
 }
 
@@ -65,8 +69,14 @@ export function buildProgram(io: CliIo): Command {
       try {
         io.setResult(await mod.run(...args, ctx), ctx);
       } catch (err) {
-        ctx.close();
-        throw err;
+        try {
+          ctx.close();
+        } catch {
+          // closing after a failed write (a full disk) may fail too; the first error is the news
+        }
+        // Any SQLite failure that reached here untranslated (a full disk during a scan or a
+        // baseline) gets the same words and exit code as in a transaction.
+        throw translateDbError(err, ctx.dbPath);
       }
     };
 

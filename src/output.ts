@@ -19,6 +19,18 @@ export function printable(value: unknown): string {
   return String(value ?? '').replace(CONTROL, (ch) => (ch === '\t' ? ' ' : escapeControl(ch)));
 }
 
+/**
+ * A value from a file quoted inside a message: escaped like `printable` and cut to `max`
+ * characters, so an error or reject reason never carries a line break, an escape sequence or
+ * kilobytes of someone's file (a password line dropped into an inbox) into a terminal, a log
+ * or the database.
+ */
+export function quoted(value: unknown, max = 60): string {
+  const text = String(value ?? '');
+  const cut = text.length > max ? text.slice(0, max) : text;
+  return `"${printable(cut)}"${cut.length < text.length ? `... (${text.length} characters)` : ''}`;
+}
+
 /** A whole line payrecon composed: controls escaped but its own line breaks, tabs and colours. */
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE_IN_LINE, escapeControl);

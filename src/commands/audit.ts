@@ -2,6 +2,7 @@
 import type { CommandContext } from '../context.js';
 import { verifyAudit, type AuditEntry } from '../db/audit.js';
 import { ExitCode } from '../errors.js';
+import { printable } from '../output.js';
 
 export async function runVerify(_opts: object, ctx: CommandContext): Promise<number> {
   const result = verifyAudit(ctx.db());
@@ -11,7 +12,7 @@ export async function runVerify(_opts: object, ctx: CommandContext): Promise<num
   } else if (result.ok) {
     ctx.out.info(`audit log verifies: ${result.entries} entries, chain intact`);
   } else {
-    ctx.out.error(`audit log entry ${result.broken!.id} does not verify: ${result.broken!.reason}`);
+    ctx.out.error(`audit log entry ${result.broken!.id} does not verify: ${printable(result.broken!.reason)}`);
   }
   return code;
 }
@@ -26,7 +27,7 @@ export async function runLog(opts: { limit: number }, ctx: CommandContext): Prom
     return ExitCode.OK;
   }
   for (const r of rows) {
-    ctx.out.info(`${String(r.id).padStart(5)}  ${r.at}  ${r.actor.padEnd(10)} ${r.action.padEnd(16)} ${r.subject}`);
+    ctx.out.info(`${String(r.id).padStart(5)}  ${printable(r.at)}  ${printable(r.actor).padEnd(10)} ${printable(r.action).padEnd(16)} ${printable(r.subject)}`);
   }
   if (rows.length === 0) ctx.out.info('audit log is empty');
   return ExitCode.OK;

@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { iterateDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
 import type { DiscrepancyKind } from '../domain/discrepancy.js';
 import { itemLine } from '../reconcile/summary.js';
+import { printable } from '../output.js';
 
 /** `kind` is one of DISCREPANCY_KINDS: commander's .choices() in cli.ts rejects anything else (exit 16). */
 export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: DiscrepancyKind; run?: number }, ctx: CommandContext): Promise<number> {
@@ -16,7 +17,7 @@ export async function run(opts: { status?: DiscrepancyFilter['status']; kind?: D
   let count = 0;
   for (const d of iterateDiscrepancies(ctx.db(), filter, ctx.now())) {
     count++;
-    const state = d.status === 'open' ? '' : ` (${d.status}${d.resolved_by ? ` by ${d.resolved_by}` : ''}${d.note ? `: ${d.note}` : ''})`;
+    const state = d.status === 'open' ? '' : ` (${d.status}${d.resolved_by ? ` by ${printable(d.resolved_by)}` : ''}${d.note ? `: ${printable(d.note)}` : ''})`;
     ctx.out.info(`${itemLine(d, ctx.out.c)}${state} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
   }
   if (count === 0) {

@@ -6,6 +6,7 @@ import { scanLines } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
 import { scanBaselines } from '../operations/scan.js';
+import { printable } from '../output.js';
 import { parseFailOn } from './options.js';
 
 export async function run(
@@ -22,7 +23,7 @@ export async function run(
     failOn: failOn ? [...failOn] : undefined,
     keyFile: opts.keyFile,
   });
-  for (const note of notes) ctx.out.warn(note);
+  for (const note of notes) ctx.out.warn(printable(note));
   if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
   if (ctx.out.json) {
     ctx.out.emitJson(scans.length === 1 ? scans[0] : { exit_code: exitCode, scans });

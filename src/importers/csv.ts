@@ -19,7 +19,25 @@ import { InputError } from '../errors.js';
 export interface CsvRecord {
   fields: string[];
   line: number;
+  /**
+   * Set when a field is longer than MAX_FIELD_CHARS or the record longer than
+   * MAX_RECORD_CHARS: `fields` is then empty (the text was not kept) and the importer never
+   * sees the record; the import operation stores it as a rejected row.
+   */
+  oversized?: true;
 }
+
+/**
+ * The longest field an import accepts (characters): no settlement or ledger column comes near
+ * it, and a record holding a longer one is rejected (with its line) instead of being held in
+ * memory. Documented in docs/importers.md.
+ */
+export const MAX_FIELD_CHARS = 1024 * 1024;
+/**
+ * The longest record (all its fields) held while it is read; past it the reader stops keeping
+ * the text and skips to the record's end. Bounds memory whatever one line of a file holds.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -37,6 +55,9 @@ export class CsvTokenizer {
   // Likewise when the carried-over text has no line end yet: only a chunk with a "\n" helps.
   private awaitingLineEnd = false;
   private readonly delimCode: number;
+  // Skipping an oversized record: whether the skipped text is inside quotes (quote parity: a
+  // doubled quote toggles twice), where the record started, and the line breaks it held so far.
+  private skipping: { inQuote: boolean; line: number; lines: number } | null = null;
 
   constructor(
     private readonly file: string,
@@ -61,15 +82,55 @@ export class CsvTokenizer {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    if (this.skipping) {
+      text = this.skip(text, out);
+      if (this.skipping) return;
+    }
     if ((this.awaitingQuote && text.indexOf('"') === -1) || (this.awaitingLineEnd && text.indexOf('\n') === -1)) {
       this.rest += text;
-      return;
+    } else {
+      this.parse(this.rest === '' ? text : this.rest + text, false, out);
     }
-    this.parse(this.rest === '' ? text : this.rest + text, false, out);
+    if (this.rest.length > MAX_RECORD_CHARS) this.startSkipping();
+  }
+
+  /** The unfinished record is too long to hold: forget its text, skip to its end. */
+  private startSkipping(): void {
+    const r = this.rest;
+    let quotes = 0;
+    for (let i = r.indexOf('"'); i !== -1; i = r.indexOf('"', i + 1)) quotes++;
+    this.skipping = { inQuote: quotes % 2 === 1, line: this.line, lines: countLineBreaks(r) };
+    this.rest = '';
+    this.awaitingQuote = false;
+    this.awaitingLineEnd = false;
+  }
+
+  /** Consume `text` while skipping; returns what follows the skipped record ('' if it goes on). */
+  private skip(text: string, out: CsvRecord[]): string {
+    const k = this.skipping!;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) k.inQuote = !k.inQuote;
+      else if (c === LF) {
+        if (!k.inQuote) {
+          out.push({ fields: [], line: k.line, oversized: true });
+          this.line = k.line + k.lines + 1;
+          this.skipping = null;
+          return text.slice(i + 1);
+        }
+        k.lines++;
+      }
+    }
+    return '';
   }
 
   /** The input is complete: emit the last record, or throw if it is unterminated. */
   end(out: CsvRecord[]): void {
+    if (this.skipping) {
+      out.push({ fields: [], line: this.skipping.line, oversized: true });
+      this.skipping = null;
+      return;
+    }
     this.parse(this.rest, true, out);
   }
 
@@ -107,15 +168,19 @@ export class CsvTokenizer {
       if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
       if (nextQuote === -1 || nextQuote >= nl) {
         const end = nl > i && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-        const fields = s.slice(i, end).split(d);
-        if (fields.length > 1 || fields[0].trim() !== '') out.push({ fields, line });
+        if (end - i > MAX_FIELD_CHARS && longField(s, i, end, d)) out.push({ fields: [], line, oversized: true });
+        else {
+          const fields = s.slice(i, end).split(d);
+          if (fields.length > 1 || fields[0].trim() !== '') out.push({ fields, line });
+        }
         i = nl + 1;
         line++;
         continue;
       }
       const r = this.parseQuotedRecord(s, i, line, final);
       if (r === null) break;
-      if (r.fields.length > 1 || r.fields[0].trim() !== '') out.push({ fields: r.fields, line });
+      if (r.fields.some((f) => f.length > MAX_FIELD_CHARS)) out.push({ fields: [], line, oversized: true });
+      else if (r.fields.length > 1 || r.fields[0].trim() !== '') out.push({ fields: r.fields, line });
       i = r.next;
       line += r.lines;
     }
@@ -202,6 +267,18 @@ export class CsvTokenizer {
       }
       return { fields, next: pos, lines: lines + 1 };
     }
+  }
+}
+
+/** Whether the unquoted record s[start, end) has a field longer than MAX_FIELD_CHARS. */
+function longField(s: string, start: number, end: number, delimiter: string): boolean {
+  let from = start;
+  for (;;) {
+    const at = s.indexOf(delimiter, from);
+    const stop = at === -1 || at >= end ? end : at;
+    if (stop - from > MAX_FIELD_CHARS) return true;
+    if (stop === end) return false;
+    from = stop + 1;
   }
 }
 

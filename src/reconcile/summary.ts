@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { Decimal } from 'decimal.js';
 import type { DiscrepancyItem, ReconcileDocument, Severity } from '../domain/discrepancy.js';
 import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
+import { printable } from '../output.js';
 
 const TOP = 10;
 
@@ -17,7 +18,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     c.bold(`reconcile run ${doc.run}${window}: `) +
       `${doc.counts.psp} PSP rows, ${doc.counts.ledger} ledger entries, ${doc.counts.matched} matched, ${doc.counts.discrepancies} open discrepancies`,
   );
-  for (const t of totals) lines.push(`  matched ${t.currency}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
+  for (const t of totals) lines.push(`  matched ${printable(t.currency)}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
   if (doc.discrepancies.length === 0) {
     lines.push(c.green('everything in scope matched'));
     return lines;
@@ -39,7 +40,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     if (!perCurrency) continue;
     let counted = 0;
     for (const n of perCurrency.values()) counted += n;
-    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${cur} ${n}`);
+    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${printable(cur)} ${n}`);
     lines.push(`  ${kind.padEnd(19)} ${String(doc.by_kind[kind] ?? counted).padStart(6)}  (${parts.join(', ')})`);
   }
   if (largest.length) {
@@ -66,6 +67,7 @@ function colourFor(s: Severity, c: ChalkInstance): (t: string) => string {
 }
 
 export function itemLine(d: DiscrepancyItem, c: ChalkInstance): string {
-  const diff = d.difference === null ? '' : `${d.difference} ${d.currency ?? ''}`.trim();
-  return `#${d.id} ${colourFor(d.severity, c)(d.kind)} ${diff ? diff + ' ' : ''}${d.reference ? `[${d.reference}] ` : ''}${d.reason}`;
+  // Reference, currency and reason come from files and the database: escaped, one line each.
+  const diff = d.difference === null ? '' : `${d.difference} ${printable(d.currency ?? '')}`.trim();
+  return `#${d.id} ${colourFor(d.severity, c)(d.kind)} ${diff ? diff + ' ' : ''}${d.reference ? `[${printable(d.reference)}] ` : ''}${printable(d.reason)}`;
 }

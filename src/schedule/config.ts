@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../domain/input-file.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { InputError, ioErrorFor } from '../errors.js';
@@ -27,12 +28,7 @@ export interface ScheduleConfig {
 
 /** Read and fully validate a config. Throws InputError (17) or IoError (18, unreadable file). */
 export function loadScheduleConfig(file: string, env: NodeJS.ProcessEnv): ScheduleConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw ioErrorFor(file, err);
-  }
+  const text = readRegularFile(file, file, 4 << 20).toString('utf8');
   const cfg = parseScheduleConfig(text, file);
   const problems = environmentProblems(cfg, env);
   if (problems.length) throw configError(file, problems);
