@@ -7,6 +7,8 @@ import { createContext, type CommandContext, type GlobalOptions } from './contex
 import { translateDbError } from './db/open.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
 import { formatExitCodes } from './domain/exit-codes.js';
+import { UsageError } from './errors.js';
+import { quoted } from './output.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +33,20 @@ export function positiveInt(name: string) {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** What `payrecon help <topic>` knows: every command and subcommand, and exit-codes. */
+function helpTopics(program: Command): string[] {
+  const topics: string[] = [];
+  const visit = (cmd: Command, prefix: string) => {
+    for (const sub of cmd.commands) {
+      if (sub.name() === 'help') continue;
+      topics.push(prefix + sub.name());
+      visit(sub, `${prefix}${sub.name()} `);
+    }
+  };
+  visit(program, '');
+  return [...topics, 'exit-codes'];
 }
 
 export function buildProgram(io: CliIo): Command {
@@ -210,7 +226,7 @@ export function buildProgram(io: CliIo): Command {
       let target: Command = program;
       for (const word of topic) {
         const sub = target.commands.find((c) => c.name() === word);
-        if (!sub) throw new InvalidArgumentError(`unknown help topic "${topic.join(' ')}" (try: payrecon help exit-codes)`);
+        if (!sub) throw new UsageError(`unknown help topic ${quoted(topic.join(' '))}`, `help topics: ${helpTopics(program).join(', ')}`);
         target = sub;
       }
       io.stdout.write(target.helpInformation());

@@ -118,7 +118,7 @@ export function translateDbError(err: unknown, path = 'the database'): unknown {
   }
   if (code.startsWith('SQLITE_IOERR')) {
     return new IoError(
-      `disk I/O error writing ${path} (${code}; a disk full or failing)`,
+      `disk full or failing: cannot write ${path} (${code})`,
       `check the filesystem holding ${path} (free space, health) and run the command again`,
     );
   }

@@ -7,7 +7,7 @@ import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
-import { withWriteTransaction } from '../db/open.js';
+import { type DB, withWriteTransaction } from '../db/open.js';
 import { makeScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
@@ -34,6 +34,10 @@ const STORE_LABEL = 'store';
 /** Progress steps of a run: every stage, then storing. */
 const STEPS = STAGE_TABLE.length + 1;
 
+function hasTransactions(db: DB): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM transactions)').pluck().get() === 1;
+}
+
 export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
   const db = ctx.db();
   // Working tables of a million rows belong in memory, not in a temp file; this connection only.
@@ -55,7 +59,9 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
   return withWriteTransaction(db, async () => {
     const counts = countInScope(db, scope);
     rows = counts.psp + counts.ledger;
-    if (counts.psp + counts.ledger === 0) {
+    // A quiet day (data in the store, none in the window) is a run like any other: exit 0
+    // unless open items say otherwise. Only a store with nothing imported at all is an error.
+    if (counts.psp + counts.ledger === 0 && !hasTransactions(db)) {
         const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
         throw new UsageError(
           `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,

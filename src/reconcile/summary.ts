@@ -18,6 +18,10 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     c.bold(`reconcile run ${doc.run}${window}: `) +
       `${doc.counts.psp} PSP rows, ${doc.counts.ledger} ledger entries, ${doc.counts.matched} matched, ${doc.counts.discrepancies} open discrepancies`,
   );
+  if (doc.counts.psp + doc.counts.ledger === 0) {
+    // A quiet day: say so plainly, so a nightly log does not read like a failed import.
+    lines.push(`${window ? `the window${window}` : 'the scope'} held no PSP rows or ledger entries: nothing new to match`);
+  }
   for (const t of totals) lines.push(`  matched ${printable(t.currency)}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
   if (doc.discrepancies.length === 0) {
     lines.push(c.green('everything in scope matched'));
