@@ -12,7 +12,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const UNSAFE_IN_LINE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
 
-const escapeControl = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+// Line breaks read as the escapes people know (\n, \r); every other control as \xNN.
+const escapeControl = (ch: string) =>
+  ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /** A value from a file or the database, for one cell or line of a screen: every control escaped (a tab is a space). */
 export function printable(value: unknown): string {
