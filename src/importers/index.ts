@@ -8,13 +8,14 @@ import { InputError } from '../errors.js';
 import { printable, quoted } from '../output.js';
 import { adyenImporter } from './adyen.js';
 import { checkoutImporter } from './checkout.js';
-import { readRecordsSync } from './csv.js';
+import { readRecordsSync } from './csv-stream.js';
 import { ledgerImporter } from './ledger.js';
 import { paypalImporter } from './paypal.js';
 import { stripeImporter } from './stripe.js';
 import type { FileHead, Importer, ParseContext, ParseItem } from './types.js';
 
-export { readRecords, readRecordsSync, type CsvRecord } from './csv.js';
+export { readRecords, readRecordsSync } from './csv-stream.js';
+export type { CsvRecord } from './csv.js';
 export { readHead } from './head.js';
 export { loadMappingImporter } from './mapping.js';
 
