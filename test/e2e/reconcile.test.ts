@@ -41,10 +41,10 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup());
 
 describe('the demo month, night by night', () => {
-  test('bad input before anything is imported: exit 16, nothing written', () => {
+  test('an empty database: exit 16, nothing written, the JSON error document on stdout', () => {
     const empty = cli('reconcile', '--json');
     expect(empty.code).toBe(16);
-    expect(empty.stdout).toBe('');
+    expect(JSON.parse(empty.stdout)).toEqual({ error: { code: 16, message: expect.stringMatching(/^nothing to reconcile/), hint: expect.stringMatching(/^import first/) } });
     expect(empty.stderr).toMatch(/nothing to reconcile.*\n.*hint: import first/);
   });
 
