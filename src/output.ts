@@ -102,6 +102,11 @@ export class Output {
     this.stderr.write(this.c.yellow('warning: ') + terminalSafe(line) + '\n');
   }
 
+  /** The hint under an error: stderr, like the error. */
+  hint(line: string): void {
+    this.stderr.write(`hint: ${terminalSafe(line)}\n`);
+  }
+
   /** Errors always reach stderr. */
   error(line: string): void {
     this.stderr.write(this.c.red('error: ') + terminalSafe(line) + '\n');

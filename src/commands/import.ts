@@ -14,7 +14,7 @@ function fileLines(ctx: CommandContext): OnFileImported {
     if (ctx.out.json) return;
     if (error) {
       ctx.out.error(error.message);
-      if (error.hint) ctx.out.info(`hint: ${error.hint}`);
+      if (error.hint) ctx.out.hint(error.hint);
       return;
     }
     const file = printable(r.file);
