@@ -19,7 +19,8 @@ useTempDb((t) => ({ dir, db } = t));
 
 /** Run with a deadline: a command that blocks is killed and fails the test instead of hanging it. */
 function runBounded(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: cliEnv(env), input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: cliEnv(env), input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  // SIGKILL: a process blocked in open() on a FIFO ignored SIGTERM before the fix.
   return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
