@@ -29,7 +29,7 @@ import {
   type TimeZoneSpec,
 } from '../domain/time.js';
 import { TX_TYPES, type TxType } from '../domain/transaction.js';
-import { InputError, ioErrorFor } from '../errors.js';
+import { InputError } from '../errors.js';
 import { ledgerTransaction } from './ledger.js';
 import { amountText, cell, currencyAt, exponentOf, optional, required, RowError, timeAt, type Columns } from './row.js';
 import { tableParser } from './table.js';

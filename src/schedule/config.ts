@@ -5,11 +5,11 @@
  * before anything runs. Every problem is reported at once, each naming its key; exit 17.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { readRegularFile } from '../domain/input-file.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { InputError, ioErrorFor } from '../errors.js';
+import { InputError } from '../errors.js';
 import { describeIssues, scheduleConfigSchema, semanticProblems, type RawJob, type RawSink } from './config-schema.js';
 
 /** A sink with its paths resolved; `key` identifies it in the outbox across restarts. */
