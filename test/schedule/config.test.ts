@@ -50,6 +50,7 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     ['glob directory missing', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { import: { psp: ['nowhere/*.csv'] } } }] }, /jobs\[0\]\.reconcile\.import\.psp\[0\]: directory .*nowhere does not exist/],
     ['unknown discrepancy kind in failOn', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { failOn: ['missing'] } }] }, 'jobs[0].reconcile.failOn[0]'],
     ['dateWindow not whole', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { dateWindow: 1.5 } }] }, 'jobs[0].reconcile.dateWindow'],
+    ['amountTolerance past 15 digits (would overflow once scaled)', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { amountTolerance: '99999999999999999999999' } }] }, 'jobs[0].reconcile.amountTolerance: must be a non-negative decimal string like "0.05" (at most 15 digits before the point, 6 after)'],
     ['file sink directory missing', { alerts: [{ type: 'file', path: 'no/such/dir/a.jsonl' }], jobs: [scanJob] }, /alerts\[0\]\.path: directory .*no\/such\/dir does not exist/],
     ['command not executable', { alerts: [{ type: 'command', run: ['payrecon-no-such-pager'] }], jobs: [scanJob] }, 'alerts[0].run[0]: "payrecon-no-such-pager" is not an executable file on PATH'],
     ['keyFile missing', { keyFile: 'missing.key', jobs: [scanJob] }, /keyFile: .*missing\.key does not exist/],
