@@ -72,6 +72,15 @@ describe.skipIf(Boolean(skipReason))('a full disk (tmpfs of 4 MiB)', () => {
     for (let i = 0; i < 50; i++) writeFileSync(join(watched, `f${i}`), `file ${i}\n`);
   });
 
+  it('reconcile with 64 KiB left: the disk fills during the run (SQLITE_FULL), 18 "disk full", no run recorded', () => {
+    fill(filler, 64 * 1024);
+    const r = runCli(['--db', db, 'reconcile']);
+    rmSync(filler);
+    expect(r.code, r.stderr).toBe(18);
+    expect(r.stderr).toContain(`disk full: cannot write ${db}`);
+    expect(count(db, 'recon_runs')).toBe(0);
+  });
+
   it('import: a file too big for the space left is 18 "disk full" naming the database; nothing of it stored', () => {
     const big = join(work, 'big.csv');
     const rows = [LEDGER_HEADER];
