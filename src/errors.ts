@@ -49,13 +49,14 @@ export function formatLocation(loc: InputLocation): string {
 /**
  * A file (or config, or mapping) that cannot be used at all. Exit 17. The message is one line
  * with every control character escaped: it may quote the file (a value, a header name), and a
- * quoted line break or escape sequence must not reach a terminal as one. Explanations over
- * several lines go in the hint.
+ * quoted line break or escape sequence must not reach a terminal as one. A list of problems
+ * goes in `details`, one escaped line each; explanations in the hint.
  */
 export class InputError extends PayreconError {
   readonly location?: InputLocation;
-  constructor(message: string, location?: InputLocation, hint?: string) {
-    super(printable(location ? `${formatLocation(location)}: ${message}` : message), ExitCode.INPUT, hint);
+  constructor(message: string, location?: InputLocation, hint?: string, details: string[] = []) {
+    const head = printable(location ? `${formatLocation(location)}: ${message}` : message);
+    super(head + details.map((d) => `\n  ${printable(d)}`).join(''), ExitCode.INPUT, hint);
     this.location = location;
   }
 }

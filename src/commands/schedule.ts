@@ -43,8 +43,8 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   try {
     const missing = missingBaselines(jobCtx, cfg.jobs);
     if (missing.length) {
-      const list = missing.map((m) => `\n  ${m.path}: no baseline named "${m.name}" in ${dbPath}`).join('');
-      throw new InputError(`invalid scheduler config:${list}`, { file: configPath }, 'create it with `payrecon baseline init <name>` first');
+      const list = missing.map((m) => `${m.path}: no baseline named "${m.name}" in ${dbPath}`);
+      throw new InputError('invalid scheduler config:', { file: configPath }, 'create it with `payrecon baseline init <name>` first', list);
     }
     outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);

@@ -106,8 +106,7 @@ export function redactUrl(url: string): string {
 }
 
 function configError(file: string, problems: string[]): InputError {
-  const list = problems.map((p) => `\n  ${p}`).join('');
-  return new InputError(`invalid scheduler config (${problems.length} problem${problems.length > 1 ? 's' : ''}):${list}`, { file });
+  return new InputError(`invalid scheduler config (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, { file }, undefined, problems);
 }
 
 /** Turn V8's "at position N" into line and column, which an editor can jump to. */

@@ -67,6 +67,11 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     const err = failure({ jobs: [{ ...scanJob, cron: 'nope' }, { ...scanJob }] });
     expect(err.message).toContain('jobs[0].cron');
     expect(err.message).toContain('jobs[1].name');
+    // One line per problem; a value quoted from the config cannot add lines of its own.
+    expect(err.message.split('\n').slice(1)).toEqual([expect.stringMatching(/^  jobs\[0\]\.cron/), expect.stringMatching(/^  jobs\[1\]\.name/)]);
+    const hostile = failure({ jobs: [{ ...scanJob, cron: 'x\ny\u001b[8m' }] });
+    expect(hostile.message.split('\n')).toHaveLength(2);
+    expect(hostile.message).toContain('x\\ny\\x1b[8m');
   });
 
   it('accepts the contract example shape and resolves paths against the config directory', () => {
