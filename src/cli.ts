@@ -4,8 +4,11 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import { translateDbError } from './db/open.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
 import { formatExitCodes } from './domain/exit-codes.js';
+import { UsageError } from './errors.js';
+import { quoted } from './output.js';
 
 export const VERSION = '0.1.0';
 
@@ -23,12 +26,29 @@ export interface CliIo {
 export function positiveInt(name: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-    return Number(value);
+    // Past 2^53 a JavaScript number is no longer the number typed (an id, a limit): refuse it.
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be at most ${Number.MAX_SAFE_INTEGER}, got "${value}"`);
+    return n;
   };
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** What `payrecon help <topic>` knows: every command and subcommand, and exit-codes. */
+function helpTopics(program: Command): string[] {
+  const topics: string[] = [];
+  const visit = (cmd: Command, prefix: string) => {
+    for (const sub of cmd.commands) {
+      if (sub.name() === 'help') continue;
+      topics.push(prefix + sub.name());
+      visit(sub, `${prefix}${sub.name()} `);
+    }
+  };
+  visit(program, '');
+  return [...topics, 'exit-codes'];
 }
 
 export function buildProgram(io: CliIo): Command {
@@ -74,8 +94,14 @@ export function buildProgram(io: CliIo): Command {
       try {
         io.setResult(await mod.run(...args, ctx), ctx);
       } catch (err) {
-        ctx.close();
-        throw err;
+        try {
+          ctx.close();
+        } catch {
+          // closing after a failed write (a full disk) may fail too; the first error is the news
+        }
+        // Any SQLite failure that reached here untranslated (a full disk during a scan or a
+        // baseline) gets the same words and exit code as in a transaction.
+        throw translateDbError(err, ctx.dbPath);
       }
     };
 
@@ -284,7 +310,7 @@ export function buildProgram(io: CliIo): Command {
       let target: Command = program;
       for (const word of topic) {
         const sub = target.commands.find((c) => c.name() === word);
-        if (!sub) throw new InvalidArgumentError(`unknown help topic "${topic.join(' ')}" (try: payrecon help exit-codes)`);
+        if (!sub) throw new UsageError(`unknown help topic ${quoted(topic.join(' '))}`, `help topics: ${helpTopics(program).join(', ')}`);
         target = sub;
       }
       io.stdout.write(target.helpInformation());

@@ -4,13 +4,20 @@
  * everything else throws a PayreconError or returns a findings mask.
  */
 import { ExitCode } from './domain/exit-codes.js';
+import { printable, quoted } from './output.js';
 
 export { ExitCode };
 
-/** Base of every error payrecon reports on purpose. `hint` is one extra line for the user. */
+/**
+ * Base of every error payrecon reports on purpose. `hint` is extra lines for the user, composed
+ * by payrecon alone. `summary`, when set, is the message without anything quoted from an input
+ * file: what alerts and the scheduler's run log carry (they leave the machine; file content
+ * must not).
+ */
 export class PayreconError extends Error {
   readonly exitCode: number;
   readonly hint?: string;
+  summary?: string;
   constructor(message: string, exitCode: number, hint?: string) {
     super(message);
     this.name = new.target.name;
@@ -35,22 +42,29 @@ export interface InputLocation {
 export function formatLocation(loc: InputLocation): string {
   let s = loc.file;
   if (loc.line !== undefined) s += `:${loc.line}`;
-  if (loc.column !== undefined) s += typeof loc.column === 'number' ? `:${loc.column}` : ` (column "${loc.column}")`;
+  if (loc.column !== undefined) s += typeof loc.column === 'number' ? `:${loc.column}` : ` (column ${quoted(loc.column)})`;
   return s;
 }
 
-/** A file (or config, or mapping) that cannot be used at all. Exit 17. */
+/**
+ * A file (or config, or mapping) that cannot be used at all. Exit 17. The message is one line
+ * with every control character escaped: it may quote the file (a value, a header name), and a
+ * quoted line break or escape sequence must not reach a terminal as one. A list of problems
+ * goes in `details`, one escaped line each; explanations in the hint.
+ */
 export class InputError extends PayreconError {
   readonly location?: InputLocation;
-  constructor(message: string, location?: InputLocation, hint?: string) {
-    super(location ? `${formatLocation(location)}: ${message}` : message, ExitCode.INPUT, hint);
+  constructor(message: string, location?: InputLocation, hint?: string, details: string[] = []) {
+    const head = printable(location ? `${formatLocation(location)}: ${message}` : message);
+    super(head + details.map((d) => `\n  ${printable(d)}`).join(''), ExitCode.INPUT, hint);
     this.location = location;
   }
 }
 
+/** The filesystem failed us (exit 18). One line, controls escaped: paths come from the filesystem. */
 export class IoError extends PayreconError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.IO, hint);
+    super(printable(message), ExitCode.IO, hint);
   }
 }
 

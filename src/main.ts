@@ -2,7 +2,7 @@
  * The entry point: parse, run, the one top-level catch. It sets process.exitCode (never calls
  * process.exit on the normal path) so that output flushes.
  */
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import type { CommandContext } from './context.js';
 import { ExitCode, PayreconError } from './errors.js';
@@ -41,10 +41,24 @@ export async function main(argv: string[]): Promise<number> {
 
   let code: number = ExitCode.OK;
   let ctx: CommandContext | undefined;
+  // Whether the command printed anything on stdout: with --json an error then adds no second document.
+  let stdoutUsed = false;
+  const stdout = new Proxy(process.stdout, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return (...a: Parameters<typeof process.stdout.write>) => {
+          stdoutUsed = true;
+          return target.write(...a);
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
   const program = buildProgram({
     env: process.env,
     signal: controller.signal,
-    stdout: process.stdout,
+    stdout,
     stderr: process.stderr,
     setForcedExitNote: (note) => {
       forcedExitNote = note;
@@ -59,7 +73,17 @@ export async function main(argv: string[]): Promise<number> {
     // `schedule` treats a signal as its normal stop; everything else reports the interruption.
     if (controller.signal.aborted && code !== ExitCode.OK && code < 16) code = ExitCode.INTERRUPTED;
   } catch (err) {
-    code = reportError(err);
+    const report = describeError(err);
+    code = report.code;
+    if (!report.printed) {
+      process.stderr.write(`payrecon: ${terminalSafe(report.message)}\n`);
+    }
+    if (report.hint) process.stderr.write(`hint: ${terminalSafe(report.hint)}\n`);
+    if (report.debug) process.stderr.write(report.debug);
+    // A script that asked for --json reads stdout: give it one document saying what failed.
+    if (code !== ExitCode.OK && wantsJson(program, argv) && !stdoutUsed) {
+      process.stdout.write(JSON.stringify({ error: { code, message: report.message, hint: report.hint ?? null } }, null, 2) + '\n');
+    }
   } finally {
     ctx?.close();
     process.off('SIGINT', onSignal);
@@ -68,28 +92,45 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-function reportError(err: unknown): number {
+/** --json was given: parsed, or (when parsing itself failed) present before any "--". */
+function wantsJson(program: Command, argv: string[]): boolean {
+  if (program.opts().json) return true;
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+interface ErrorReport {
+  code: number;
+  message: string;
+  hint?: string;
+  /** commander printed the message itself. */
+  printed?: boolean;
+  debug?: string;
+}
+
+function describeError(err: unknown): ErrorReport {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-      return ExitCode.OK;
+      return { code: ExitCode.OK, message: '', printed: true };
     }
     // commander has already printed its one-line message; add the hint.
-    process.stderr.write("hint: run 'payrecon --help' or 'payrecon <command> --help'\n");
-    return ExitCode.USAGE;
+    return {
+      code: ExitCode.USAGE,
+      message: err.message.replace(/^error: /, ''),
+      hint: "run 'payrecon --help' or 'payrecon <command> --help'",
+      printed: true,
+    };
   }
-  if (err instanceof PayreconError) {
-    process.stderr.write(`payrecon: ${terminalSafe(err.message)}\n`);
-    if (err.hint) process.stderr.write(`hint: ${terminalSafe(err.hint)}\n`);
-    return err.exitCode;
-  }
+  if (err instanceof PayreconError) return { code: err.exitCode, message: err.message, hint: err.hint };
   const e = err as Error;
-  process.stderr.write(`payrecon: internal error: ${e?.message ?? String(err)}\n`);
-  if (process.env.PAYRECON_DEBUG && e?.stack) process.stderr.write(e.stack + '\n');
-  process.stderr.write(
-    'This is a bug in payrecon. Please report it to the maintainers with the command you ran and the\n' +
-      'output of the same command with PAYRECON_DEBUG=1.\n',
-  );
-  return ExitCode.INTERNAL;
+  return {
+    code: ExitCode.INTERNAL,
+    message: `internal error: ${e?.message ?? String(err)}`,
+    hint:
+      'This is a bug in payrecon. Please report it to the maintainers with the command you ran and the\n' +
+      'output of the same command with PAYRECON_DEBUG=1.',
+    debug: process.env.PAYRECON_DEBUG && e?.stack ? e.stack + '\n' : undefined,
+  };
 }
 
 main(process.argv).then(

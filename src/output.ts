@@ -12,11 +12,25 @@ import { Chalk, type ChalkInstance } from 'chalk';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const UNSAFE_IN_LINE = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
 
-const escapeControl = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+// Line breaks read as the escapes people know (\n, \r); every other control as \xNN.
+const escapeControl = (ch: string) =>
+  ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /** A value from a file or the database, for one cell or line of a screen: every control escaped (a tab is a space). */
 export function printable(value: unknown): string {
   return String(value ?? '').replace(CONTROL, (ch) => (ch === '\t' ? ' ' : escapeControl(ch)));
+}
+
+/**
+ * A value from a file quoted inside a message: escaped like `printable` and cut to `max`
+ * characters, so an error or reject reason never carries a line break, an escape sequence or
+ * kilobytes of someone's file (a password line dropped into an inbox) into a terminal, a log
+ * or the database.
+ */
+export function quoted(value: unknown, max = 60): string {
+  const text = String(value ?? '');
+  const cut = text.length > max ? text.slice(0, max) : text;
+  return `"${printable(cut)}"${cut.length < text.length ? `... (${text.length} characters)` : ''}`;
 }
 
 /** A whole line payrecon composed: controls escaped but its own line breaks, tabs and colours. */
@@ -111,6 +125,11 @@ export class Output {
   warn(line: string): void {
     if (this.quiet) return;
     this.stderr.write(this.c.yellow('warning: ') + terminalSafe(line) + '\n');
+  }
+
+  /** The hint under an error: stderr, like the error. */
+  hint(line: string): void {
+    this.stderr.write(`hint: ${terminalSafe(line)}\n`);
   }
 
   /** Errors always reach stderr. */

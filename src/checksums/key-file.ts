@@ -3,12 +3,14 @@
  * file that cannot be read is an I/O error (18), and one that is empty, too short or readable
  * by group or others is refused as invalid input (17) with the command that fixes it.
  */
-import { closeSync, fstatSync, openSync, readFileSync, constants } from 'node:fs';
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
+import { openRegularFile } from '../domain/input-file.js';
 import { resolve } from 'node:path';
 import { InputError, ioErrorFor, UsageError } from '../errors.js';
 import { signingKey, type SigningKey } from './signing.js';
 
 const MIN_KEY_BYTES = 16;
+const MAX_KEY_BYTES = 64 * 1024;
 
 /** The key file path from `--key-file`, else `$PAYRECON_KEY_FILE`. */
 export function keyFilePath(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
@@ -24,17 +26,12 @@ export function keyFilePath(option: string | undefined, env: NodeJS.ProcessEnv, 
 
 /** Read and check the key file; never falls back to anything. */
 export function loadKeyFile(path: string): SigningKey {
-  let fd: number;
-  try {
-    // Symlinks are followed (Kubernetes mounts secrets as links); the checks below apply to
-    // the file actually opened.
-    fd = openSync(path, constants.O_RDONLY);
-  } catch (err) {
-    throw ioErrorFor(`key file ${path}`, err);
-  }
+  // Symlinks are followed (Kubernetes mounts secrets as links); the checks below apply to
+  // the file actually opened. A FIFO or device is refused without blocking (openRegularFile).
+  const { fd, size } = openRegularFile(path, `key file ${path}`);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new InputError(`key file ${path} is not a regular file`);
+    if (size > MAX_KEY_BYTES) throw new InputError(`key file ${path} holds ${size} bytes; an HMAC key file holds at most ${MAX_KEY_BYTES}`);
     if ((st.mode & 0o077) !== 0) {
       throw new InputError(
         `key file ${path} is accessible by group or others (mode 0${(st.mode & 0o777).toString(8)})`,

@@ -97,7 +97,14 @@ export function buildSpec(opts: SpecOptions, env: NodeJS.ProcessEnv, cwd: string
   const roots: SelectionRoot[] = profile ? profileRoots(profile, env) : [];
   for (const p of paths) {
     if (p.trim() === '') throw new UsageError('--path must not be empty');
-    roots.push(asUsage(() => rootFromPath(resolve(cwd, p))));
+    const abs = resolve(cwd, p);
+    const tree = KERNEL_TREES.find((t) => abs === t || abs.startsWith(t + '/'));
+    if (tree) {
+      throw new UsageError(
+        `--path ${p}: ${tree} is not monitored: its files are made by the kernel on read (or are devices), they change all the time and some never end`,
+      );
+    }
+    roots.push(asUsage(() => rootFromPath(abs)));
   }
   const excludes = (opts.exclude ?? []).map((g) => {
     if (g.trim() === '') throw new UsageError('--exclude must not be empty');
@@ -109,8 +116,17 @@ export function buildSpec(opts: SpecOptions, env: NodeJS.ProcessEnv, cwd: string
   return { version: 1, profile, roots, excludes, sha512: Boolean(opts.sha512) };
 }
 
+/**
+ * Kernel trees every selection leaves out (a walk of / or a glob passing through them): files
+ * there are generated on read, device nodes may never end (/dev/zero) and some reads block.
+ * Not part of the signed spec: the same for every baseline (a baseline recorded before this
+ * rule that holds such files reports them removed once, on its next scan).
+ */
+export const KERNEL_TREES: readonly string[] = ['/proc', '/sys', '/dev'];
+const KERNEL_EXCLUDES = KERNEL_TREES.flatMap((t) => [t, `${t}/**`]);
+
 export function selectionOf(spec: BaselineSpec): Selection {
-  return { roots: spec.roots, excludes: spec.excludes };
+  return { roots: spec.roots, excludes: [...spec.excludes, ...KERNEL_EXCLUDES] };
 }
 
 function asUsage<T>(fn: () => T): T {

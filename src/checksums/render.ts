@@ -6,15 +6,17 @@
 import type { ChalkInstance } from 'chalk';
 import type { ScanDocument, ScanFinding } from '../domain/integrity.js';
 import { displayPath } from '../domain/byte-path.js';
+import { printable } from '../output.js';
 
 const KIND_WIDTH = 10;
 
 export function findingLine(f: ScanFinding, c: ChalkInstance): string {
   const colour =
     f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : f.kind === 'changed' ? c.yellow : c.magenta;
-  const parts = [`  ${colour(f.kind.padEnd(KIND_WIDTH))} ${displayPath(f.path)}`];
-  if (f.attributes?.length) parts.push(c.dim(`[${f.attributes.join(', ')}]`));
-  if (f.reason) parts.push(c.dim(f.reason));
+  // Paths and reasons come from the monitored tree: escaped, so a file name cannot draw on the screen.
+  const parts = [`  ${colour(f.kind.padEnd(KIND_WIDTH))} ${printable(displayPath(f.path))}`];
+  if (f.attributes?.length) parts.push(c.dim(`[${f.attributes.map(printable).join(', ')}]`));
+  if (f.reason) parts.push(c.dim(printable(f.reason)));
   if (f.first_seen_scan !== undefined && f.first_seen_scan !== null) parts.push(c.dim(`(since scan ${f.first_seen_scan})`));
   return parts.join('  ');
 }
@@ -23,7 +25,7 @@ export function scanSummary(doc: ScanDocument, c: ChalkInstance): string {
   const n = doc.counts;
   const policy = doc.findings.filter((f) => f.kind === 'policy').length;
   const clean = doc.findings.length === 0;
-  const head = `scan ${doc.scan} of baseline "${doc.baseline}": ${n.files} files`;
+  const head = `scan ${doc.scan} of baseline "${printable(doc.baseline)}": ${n.files} files`;
   const detail = [
     `${n.added} added`,
     `${n.removed} removed`,

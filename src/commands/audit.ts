@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { latestAudit } from '../db/audit.js';
 import { ExitCode } from '../errors.js';
 import { verifyAuditLog, type AuditVerifyResult } from '../operations/audit.js';
+import { printable } from '../output.js';
 
 function keyWords(r: AuditVerifyResult): string {
   const c = r.chain;
@@ -35,13 +36,13 @@ export async function runVerify(opts: { keyFile?: string; expectHead?: string },
   }
   const c = r.chain;
   if (c.broken) {
-    ctx.out.error(`audit log entry ${c.broken.id} does not verify: ${c.broken.reason}`);
+    ctx.out.error(`audit log entry ${c.broken.id} does not verify: ${printable(c.broken.reason)}`);
     return code;
   }
   if (r.expectHead && !r.expectHead.found) {
     ctx.out.error(`the expected head ${r.expectHead.given} is not in the audit log: entries up to it were altered or deleted`);
   }
-  for (const d of r.differences) ctx.out.error(`the tables differ from the audit log: ${d}`);
+  for (const d of r.differences) ctx.out.error(`the tables differ from the audit log: ${printable(d)}`);
   if (r.ok) {
     const anchored = r.expectHead ? `; contains the expected head (entry ${r.expectHead.at})` : '';
     ctx.out.info(`audit log verifies: ${c.entries} entries, chain intact, tables match the log${anchored}`);
@@ -58,7 +59,7 @@ export async function runLog(opts: { limit: number }, ctx: CommandContext): Prom
     return ExitCode.OK;
   }
   for (const r of rows) {
-    ctx.out.info(`${String(r.id).padStart(5)}  ${r.at}  ${r.actor.padEnd(10)} ${r.action.padEnd(16)} ${r.subject}`);
+    ctx.out.info(`${String(r.id).padStart(5)}  ${printable(r.at)}  ${printable(r.actor).padEnd(10)} ${printable(r.action).padEnd(16)} ${printable(r.subject)}`);
   }
   if (rows.length === 0) ctx.out.info('audit log is empty');
   return ExitCode.OK;

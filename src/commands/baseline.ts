@@ -7,7 +7,7 @@ import type { SpecOptions } from '../checksums/profiles.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../domain/exit-codes.js';
 import { initBaseline, listBaselines, updateBaseline, type BaselineOutcome } from '../operations/baseline.js';
-import { formatBytes } from '../output.js';
+import { formatBytes, printable } from '../output.js';
 
 export async function runInit(name: string, opts: SpecOptions & { keyFile?: string }, ctx: CommandContext): Promise<number> {
   return render(ctx, await initBaseline(ctx, name, opts));
@@ -28,15 +28,15 @@ export async function runList(_opts: unknown, ctx: CommandContext): Promise<numb
   for (const b of baselines) {
     const what = [b.profile ? `profile ${b.profile}` : '', ...b.paths].filter(Boolean).join(', ');
     const scan = b.last_scan ? `last scan ${b.last_scan.scan}: exit ${b.last_scan.exit_code}` : 'never scanned';
-    ctx.out.info(`${c.bold(b.name)}  ${b.files} files  generation ${b.generation}  updated ${b.updated_at}  ${scan}`);
-    ctx.out.info(c.dim(`  ${what}${b.sha512 ? '  (+SHA-512)' : ''}`));
+    ctx.out.info(`${c.bold(printable(b.name))}  ${b.files} files  generation ${b.generation}  updated ${printable(b.updated_at)}  ${scan}`);
+    ctx.out.info(c.dim(`  ${printable(what)}${b.sha512 ? '  (+SHA-512)' : ''}`));
   }
   return ExitCode.OK;
 }
 
 function render(ctx: CommandContext, o: BaselineOutcome): number {
   const b = o.baseline;
-  for (const note of o.notes) ctx.out.warn(note);
+  for (const note of o.notes) ctx.out.warn(printable(note));
   if (ctx.out.json) {
     ctx.out.emitJson({
       baseline: b.name,
@@ -52,7 +52,7 @@ function render(ctx: CommandContext, o: BaselineOutcome): number {
   const a = o.accepted;
   const verb = a ? `updated to generation ${b.generation}` : 'recorded';
   const extra = a ? ` (accepted ${a.added} added, ${a.removed} removed, ${a.changed} changed)` : '';
-  ctx.out.info(`${c.bold(`baseline "${b.name}"`)} ${verb}: ${b.entry_count} files, ${formatBytes(o.bytes)} hashed${extra}`);
+  ctx.out.info(`${c.bold(`baseline "${printable(b.name)}"`)} ${verb}: ${b.entry_count} files, ${formatBytes(o.bytes)} hashed${extra}`);
   for (const f of o.findings) ctx.out.info(findingLine(f, c));
   if (o.exitCode) ctx.out.info(c.red('some files could not be read: the baseline does not cover their content'));
   return o.exitCode;

@@ -5,6 +5,7 @@
 import type { CommandContext } from '../context.js';
 import { iterateDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
 import { itemLine } from '../reconcile/summary.js';
+import { printable } from '../output.js';
 import { parseFilterOptions, type FilterOptions } from './filters.js';
 
 export interface DiscrepanciesOptions extends FilterOptions {
@@ -35,8 +36,8 @@ export async function run(opts: DiscrepanciesOptions, ctx: CommandContext): Prom
     const state =
       d.status === 'open'
         ? ''
-        : ` (${d.status}${d.reason_code ? ` ${d.reason_code}` : ''}${d.resolved_by ? ` by ${d.resolved_by}` : ''}${d.note ? `: ${d.note}` : ''})`;
-    ctx.out.info(`${itemLine(d, ctx.out.c)}${state}${d.assignee ? ` · @${d.assignee}` : ''} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
+        : ` (${d.status}${d.reason_code ? ` ${printable(d.reason_code)}` : ''}${d.resolved_by ? ` by ${printable(d.resolved_by)}` : ''}${d.note ? `: ${printable(d.note)}` : ''})`;
+    ctx.out.info(`${itemLine(d, ctx.out.c)}${state}${d.assignee ? ` · @${printable(d.assignee)}` : ''} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
   }
   if (count === 0) {
     ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}${opts.assignee ? ` assigned to ${opts.assignee}` : ''}`);

@@ -5,6 +5,7 @@
 import { auditAnchor } from '../operations/audit.js';
 import type { CommandContext } from '../context.js';
 import { importFiles, type ImportRequest, type OnFileImported } from '../operations/import.js';
+import { printable } from '../output.js';
 
 const LISTED_REJECTS = 10;
 
@@ -14,18 +15,19 @@ function fileLines(ctx: CommandContext): OnFileImported {
     if (ctx.out.json) return;
     if (error) {
       ctx.out.error(error.message);
-      if (error.hint) ctx.out.info(`hint: ${error.hint}`);
+      if (error.hint) ctx.out.hint(error.hint);
       return;
     }
+    const file = printable(r.file);
     if (r.status === 'already_imported') {
-      ctx.out.info(`${r.file}: already imported (import #${r.import_id} at ${firstImportedAt}); nothing to do`);
+      ctx.out.info(`${file}: already imported (import #${r.import_id} at ${firstImportedAt}); nothing to do`);
       return;
     }
     const { rows } = r;
-    const line = `${r.file}: ${r.format} (${r.source}), ${rows.total} rows: ${rows.imported} imported, ${rows.skipped} skipped, ${rows.rejected} rejected`;
+    const line = `${file}: ${r.format} (${printable(r.source)}), ${rows.total} rows: ${rows.imported} imported, ${rows.skipped} skipped, ${rows.rejected} rejected`;
     ctx.out.info(rows.rejected ? ctx.out.c.yellow(line) : line);
     for (const j of r.rejects.slice(0, LISTED_REJECTS)) {
-      ctx.out.info(`  ${r.file}:${j.line}${j.column ? ` (${j.column})` : ''}: ${j.reason}`);
+      ctx.out.info(`  ${file}:${j.line}${j.column ? ` (${printable(j.column)})` : ''}: ${printable(j.reason)}`);
     }
     if (rows.rejected > LISTED_REJECTS) ctx.out.info(`  ... and ${rows.rejected - LISTED_REJECTS} more (see --json or the rejects table)`);
     if (rows.skipped) {

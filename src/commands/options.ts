@@ -28,16 +28,23 @@ export function parseDateOption(name: string, value: string | undefined): string
   return value;
 }
 
-/** A non-negative decimal such as `0.05`, exact. */
+/**
+ * A non-negative decimal such as `0.05`, exact: at most 15 digits before the point and 6 after
+ * (a tolerance past 10^15 major units matches anything and would not fit the store's 64-bit
+ * integers once scaled to minor units).
+ */
 export function parseDecimalOption(name: string, value: string): Decimal {
   if (!/^\d+(\.\d+)?$/.test(value.trim())) {
     throw new UsageError(`${name} must be a non-negative decimal like 0.05, got "${value}"`);
   }
+  if (!/^0*\d{1,15}(\.\d{1,6}0*)?$/.test(value.trim())) {
+    throw new UsageError(`${name} must have at most 15 digits before the decimal point and 6 after, got "${value}"`);
+  }
   return new Decimal(value.trim());
 }
 
-/** A whole number of days (or other unit) >= 0. */
+/** A whole number of days (or other unit) >= 0, at most 999999. */
 export function parseWholeOption(name: string, value: string): number {
-  if (!/^\d{1,6}$/.test(value.trim())) throw new UsageError(`${name} must be a whole number, got "${value}"`);
+  if (!/^\d{1,6}$/.test(value.trim())) throw new UsageError(`${name} must be a whole number up to 999999, got "${value}"`);
   return Number(value.trim());
 }

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { applyTriage, previewItems, selectItems, type TriageRequest } from '../operations/triage.js';
 import { itemLine } from '../reconcile/summary.js';
 import { parseFilterOptions, type FilterOptions } from './filters.js';
+import { printable } from '../output.js';
 
 export interface ResolveOptions extends FilterOptions {
   note?: string;
@@ -64,11 +65,11 @@ export async function run(ids: string[], opts: ResolveOptions, ctx: CommandConte
   }
   const r = applyTriage(ctx, selected, req);
   if (ctx.out.json) ctx.out.emitJson({ count: r.views.length, discrepancies: r.views });
-  else if (bulk) ctx.out.info(`${r.views.length} discrepanc${r.views.length === 1 ? 'y' : 'ies'} ${what} by ${r.by}`);
+  else if (bulk) ctx.out.info(`${r.views.length} discrepanc${r.views.length === 1 ? 'y' : 'ies'} ${what} by ${printable(r.by)}`);
   else {
     for (const v of r.views) {
       const parts = [status ? `${status}${status === 'written_off' ? ` (${opts.reason})` : ''}` : null, r.assigned.includes(v.id) ? `assigned to ${v.assignee ?? 'nobody'}` : null].filter(Boolean);
-      ctx.out.info(`discrepancy ${v.id} (${v.kind}) ${parts.join(', ') || 'unchanged'} by ${r.by}${status ? `: ${opts.note}` : ''}`);
+      ctx.out.info(`discrepancy ${v.id} (${v.kind}) ${parts.join(', ') || 'unchanged'} by ${printable(r.by)}${status ? `: ${printable(opts.note)}` : ''}`);
     }
   }
   return 0;

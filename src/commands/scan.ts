@@ -7,6 +7,7 @@ import { scanLines } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
 import { scanBaselines } from '../operations/scan.js';
+import { printable } from '../output.js';
 import { parseFailOn } from './options.js';
 
 export async function run(
@@ -23,7 +24,7 @@ export async function run(
     failOn: failOn ? [...failOn] : undefined,
     keyFile: opts.keyFile,
   });
-  for (const note of notes) ctx.out.warn(note);
+  for (const note of notes) ctx.out.warn(printable(note));
   if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
   if (ctx.out.json) {
     const audit = auditAnchor(ctx.db());

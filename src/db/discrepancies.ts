@@ -305,8 +305,12 @@ export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
  *  matched rows but add no amount: their money is the charges and refunds already counted. */
 export function matchedTotals(db: DB, runId: number): Array<{ currency: string; count: number; amount: string }> {
   const rows = db
-    .prepare('SELECT currency, matched, amount_minor FROM recon_run_totals WHERE run_id = ? ORDER BY currency')
+    .prepare('SELECT currency, matched, amount_minor, amount_text FROM recon_run_totals WHERE run_id = ? ORDER BY currency')
     .safeIntegers(true)
-    .all(runId) as Array<{ currency: string; matched: bigint; amount_minor: bigint }>;
-  return rows.map((r) => ({ currency: r.currency, count: Number(r.matched), amount: formatMinor(r.amount_minor, r.currency) }));
+    .all(runId) as Array<{ currency: string; matched: bigint; amount_minor: bigint; amount_text: string | null }>;
+  return rows.map((r) => ({
+    currency: r.currency,
+    count: Number(r.matched),
+    amount: formatMinor(r.amount_text === null ? r.amount_minor : BigInt(r.amount_text), r.currency),
+  }));
 }

@@ -133,7 +133,18 @@ export function translateDbError(err: unknown, path = 'the database'): unknown {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new DatabaseError(`${path} is not a payrecon database or is corrupt`);
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+  // The disk, not the database: exit 18 like every other I/O failure. The unit being written
+  // (a file's import, a run, a baseline) was rolled back; earlier units stay.
+  if (code === 'SQLITE_FULL') {
+    return new IoError(`disk full: cannot write ${path}`, `free space on the filesystem holding ${path} and run the command again`);
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new IoError(
+      `disk full or failing: cannot write ${path} (${code})`,
+      `check the filesystem holding ${path} (free space, health) and run the command again`,
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) {
     return new DatabaseError(`cannot open ${path}: ${(err as Error).message}`);
   }
   return err;
@@ -155,7 +166,11 @@ export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T):
     db.exec('COMMIT');
     return result;
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // SQLite rolls back by itself after an I/O error; the original failure is what to report.
+    }
     throw translateDbError(err, db.name);
   }
 }

@@ -37,10 +37,16 @@ export function insertRun(db: DB, r: NewRun): number {
   return Number(info.lastInsertRowid);
 }
 
+const I64_MAX = 2n ** 63n - 1n;
+
 /** Record the run's matched totals per currency (its pairs are already in recon_matches). */
 export function storeTotals(db: DB, runId: number, totals: Map<string, CurrencyTotal>): void {
-  const ins = db.prepare('INSERT INTO recon_run_totals (run_id, currency, matched, amount_minor) VALUES (?, ?, ?, ?)');
-  for (const [currency, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) ins.run(runId, currency, t.matched, t.amountMinor);
+  const ins = db.prepare('INSERT INTO recon_run_totals (run_id, currency, matched, amount_minor, amount_text) VALUES (?, ?, ?, ?, ?)');
+  for (const [currency, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) {
+    // A total past 64 bits (many rows near the per-row bound) is kept as text, exactly.
+    const fits = t.amountMinor <= I64_MAX && t.amountMinor >= -I64_MAX;
+    ins.run(runId, currency, t.matched, fits ? t.amountMinor : 0n, fits ? null : t.amountMinor.toString());
+  }
 }
 
 // New discrepancies get ids in a stable order: by kind as the contract lists them, then date.

@@ -10,6 +10,16 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 // far past that (a 17-digit amount with 4 decimals is already 21 digits).
 const Decimal = BaseDecimal.clone({ precision: 100 });
 import { minorUnits } from './currency.js';
+import { quoted } from '../output.js';
+
+/** Which of a row's money fields is past MAX_ROW_MINOR, if any. */
+export function amountOutOfBounds(values: { amount: bigint; fee: bigint | null; net: bigint | null }): 'amount' | 'fee' | 'net' | undefined {
+  for (const k of ['amount', 'fee', 'net'] as const) {
+    const v = values[k];
+    if (v !== null && (v > MAX_ROW_MINOR || v < -MAX_ROW_MINOR)) return k;
+  }
+  return undefined;
+}
 
 export interface Money {
   minor: bigint;
@@ -17,6 +27,19 @@ export interface Money {
 }
 
 export class AmountError extends Error {}
+
+/**
+ * The largest amount (fee, net) one row may carry, in minor units: 10^17 - 1, i.e.
+ * 999,999,999,999,999.99 EUR. A row past it is rejected. Why a bound: the store keeps minor
+ * units in SQLite's 64-bit integers, and the engine compares and subtracts two rows' amounts
+ * in SQL; with every row under 10^17 no such expression can leave 64 bits (totals over many
+ * rows are summed in two halves and joined as bigint, see src/reconcile/workspace.ts).
+ * A real amount never comes near it; a dropped decimal point or a corrupt cell does.
+ */
+export const MAX_ROW_MINOR = 10n ** 17n - 1n;
+
+/** Digits an amount text may have at all: past this it cannot fit any bound, and BigInt of a megabyte of digits is slow. */
+const MAX_AMOUNT_DIGITS = 40;
 
 export interface ParseAmountOptions {
   /** The decimal separator of the text: '.' (default) or ','. */
@@ -38,11 +61,14 @@ export function parseAmountToMinor(text: string, exponent: number, opts: ParseAm
   if (t === '') throw new AmountError('expected an amount, found an empty value');
   if (opts.group && t.includes(opts.group)) t = ungroup(t, text, opts.group, opts.decimal ?? '.');
   if (opts.decimal === ',') {
-    if (t.includes('.')) throw new AmountError(`expected a decimal-comma amount, found "${text}"`);
+    if (t.includes('.')) throw new AmountError(`expected a decimal-comma amount, found ${quoted(text)}`);
     t = t.replace(',', '.');
   }
   if (!PLAIN_DECIMAL.test(t)) {
-    throw new AmountError(`expected a decimal amount like 12.30, found "${text}"`);
+    throw new AmountError(`expected a decimal amount like 12.30, found ${quoted(text)}`);
+  }
+  if (t.length > MAX_AMOUNT_DIGITS) {
+    throw new AmountError(`amount ${quoted(text, 30)} has more digits than any amount payrecon accepts (at most ${MAX_ROW_MINOR} minor units)`);
   }
   // Exact digit shuffling instead of decimal.js: same result, ~10x faster, and an import
   // parses several amounts per row of million-row files.
@@ -52,7 +78,7 @@ export function parseAmountToMinor(text: string, exponent: number, opts: ParseAm
   if (frac.length > exponent) {
     const places = frac.replace(/0+$/, '').length; // trailing zeros are not decimals ("12.300" EUR)
     if (places > exponent) {
-      throw new AmountError(`amount "${text}" has ${places} decimal${places === 1 ? '' : 's'}; the currency allows ${exponent}`);
+      throw new AmountError(`amount ${quoted(text)} has ${places} decimal${places === 1 ? '' : 's'}; the currency allows ${exponent}`);
     }
     frac = frac.slice(0, exponent);
   }
@@ -70,7 +96,7 @@ function ungroup(t: string, text: string, group: string, decimal: string): strin
     !rest.includes(group) && /^\d{1,3}$/.test(parts[0]) && parts.slice(1).every((p) => /^\d{3}$/.test(p));
   if (!ok) {
     throw new AmountError(
-      `expected "${group}" only between groups of three digits (like 1${group}234${decimal}50), found "${text}"`,
+      `expected "${group}" only between groups of three digits (like 1${group}234${decimal}50), found ${quoted(text)}`,
     );
   }
   return int.split(group).join('') + rest;

@@ -1,6 +1,6 @@
 /**
  * The CSV reader every importer is fed by: RFC 4180 records with the 1-based line where each
- * record starts, streamed in batches.
+ * record starts (bytes to records: src/importers/csv-stream.ts).
  *
  * Why not csv-parse here: measured on 1,000,000 Stripe rows (124 MB) csv-parse alone takes
  * ~4.5 s, twice what sqlite3's `.import` needs for the whole job, so the import could never
@@ -19,7 +19,28 @@ import { InputError } from '../errors.js';
 export interface CsvRecord {
   fields: string[];
   line: number;
+  /**
+   * Set when a field is longer than MAX_FIELD_CHARS or the record longer than
+   * MAX_RECORD_CHARS: `fields` is then empty (the text was not kept) and the importer never
+   * sees the record; the import operation stores it as a rejected row.
+   */
+  oversized?: true;
 }
+
+/**
+ * The longest field an import accepts (characters): no settlement or ledger column comes near
+ * it, and a record holding a longer one is rejected (with its line) instead of being held in
+ * memory. Documented in docs/importers.md.
+ */
+export const MAX_FIELD_CHARS = 1024 * 1024;
+/**
+ * The longest record (all its fields) held while it is read; past it the reader stops keeping
+ * the text and skips to the record's end. Bounds memory whatever one line of a file holds.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
+/** Below this, appended text is parsed at once (records are emitted as soon as they end). */
+const MIN_REPARSE_CHARS = 64 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -37,6 +58,11 @@ export class CsvTokenizer {
   // Likewise when the carried-over text has no line end yet: only a chunk with a "\n" helps.
   private awaitingLineEnd = false;
   private readonly delimCode: number;
+  // Skipping an oversized record: whether the skipped text is inside quotes (quote parity: a
+  // doubled quote toggles twice), where the record started, and the line breaks it held so far.
+  private skipping: { inQuote: boolean; line: number; lines: number } | null = null;
+  // Characters appended to `rest` since it was last parsed.
+  private unparsed = 0;
 
   constructor(
     private readonly file: string,
@@ -61,15 +87,70 @@ export class CsvTokenizer {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if ((this.awaitingQuote && text.indexOf('"') === -1) || (this.awaitingLineEnd && text.indexOf('\n') === -1)) {
-      this.rest += text;
-      return;
+    if (this.skipping) {
+      text = this.skip(text, out);
+      if (this.skipping) return;
     }
-    this.parse(this.rest === '' ? text : this.rest + text, false, out);
+    const awaiting = this.awaitingQuote || this.awaitingLineEnd;
+    const cannotFinish = (this.awaitingQuote && text.indexOf('"') === -1) || (this.awaitingLineEnd && text.indexOf('\n') === -1);
+    // A long unfinished record is reparsed from its start only once the text appended since
+    // the last parse is as long as what was parsed: a record growing over many chunks costs
+    // linear time, not one full reparse per chunk (quadratic: 40 s for 8 MiB of quotes).
+    if (awaiting && (cannotFinish || this.unparsed + text.length < Math.max(this.rest.length - this.unparsed, MIN_REPARSE_CHARS))) {
+      this.rest += text;
+      this.unparsed += text.length;
+    } else {
+      this.parse(this.rest === '' ? text : this.rest + text, false, out);
+      this.unparsed = 0;
+    }
+    if (this.rest.length > MAX_RECORD_CHARS) {
+      // Only the unfinished record itself may be skipped: parse what was appended unparsed first.
+      if (this.unparsed > 0) {
+        this.parse(this.rest, false, out);
+        this.unparsed = 0;
+      }
+      if (this.rest.length > MAX_RECORD_CHARS) this.startSkipping();
+    }
+  }
+
+  /** The unfinished record is too long to hold: forget its text, skip to its end. */
+  private startSkipping(): void {
+    const r = this.rest;
+    let quotes = 0;
+    for (let i = r.indexOf('"'); i !== -1; i = r.indexOf('"', i + 1)) quotes++;
+    this.skipping = { inQuote: quotes % 2 === 1, line: this.line, lines: countLineBreaks(r) };
+    this.rest = '';
+    this.awaitingQuote = false;
+    this.awaitingLineEnd = false;
+  }
+
+  /** Consume `text` while skipping; returns what follows the skipped record ('' if it goes on). */
+  private skip(text: string, out: CsvRecord[]): string {
+    const k = this.skipping!;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) k.inQuote = !k.inQuote;
+      else if (c === LF) {
+        if (!k.inQuote) {
+          out.push({ fields: [], line: k.line, oversized: true });
+          this.line = k.line + k.lines + 1;
+          this.skipping = null;
+          return text.slice(i + 1);
+        }
+        k.lines++;
+      }
+    }
+    return '';
   }
 
   /** The input is complete: emit the last record, or throw if it is unterminated. */
   end(out: CsvRecord[]): void {
+    if (this.skipping) {
+      out.push({ fields: [], line: this.skipping.line, oversized: true });
+      this.skipping = null;
+      return;
+    }
+    this.unparsed = 0;
     this.parse(this.rest, true, out);
   }
 
@@ -107,15 +188,19 @@ export class CsvTokenizer {
       if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
       if (nextQuote === -1 || nextQuote >= nl) {
         const end = nl > i && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-        const fields = s.slice(i, end).split(d);
-        if (fields.length > 1 || fields[0].trim() !== '') out.push({ fields, line });
+        if (end - i > MAX_FIELD_CHARS && longField(s, i, end, d)) out.push({ fields: [], line, oversized: true });
+        else {
+          const fields = s.slice(i, end).split(d);
+          if (fields.length > 1 || fields[0].trim() !== '') out.push({ fields, line });
+        }
         i = nl + 1;
         line++;
         continue;
       }
       const r = this.parseQuotedRecord(s, i, line, final);
       if (r === null) break;
-      if (r.fields.length > 1 || r.fields[0].trim() !== '') out.push({ fields: r.fields, line });
+      if (r.fields.some((f) => f.length > MAX_FIELD_CHARS)) out.push({ fields: [], line, oversized: true });
+      else if (r.fields.length > 1 || r.fields[0].trim() !== '') out.push({ fields: r.fields, line });
       i = r.next;
       line += r.lines;
     }
@@ -205,63 +290,22 @@ export class CsvTokenizer {
   }
 }
 
+/** Whether the unquoted record s[start, end) has a field longer than MAX_FIELD_CHARS. */
+function longField(s: string, start: number, end: number, delimiter: string): boolean {
+  let from = start;
+  for (;;) {
+    const at = s.indexOf(delimiter, from);
+    const stop = at === -1 || at >= end ? end : at;
+    if (stop - from > MAX_FIELD_CHARS) return true;
+    if (stop === end) return false;
+    from = stop + 1;
+  }
+}
+
 function countLineBreaks(v: string): number {
   let k = 0;
   for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) k++;
   // A lone CR is a line break too (old Mac files); CRLF was counted once above.
   for (let i = v.indexOf('\r'); i !== -1; i = v.indexOf('\r', i + 1)) if (v.charCodeAt(i + 1) !== LF) k++;
   return k;
-}
-
-function utf8Error(file: string, line: number): InputError {
-  return new InputError('the file is not valid UTF-8 text; expected a UTF-8 CSV (re-export it as UTF-8)', {
-    file,
-    line,
-  });
-}
-
-/**
- * Stream `input` (bytes or text) as batches of records. UTF-8 with or without BOM; invalid
- * UTF-8 and CSV syntax errors throw InputError naming the file and line.
- */
-export async function* readRecords(
-  input: NodeJS.ReadableStream,
-  file: string,
-  delimiter = ',',
-): AsyncIterable<CsvRecord[]> {
-  const tokenizer = new CsvTokenizer(file, delimiter);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else {
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch {
-        throw utf8Error(file, tokenizer.currentLine);
-      }
-    }
-    const out: CsvRecord[] = [];
-    tokenizer.push(text, out);
-    if (out.length > 0) yield out;
-  }
-  const out: CsvRecord[] = [];
-  let tail: string;
-  try {
-    tail = decoder.decode();
-  } catch {
-    throw utf8Error(file, tokenizer.currentLine);
-  }
-  if (tail) tokenizer.push(tail, out);
-  tokenizer.end(out);
-  if (out.length > 0) yield out;
-}
-
-/** The same records as `readRecords`, synchronously from text (tests, small files). */
-export function readRecordsSync(text: string, file: string, delimiter = ','): CsvRecord[] {
-  const tokenizer = new CsvTokenizer(file, delimiter);
-  const out: CsvRecord[] = [];
-  tokenizer.push(text, out);
-  tokenizer.end(out);
-  return out;
 }

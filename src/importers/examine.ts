@@ -5,7 +5,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFile } from '../domain/input-file.js';
 import { InputError, ioErrorFor } from '../errors.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -19,26 +20,14 @@ export interface FileFacts {
 
 /** Stat, hash and check the whole file is UTF-8 before anything is written. */
 export function examineFile(path: string, display: string): FileFacts {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (err) {
-    throw ioErrorFor(display, err);
-  }
+  // Regular files only: a FIFO or /dev/zero would block or never end (17, without blocking).
+  const { fd, size } = openRegularFile(path, display);
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(1 << 20);
   let head = Buffer.alloc(0);
   // The bytes of a character split across two reads, validated with the next read.
   let carry = Buffer.alloc(0);
   let lines = 1;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw ioErrorFor(display, err);
-  }
   const notUtf8 = (line: number) =>
     new InputError('the file is not UTF-8 text (binary or another encoding); expected a UTF-8 CSV', { file: display, line });
   try {

@@ -5,17 +5,22 @@
  */
 import type { Side } from '../domain/transaction.js';
 import { InputError } from '../errors.js';
+import { printable, quoted } from '../output.js';
 import { adyenImporter } from './adyen.js';
 import { checkoutImporter } from './checkout.js';
-import { readRecordsSync } from './csv.js';
+import { readRecordsSync } from './csv-stream.js';
 import { ledgerImporter } from './ledger.js';
 import { paypalImporter } from './paypal.js';
 import { stripeImporter } from './stripe.js';
 import type { FileHead, Importer, ParseContext, ParseItem } from './types.js';
 
-export { readRecords, readRecordsSync, type CsvRecord } from './csv.js';
+export { readRecords, readRecordsSync } from './csv-stream.js';
+export type { CsvRecord } from './csv.js';
 export { readHead } from './head.js';
 export { loadMappingImporter } from './mapping.js';
+
+/** How much of an unrecognised file's first line an error quotes (escaped). */
+export const FIRST_LINE_QUOTE = 40;
 
 /** Settlement-file importers, in the order `--format` lists them. */
 export const PSP_IMPORTERS: readonly Importer[] = [stripeImporter, adyenImporter, paypalImporter, checkoutImporter];
@@ -46,15 +51,17 @@ export function identifyImporter(side: Side, head: FileHead, file: string): Impo
         line: 1,
       });
     }
-    const first = head.firstRecord.slice(0, 8).join(',');
-    const more = head.firstRecord.length > 8 ? ',...' : '';
-    const hint = side === 'ledger' ? '\nFor another export, describe its columns with --mapping.' : '\nOr name the format with --format.';
-    throw new InputError(
-      `not a recognised ${side === 'psp' ? 'settlement file' : 'ledger file'}: the first line is "${first}${more}"; expected one of:\n` +
-        candidates.map((i) => `  - ${i.expects}`).join('\n') +
-        hint,
-      { file, line: 1 },
-    );
+    // Quote only a short, escaped prefix: an unrecognised file may be anything dropped into an
+    // inbox (a .env with a password on its first line), and the message reaches terminals and
+    // logs. Alerts get the summary, which quotes nothing.
+    const what = side === 'psp' ? 'settlement file' : 'ledger file';
+    const hint =
+      'expected one of:\n' +
+      candidates.map((i) => `  - ${i.expects}`).join('\n') +
+      (side === 'ledger' ? '\nFor another export, describe its columns with --mapping.' : '\nOr name the format with --format.');
+    const err = new InputError(`not a recognised ${what}: the first line begins ${quoted(head.firstRecord.join(','), FIRST_LINE_QUOTE)}`, { file, line: 1 }, hint);
+    err.summary = `${printable(file)}: not a recognised ${what} (exit 17)`;
+    throw err;
   }
   throw new InputError(
     `the file looks like ${claimed.map((i) => i.name).join(' and ')} at once; pass --format to say which it is`,
@@ -67,6 +74,10 @@ export function parseText(importer: Importer, text: string, ctx: ParseContext): 
   const parser = importer.open(ctx);
   const items: ParseItem[] = [];
   for (const r of readRecordsSync(text, ctx.file, importer.delimiter)) {
+    if (r.oversized) {
+      items.push({ reject: { line: r.line, reason: 'a field is too long; the row was not read', raw: [] } });
+      continue;
+    }
     for (const item of parser.record(r.fields, r.line)) items.push(item);
   }
   for (const item of parser.end()) items.push(item);

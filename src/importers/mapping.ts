@@ -14,7 +14,7 @@
  * written (positive = cost). A bare date (a format without time) is that calendar date at 00:00Z
  * whatever the timezone: a booking day is not an instant.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../domain/input-file.js';
 import { z } from 'zod';
 import { normalizeCurrency, CurrencyError } from '../domain/currency.js';
 import type { ParseAmountOptions } from '../domain/money.js';
@@ -29,7 +29,7 @@ import {
   type TimeZoneSpec,
 } from '../domain/time.js';
 import { TX_TYPES, type TxType } from '../domain/transaction.js';
-import { InputError, ioErrorFor } from '../errors.js';
+import { InputError } from '../errors.js';
 import { ledgerTransaction } from './ledger.js';
 import { amountText, cell, currencyAt, exponentOf, optional, required, RowError, timeAt, type Columns } from './row.js';
 import { tableParser } from './table.js';
@@ -122,12 +122,8 @@ export function validateMapping(json: unknown, file: string): Mapping {
 
 /** Read + validate a mapping JSON file and return the ledger importer it describes. */
 export function loadMappingImporter(mappingPath: string): Importer {
-  let text: string;
-  try {
-    text = readFileSync(mappingPath, 'utf8');
-  } catch (e) {
-    throw ioErrorFor(mappingPath, e);
-  }
+  // A mapping is a few hundred bytes; a megabyte is generous and keeps a wrong path harmless.
+  const text = readRegularFile(mappingPath, mappingPath, 1 << 20).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));

@@ -12,10 +12,14 @@ import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
 import { combineExitCodes, ExitCode } from '../domain/exit-codes.js';
 import { NO_PROGRESS } from '../domain/progress.js';
-import { InputError, IoError, UsageError } from '../errors.js';
+import { openRegularFile } from '../domain/input-file.js';
+import { amountOutOfBounds, formatMinorWithExponent, MAX_ROW_MINOR } from '../domain/money.js';
+import { InputError, InterruptedError, IoError, UsageError } from '../errors.js';
+import { MAX_FIELD_CHARS, MAX_RECORD_CHARS } from '../importers/csv.js';
 import { examineFile } from '../importers/examine.js';
 import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
-import type { Importer } from '../importers/types.js';
+import type { Importer, ParseItem } from '../importers/types.js';
+import { printable } from '../output.js';
 import type { OperationContext } from './context.js';
 
 export interface ImportRequest {
@@ -75,15 +79,16 @@ export async function importFiles(ctx: OperationContext, req: ImportRequest, onF
   const results: FileImportResult[] = [];
   const codes: number[] = [];
   for (const file of req.files) {
-    ctx.checkInterrupted();
     try {
+      ctx.checkInterrupted();
       const { result, firstImportedAt } = await importOne(ctx, req, file, mappingImporter ?? forced);
       results.push(result);
       codes.push(result.rows.rejected > 0 ? ExitCode.UNVERIFIED : ExitCode.OK);
       onFile?.(result, { firstImportedAt });
     } catch (err) {
       // Interrupts and database failures stop the whole command; a bad file stops only itself.
-      if (!(err instanceof InputError || err instanceof IoError)) throw err;
+      if (err instanceof InterruptedError) throw interruptedAfter(results, req.files);
+      if (!(err instanceof InputError || err instanceof IoError) || err.exitCode === ExitCode.IO && isDiskFull(err)) throw err;
       codes.push(err.exitCode);
       const failed: FileImportResult = {
         file,
@@ -101,6 +106,61 @@ export async function importFiles(ctx: OperationContext, req: ImportRequest, onF
     }
   }
   return { exit_code: combineExitCodes(codes), files: results };
+}
+
+/**
+ * The interruption of a command that may already have committed some of its files: which are
+ * stored (each file is its own transaction) and which are not, so "nothing was written" is
+ * only said when it is true.
+ */
+function interruptedAfter(done: FileImportResult[], files: string[]): InterruptedError {
+  const stored = done.filter((r) => r.status === 'imported' || r.status === 'already_imported').map((r) => printable(r.file));
+  const notStored = [...done.filter((r) => r.status === 'failed').map((r) => printable(r.file)), ...files.slice(done.length).map(printable)];
+  if (stored.length === 0) return new InterruptedError();
+  return new InterruptedError(`interrupted; stored before the interrupt: ${stored.join(', ')}; not stored: ${notStored.join(', ') || 'none'}`);
+}
+
+/** A full disk stops the whole command: every later file would fail the same way. */
+function isDiskFull(err: IoError): boolean {
+  return /disk full/.test(err.message);
+}
+
+/** The longest reject reason kept: reasons may quote a cell, and a cell may be a megabyte. */
+const MAX_REASON_CHARS = 500;
+
+/**
+ * What the import operation checks of every item, whichever importer made it: a reason is one
+ * escaped line of bounded length, and no amount, fee or net is past MAX_ROW_MINOR (a rejected
+ * row, bit 8, instead of a value the store cannot hold).
+ */
+function checked(item: ParseItem): ParseItem {
+  if ('reject' in item) {
+    const reason = printable(item.reject.reason);
+    if (reason === item.reject.reason && reason.length <= MAX_REASON_CHARS) return item;
+    return { reject: { ...item.reject, reason: reason.length > MAX_REASON_CHARS ? reason.slice(0, MAX_REASON_CHARS) + '...' : reason } };
+  }
+  const tx = item.tx;
+  const over = amountOutOfBounds({ amount: tx.amountMinor, fee: tx.feeMinor, net: tx.netMinor });
+  if (!over) return item;
+  return {
+    reject: {
+      line: tx.line,
+      column: over,
+      reason: `${over}: larger than any amount payrecon accepts (at most ${formatMinorWithExponent(MAX_ROW_MINOR, 0)} minor units per row; a dropped decimal point?)`,
+      raw: tx.raw,
+    },
+  };
+}
+
+/** The rejected row standing for a record the CSV reader would not hold (src/importers/csv.ts). */
+function oversizedReject(line: number): ParseItem {
+  return {
+    reject: {
+      line,
+      reason: `a field is longer than ${MAX_FIELD_CHARS} characters (or the record longer than ${MAX_RECORD_CHARS}); the row was not read`,
+      raw: [],
+    },
+  };
 }
 
 interface OneFile {
@@ -138,12 +198,15 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       concurrent = findImportBySha(db, req.side, facts.sha256);
       if (concurrent) return;
       let writer: ImportWriter | undefined;
-      const stream = createReadStream(path);
-      const consume = (items: ReturnType<typeof parser.record>) => {
+      // The file examined above, opened again as a regular file (a path swapped for a FIFO
+      // meanwhile is refused, not waited on).
+      const { fd } = openRegularFile(path, file);
+      const stream = createReadStream('', { fd, autoClose: true });
+      const consume = (items: ParseItem[]) => {
         // Created at the first item, when the parser has seen the header the raw fields follow.
         writer ??= newWriter();
         counts.total += items.length;
-        for (const item of items) writer.add(item);
+        for (const item of items) writer.add(checked(item));
       };
       // Outcomes arrive in file order as the writer writes each batch.
       const onOutcome = (o: RowOutcome) => {
@@ -158,6 +221,10 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       try {
         for await (const batch of readRecords(stream, file, importer.delimiter)) {
           for (const rec of batch) {
+            if (rec.oversized) {
+              consume([oversizedReject(rec.line)]);
+              continue;
+            }
             const items = parser.record(rec.fields, rec.line);
             if (items.length) consume(items);
           }

@@ -14,7 +14,7 @@ import { translateDbError } from '../db/open.js';
 import { listReasonCodes } from '../db/reason-codes.js';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 import { InputError, IoError, UsageError } from '../errors.js';
-import { readRecordsSync } from '../importers/csv.js';
+import { readRecordsSync } from '../importers/csv-stream.js';
 import { csvLine } from '../report/csv.js';
 import { writeFileAtomicStream } from '../report/write-atomic.js';
 import type { OperationContext } from './context.js';

@@ -7,7 +7,7 @@ import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
-import { withWriteTransaction } from '../db/open.js';
+import { type DB, withWriteTransaction } from '../db/open.js';
 import { makeScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
@@ -48,6 +48,10 @@ class DryRunRollback extends Error {
   }
 }
 
+function hasTransactions(db: DB): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM transactions)').pluck().get() === 1;
+}
+
 export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
   if (!p.dryRun) return record(ctx, p);
   try {
@@ -80,7 +84,9 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<Reconcile
   return withWriteTransaction(db, async () => {
     const counts = countInScope(db, scope);
     rows = counts.psp + counts.ledger;
-    if (counts.psp + counts.ledger === 0) {
+    // A quiet day (data in the store, none in the window) is a run like any other: exit 0
+    // unless open items say otherwise. Only a store with nothing imported at all is an error.
+    if (counts.psp + counts.ledger === 0 && !hasTransactions(db)) {
         const where = p.from || p.to ? ` between ${p.from ?? 'the beginning'} and ${p.to ?? 'the end'}` : '';
         throw new UsageError(
           `nothing to reconcile: no PSP rows or ledger entries${where} in ${ctx.dbPath}`,

@@ -19,7 +19,7 @@ import {
 import { formatMinor } from '../domain/money.js';
 import type { DB } from '../db/open.js';
 import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './rows.js';
-import { CANDIDATE_COLUMNS, Workspace } from './workspace.js';
+import { CANDIDATE_COLUMNS, SPLIT, Workspace } from './workspace.js';
 
 
 /**
@@ -294,21 +294,27 @@ export class RunWorkspace extends Workspace {
     // Summed into a keyed table (few keys) rather than GROUP BY, which would sort every row.
     this.db.exec(`
       DROP TABLE IF EXISTS temp.pg;
-      CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, rows_net INTEGER NOT NULL, n_rows INTEGER NOT NULL,
+      CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, hi INTEGER NOT NULL, lo INTEGER NOT NULL, n_rows INTEGER NOT NULL,
         PRIMARY KEY (source, payout_id, cur));
       INSERT INTO pg
-        SELECT source, payout_id, coalesce(settlement_currency, currency),
-          CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END, type <> 'payout'
-        FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL AND true
-        ON CONFLICT DO UPDATE SET rows_net = rows_net + excluded.rows_net, n_rows = n_rows + excluded.n_rows;
+        SELECT source, payout_id, cur, net / ${SPLIT}, net % ${SPLIT}, n FROM (
+          SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
+            CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net, type <> 'payout' AS n
+          FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL AND true)
+        WHERE true
+        ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows;
     `);
-    const groups = this.db.prepare('SELECT source, payout_id, cur, rows_net, n_rows FROM pg WHERE n_rows > 0 ORDER BY source, payout_id, cur').safeIntegers(true).all() as Array<{
-      source: string;
-      payout_id: string;
-      cur: string;
-      rows_net: bigint;
-      n_rows: bigint;
-    }>;
+    // Net summed in two halves joined as bigint: exact for any number of rows (see workspace.ts).
+    const groups = (
+      this.db.prepare('SELECT source, payout_id, cur, hi, lo, n_rows FROM pg WHERE n_rows > 0 ORDER BY source, payout_id, cur').safeIntegers(true).all() as Array<{
+        source: string;
+        payout_id: string;
+        cur: string;
+        hi: bigint;
+        lo: bigint;
+        n_rows: bigint;
+      }>
+    ).map((g) => ({ ...g, rows_net: g.hi * BigInt(SPLIT) + g.lo }));
     // The payout row names its batch in payout_id (Adyen, Stripe) or carries the payout id as
     // one of its identifiers (Stripe's source_id po_...): look the batch id up as a PSP row's
     // own id (transactions_identity) and as an alias (transaction_ids).

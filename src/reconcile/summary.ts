@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { Decimal } from 'decimal.js';
 import type { DiscrepancyItem, ReconcileDocument, Severity } from '../domain/discrepancy.js';
 import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
+import { printable } from '../output.js';
 import type { CashSection } from '../report/types.js';
 
 const TOP = 10;
@@ -18,7 +19,11 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     c.bold(`reconcile run ${doc.run}${window}: `) +
       `${doc.counts.psp} PSP rows, ${doc.counts.ledger} ledger entries, ${doc.counts.matched} matched, ${doc.counts.discrepancies} open discrepancies`,
   );
-  for (const t of totals) lines.push(`  matched ${t.currency}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
+  if (doc.counts.psp + doc.counts.ledger === 0) {
+    // A quiet day: say so plainly, so a nightly log does not read like a failed import.
+    lines.push(`${window ? `the window${window}` : 'the scope'} held no PSP rows or ledger entries: nothing new to match`);
+  }
+  for (const t of totals) lines.push(`  matched ${printable(t.currency)}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
   if (doc.discrepancies.length === 0) {
     lines.push(c.green('everything in scope matched'));
     return lines;
@@ -40,7 +45,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     if (!perCurrency) continue;
     let counted = 0;
     for (const n of perCurrency.values()) counted += n;
-    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${cur} ${n}`);
+    const parts = [...perCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([cur, n]) => `${printable(cur)} ${n}`);
     lines.push(`  ${kind.padEnd(19)} ${String(doc.by_kind[kind] ?? counted).padStart(6)}  (${parts.join(', ')})`);
   }
   if (largest.length) {
@@ -67,8 +72,9 @@ function colourFor(s: Severity, c: ChalkInstance): (t: string) => string {
 }
 
 export function itemLine(d: DiscrepancyItem, c: ChalkInstance): string {
-  const diff = d.difference === null ? '' : `${d.difference} ${d.currency ?? ''}`.trim();
-  return `#${d.id} ${colourFor(d.severity, c)(d.kind)} ${diff ? diff + ' ' : ''}${d.reference ? `[${d.reference}] ` : ''}${d.reason}`;
+  // Reference, currency and reason come from files and the database: escaped, one line each.
+  const diff = d.difference === null ? '' : `${d.difference} ${printable(d.currency ?? '')}`.trim();
+  return `#${d.id} ${colourFor(d.severity, c)(d.kind)} ${diff ? diff + ' ' : ''}${d.reference ? `[${printable(d.reference)}] ` : ''}${printable(d.reason)}`;
 }
 
 /** The cash lines after a run's summary: payouts found at the bank, per currency. */

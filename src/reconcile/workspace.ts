@@ -22,6 +22,13 @@ export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_
   OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
       AND abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w))`;
 
+/**
+ * Money totals are summed in SQL in two halves, amount / SPLIT and amount % SPLIT (both with
+ * the amount's sign), and joined as bigint: exact for any realistic row count, where one
+ * 64-bit sum would overflow.
+ */
+export const SPLIT = 1_000_000_000;
+
 export const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
   CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
 
@@ -123,13 +130,16 @@ export class Workspace {
     );
     // Per-currency totals summed into a keyed table rather than GROUP BY (which sorts every pair).
     // Payouts count as matched rows but add nothing (amt is 0): their money is the rows already counted.
+    // Summed in two halves (amt = hi * 10^9 + lo) joined as bigint here: SQLite's integer sum
+    // leaves 64 bits (into a float, or an error) after ~92 rows near the per-row bound
+    // (MAX_ROW_MINOR, 10^17); each half stays exact for ~10^9 rows.
     db.exec(`
-      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n INTEGER NOT NULL, amt INTEGER NOT NULL);
-      INSERT INTO tot SELECT cur, 1, amt FROM cand WHERE suspect = 0 AND true
-        ON CONFLICT (cur) DO UPDATE SET n = n + 1, amt = amt + excluded.amt;
+      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n INTEGER NOT NULL, hi INTEGER NOT NULL, lo INTEGER NOT NULL);
+      INSERT INTO tot SELECT cur, 1, amt / ${SPLIT}, amt % ${SPLIT} FROM cand WHERE suspect = 0 AND true
+        ON CONFLICT (cur) DO UPDATE SET n = n + 1, hi = hi + excluded.hi, lo = lo + excluded.lo;
     `);
-    for (const t of db.prepare('SELECT cur, n, amt FROM tot').safeIntegers(true).all() as Array<{ cur: string; n: bigint; amt: bigint }>) {
-      this.addTotal(t.cur, Number(t.n), t.amt);
+    for (const t of db.prepare('SELECT cur, n, hi, lo FROM tot').safeIntegers(true).all() as Array<{ cur: string; n: bigint; hi: bigint; lo: bigint }>) {
+      this.addTotal(t.cur, Number(t.n), t.hi * BigInt(SPLIT) + t.lo);
     }
 
     for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {

@@ -5,10 +5,11 @@
  * before anything runs. Every problem is reported at once, each naming its key; exit 17.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { readRegularFile } from '../domain/input-file.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { InputError, ioErrorFor } from '../errors.js';
+import { InputError } from '../errors.js';
 import {
   describeIssues,
   jobSchema,
@@ -49,12 +50,7 @@ export function loadScheduleConfig(file: string, env: NodeJS.ProcessEnv): Schedu
  * only when there is nothing to check: an unreadable file (18) or a JSON syntax error (17).
  */
 export function inspectScheduleConfig(file: string, env: NodeJS.ProcessEnv): { cfg: ScheduleConfig; problems: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw ioErrorFor(file, err);
-  }
+  const text = readRegularFile(file, file, 4 << 20).toString('utf8');
   const { cfg, problems } = inspectConfigText(text, file);
   problems.push(...environmentProblems(cfg, env));
   return { cfg, problems };
@@ -166,8 +162,7 @@ export function redactUrl(url: string): string {
 }
 
 export function configError(file: string, problems: string[]): InputError {
-  const list = problems.map((p) => `\n  ${p}`).join('');
-  return new InputError(`invalid scheduler config (${problems.length} problem${problems.length > 1 ? 's' : ''}):${list}`, { file });
+  return new InputError(`invalid scheduler config (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, { file }, undefined, problems);
 }
 
 /**

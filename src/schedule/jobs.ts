@@ -9,6 +9,8 @@ import { combineExitCodes } from '../domain/exit-codes.js';
 import type { OperationContext } from '../operations/context.js';
 import { auditAnchor } from '../operations/audit.js';
 import { importFiles } from '../operations/import.js';
+import { formatLocation, type InputError, IoError } from '../errors.js';
+import { printable } from '../output.js';
 import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
 import { scanBaselines } from '../operations/scan.js';
@@ -35,19 +37,24 @@ async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<J
   for (const side of ['psp', 'ledger'] as const) {
     const files = await expand(spec.import?.[side]);
     if (!files.length) continue;
-    const summary = await importFiles(ctx, {
-      side,
-      files,
-      format: side === 'psp' ? spec.import?.format : undefined,
-      mapping: side === 'ledger' ? spec.import?.mapping : undefined,
-      source: spec.import?.source,
-    });
+    const summary = await importFiles(
+      ctx,
+      {
+        side,
+        files,
+        format: side === 'psp' ? spec.import?.format : undefined,
+        mapping: side === 'ledger' ? spec.import?.mapping : undefined,
+        source: spec.import?.source,
+      },
+      (_, { error }) => {
+        if (error) problems.push(failureWithoutContent(error));
+      },
+    );
     for (const f of summary.files) {
       if (f.status === 'imported') imported.files++;
       if (f.status === 'already_imported') imported.already++;
       imported.rows += f.rows.imported;
       imported.rejected += f.rows.rejected;
-      if (f.status === 'failed' && f.error) problems.push(`${f.file}: ${f.error.message}`);
     }
     codes.push(summary.exit_code);
   }
@@ -66,6 +73,18 @@ async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<J
     error: problems.length ? `import failed for ${problems.length} file(s): ${problems.join('; ')}` : undefined,
     audit: auditAnchor(ctx.db()),
   };
+}
+
+/**
+ * Why a file failed, for an alert and the run log: they leave the machine (webhooks, pagers),
+ * so they carry nothing read from the file, only its name, the line and the exit code (or the
+ * error's own content-free summary). `payrecon import` on the file shows the whole message.
+ */
+function failureWithoutContent(error: InputError | IoError): string {
+  if (error instanceof IoError) return error.message;
+  if (error.summary) return error.summary;
+  const where = error.location ? printable(formatLocation({ file: error.location.file, line: error.location.line })) : '';
+  return `${where ? `${where}: ` : ''}cannot be imported (exit ${error.exitCode}); run payrecon import on it to see why`;
 }
 
 async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {

@@ -200,7 +200,11 @@ export class Scheduler {
 }
 
 function describeFailure(err: unknown): { exitCode: number; message: string } {
-  if (err instanceof PayreconError) return { exitCode: err.exitCode, message: err.hint ? `${err.message} (${err.hint})` : err.message };
+  if (err instanceof PayreconError) {
+    // The content-free summary when the error has one: alerts leave the machine.
+    if (err.summary) return { exitCode: err.exitCode, message: err.summary };
+    return { exitCode: err.exitCode, message: err.hint ? `${err.message} (${err.hint})` : err.message };
+  }
   return { exitCode: ExitCode.INTERNAL, message: `internal error: ${(err as Error)?.message ?? String(err)}` };
 }
 

@@ -36,7 +36,7 @@ describe('a baseline altered directly in SQLite is caught before comparing (exit
     tamper();
     const r = t.run(['--json', 'scan', 'conf']);
     expect(r.code).toBe(20);
-    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 20, message: expect.stringMatching(/signature check failed/) } });
     expect(r.stderr).toMatch(/signature check failed: baseline "conf"/);
     expect(r.stderr).toMatch(message);
   });
@@ -121,7 +121,7 @@ describe('several baselines, one tampered', () => {
     t.sql("UPDATE baseline_entries SET sha256 = 'deadbeef' WHERE path = ?", join(otherTree, 'x.conf'));
     const r = t.run(['--json', 'scan', 'conf', 'other']);
     expect(r.code).toBe(20);
-    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 20 } });
     expect(r.stderr).toMatch(/x\.conf does not verify/);
     expect(scanCount()).toBe(1); // only the scan from beforeEach
     // conf's change is still there to be reported by the next scan of conf.

@@ -44,14 +44,14 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup());
 
 describe('the demo month, night by night', () => {
-  test('bad input before anything is imported: exit 19 without a database, 16 with an empty one; nothing written', () => {
+  test('no database: 19; an empty database: 16, nothing written, the JSON error document on stdout', () => {
     const none = cli('reconcile', '--json');
     expect(none.code).toBe(19);
     expect(none.stderr).toMatch(/no payrecon database at .*\n.*hint: check --db/);
     emptyDatabase(db);
     const empty = cli('reconcile', '--json');
     expect(empty.code).toBe(16);
-    expect(empty.stdout).toBe('');
+    expect(JSON.parse(empty.stdout)).toEqual({ error: { code: 16, message: expect.stringMatching(/^nothing to reconcile/), hint: expect.stringMatching(/^import first/) } });
     expect(empty.stderr).toMatch(/nothing to reconcile.*\n.*hint: import first/);
   });
 
@@ -136,7 +136,7 @@ describe('the demo month, night by night', () => {
   test('an unknown --kind is a usage error that lists the kinds, and --help lists them too', () => {
     const r = cli('discrepancies', '--kind', 'nope', '--json');
     expect(r.code).toBe(16);
-    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 16, message: expect.stringContaining("'nope' is invalid") });
     expect(r.stderr).toContain("'nope' is invalid");
     expect(r.stderr).toMatch(/missing_in_ledger, missing_in_psp, amount_mismatch/);
     expect(cli('discrepancies', '--help').stdout).toMatch(/--kind <kind>.*\(choices: "missing_in_ledger"/s);
@@ -176,11 +176,11 @@ describe('the demo month, night by night', () => {
     ]) {
       const r = cli('reconcile', ...args, '--json');
       expect(r.code, args.join(' ')).toBe(16);
-      expect(r.stdout).toBe('');
+      expect(JSON.parse(r.stdout).error.code, args.join(' ')).toBe(16);
     }
     const io = cli('reconcile', '--report', join(tmp.dir, 'no-such-dir', 'r.html'), '--json');
     expect(io.code).toBe(18);
-    expect(io.stdout).toBe('');
+    expect(JSON.parse(io.stdout).error.code).toBe(18);
     expect(runs()).toBe(before + 1);
   });
 

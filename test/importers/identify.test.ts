@@ -59,7 +59,7 @@ describe('unrecognised and unusable files', () => {
       expect(e.exitCode).toBe(17);
       expect(e.message).toContain('fixtures/unrecognised/random.csv:1');
       expect(e.message).toContain('name,email,city');
-      for (const i of side === 'psp' ? PSP_IMPORTERS : LEDGER_IMPORTERS) expect(e.message).toContain(i.expects);
+      for (const i of side === 'psp' ? PSP_IMPORTERS : LEDGER_IMPORTERS) expect(e.hint).toContain(i.expects);
     }
   });
 

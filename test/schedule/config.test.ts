@@ -50,6 +50,7 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     ['glob directory missing', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { import: { psp: ['nowhere/*.csv'] } } }] }, /jobs\[0\]\.reconcile\.import\.psp\[0\]: directory .*nowhere does not exist/],
     ['unknown discrepancy kind in failOn', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { failOn: ['missing'] } }] }, 'jobs[0].reconcile.failOn[0]'],
     ['dateWindow not whole', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { dateWindow: 1.5 } }] }, 'jobs[0].reconcile.dateWindow'],
+    ['amountTolerance past 15 digits (would overflow once scaled)', { jobs: [{ name: 'r', cron: '0 2 * * *', reconcile: { amountTolerance: '99999999999999999999999' } }] }, 'jobs[0].reconcile.amountTolerance: must be a non-negative decimal string like "0.05" (at most 15 digits before the point, 6 after)'],
     ['file sink directory missing', { alerts: [{ type: 'file', path: 'no/such/dir/a.jsonl' }], jobs: [scanJob] }, /alerts\[0\]\.path: directory .*no\/such\/dir does not exist/],
     ['command not executable', { alerts: [{ type: 'command', run: ['payrecon-no-such-pager'] }], jobs: [scanJob] }, 'alerts[0].run[0]: "payrecon-no-such-pager" is not an executable file on PATH'],
     ['keyFile missing', { keyFile: 'missing.key', jobs: [scanJob] }, /keyFile: .*missing\.key does not exist/],
@@ -66,6 +67,11 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     const err = failure({ jobs: [{ ...scanJob, cron: 'nope' }, { ...scanJob }] });
     expect(err.message).toContain('jobs[0].cron');
     expect(err.message).toContain('jobs[1].name');
+    // One line per problem; a value quoted from the config cannot add lines of its own.
+    expect(err.message.split('\n').slice(1)).toEqual([expect.stringMatching(/^  jobs\[0\]\.cron/), expect.stringMatching(/^  jobs\[1\]\.name/)]);
+    const hostile = failure({ jobs: [{ ...scanJob, cron: 'x\ny\u001b[8m' }] });
+    expect(hostile.message.split('\n')).toHaveLength(2);
+    expect(hostile.message).toContain('x\\ny\\x1b[8m');
   });
 
   it('accepts the contract example shape and resolves paths against the config directory', () => {
