@@ -228,6 +228,7 @@ describe('old databases', () => {
       `DROP TABLE audit_head; ALTER TABLE audit_log DROP COLUMN key_id; ALTER TABLE audit_log DROP COLUMN mac;
        DROP TABLE manual_match_rows; DROP TABLE manual_matches; DROP TABLE proposals; DROP TABLE reason_codes;
        DROP TABLE recon_deposit_matches; DROP TABLE bank_entries; DROP TABLE bank_statements; DROP TABLE bank_imports;
+       ALTER TABLE recon_run_totals DROP COLUMN amount_text;
        PRAGMA user_version = 5`,
     );
     const plain = n.verify('--json');

@@ -26,7 +26,9 @@ describe('the database file', () => {
   ])('%s on a missing database: exit 19 naming it, and nothing is created', (...args) => {
     const r = runCli(['--db', db, ...args], { cwd: dir });
     expect(r.code).toBe(19);
-    expect(r.stdout).toBe('');
+    // With --json, the error document (and nothing else) on stdout.
+    if (args.includes('--json')) expect(JSON.parse(r.stdout).error).toMatchObject({ code: 19 });
+    else expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`no payrecon database at ${db}`);
     expect(r.stderr).toMatch(/hint: .*payrecon import/);
     expect(readdirSync(dir)).toEqual([]);

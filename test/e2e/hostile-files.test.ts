@@ -9,7 +9,7 @@ import { chmodSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { BIN, cliEnv, runCli, startCli, useTempDb } from '../helpers/cli.js';
+import { emptyDatabase, BIN, cliEnv, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 
@@ -63,6 +63,7 @@ describe('input that is not a regular file', () => {
       [['import', 'ledger', '--mapping', fifo, join(dir, 'none.csv')], {}],
       [['schedule', '--config', fifo], {}],
     ];
+    emptyDatabase(db); // scan refuses a missing database (19) before it reads the key
     for (const [args, env] of cases) {
       const r = runBounded(['--db', db, ...args], env);
       expect(r.signal, `${args.join(' ')} blocked`).toBeNull();

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { emptyDatabase, FIXTURES, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const STRIPE_HEADER = 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id';
@@ -104,6 +104,7 @@ describe('numbers past 64 bits', () => {
 
 describe('a quiet day', () => {
   it('an empty window of a store with data: exit 0 and a line saying so; open items stay; an empty store stays 16', () => {
+    emptyDatabase(db);
     const empty = runCli(['--db', db, 'reconcile']);
     expect(empty.code).toBe(16);
     expect(empty.stderr).toMatch(/nothing to reconcile/);

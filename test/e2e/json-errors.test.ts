@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, useTempDb } from '../helpers/cli.js';
+import { emptyDatabase, runCli, useTempDb } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -29,6 +29,7 @@ describe('--json error documents', () => {
       expect(e.code).toBe(16);
       expect(e.message.length).toBeGreaterThan(0);
     }
+    emptyDatabase(db);
     const empty = runCli(['--db', db, 'reconcile', '--json']);
     expect(empty.code).toBe(16);
     expect(errorDoc(empty.stdout)).toEqual({ code: 16, message: expect.stringMatching(/nothing to reconcile/), hint: expect.stringMatching(/import first/) });
@@ -55,8 +56,7 @@ describe('--json error documents', () => {
   it('internal error (21): the document too, and the bug hint', () => {
     // A database whose schema claims a version we know but lacks a table: an unexpected state.
     const odd = join(dir, 'odd.db');
-    const setup = runCli(['--db', odd, 'audit', 'log']);
-    expect(setup.code).toBe(0);
+    emptyDatabase(odd);
     const h = new Database(odd);
     h.exec('DROP TABLE recon_run_totals');
     h.close();
@@ -68,6 +68,7 @@ describe('--json error documents', () => {
   });
 
   it('no second document when the command already printed its own', () => {
+    emptyDatabase(db);
     const r = runCli(['--db', db, 'audit', 'verify', '--json']);
     expect(r.code).toBe(0);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
@@ -79,7 +80,7 @@ describe('help', () => {
     const r = runCli(['help', 'reconcle']);
     expect(r.code).toBe(16);
     expect(r.stderr).toMatch(/unknown help topic "reconcle"/);
-    expect(r.stderr).toMatch(/help topics: import, import psp, import ledger, reconcile, .*baseline init, .*exit-codes/);
+    expect(r.stderr).toMatch(/help topics: import, import psp, import ledger, (import bank, )?reconcile, .*baseline init, .*exit-codes/);
     expect(runCli(['help', 'import', 'psp']).code).toBe(0);
   });
 });

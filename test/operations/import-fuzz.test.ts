@@ -56,6 +56,10 @@ const TOKENS = [
   'é',
   '2025-02-30',
   '9999-99-99T99:99:99Z',
+  // Values that name JavaScript built-ins, where a type, category or zone is looked up.
+  'constructor',
+  '__proto__',
+  'valueOf',
   '',
   'x'.repeat(5000),
 ];
