@@ -9,6 +9,7 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { readableInstall } from '../helpers/readable-install.js';
 
 const tmp = tempDir('payrecon-deploy-');
 afterAll(() => tmp.cleanup());
@@ -57,9 +58,16 @@ describe.each(['README.md', 'docs/schedule.md'])('the container command in %s', 
 describe('an unprivileged service user and its key', () => {
   const root = process.getuid?.() === 0;
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
-  if (!root || !setpriv) console.log('deploy.test.ts: not root or no setpriv; schedule --check was not run as another user');
+  // A clone other users cannot traverse (mktemp -d, a 0700 home) gets a readable copy of the CLI.
+  const install = root && setpriv ? readableInstall(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups']) : undefined;
+  const bin = install && 'bin' in install ? install.bin : BIN;
+  const skip = !root || !setpriv ? 'not root or no setpriv' : install && 'skip' in install ? install.skip : undefined;
+  if (skip) console.log(`deploy.test.ts: ${skip}; schedule --check was not run as another user`);
+  afterAll(() => {
+    if (install && 'cleanup' in install) install.cleanup();
+  });
 
-  it.skipIf(!root || !setpriv)('schedule --check as that user: a root-owned key is named unreadable; once the user owns it, ready', () => {
+  it.skipIf(skip !== undefined)('schedule --check as that user: a root-owned key is named unreadable; once the user owns it, ready', () => {
     const UID = 65534; // nobody: a user without a shell or a home, like the unit's `payrecon`
     const etc = join(tmp.dir, 'etc');
     const state = join(tmp.dir, 'state');
@@ -82,7 +90,7 @@ describe('an unprivileged service user and its key', () => {
     const config = join(etc, 'schedule.json');
     writeFileSync(config, JSON.stringify({ db, keyFile: key, jobs: [{ name: 'keys', cron: '*/15 * * * *', scan: { baselines: ['keys'] } }] }));
     const asUser = () =>
-      spawnSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, BIN, 'schedule', '--check', '--config', config], {
+      spawnSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, bin, 'schedule', '--check', '--config', config], {
         encoding: 'utf8',
         env: cliEnv(),
         cwd: tmp.dir,
