@@ -264,7 +264,7 @@ export function buildProgram(io: CliIo): Command {
     .command('scan')
     .description('compare files against their baselines')
     .argument('[name...]', 'baselines to scan (default: all)')
-    .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (added,removed,changed,unreadable,policy)')
+    .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here)')
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/scan.js')));

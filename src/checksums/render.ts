@@ -31,7 +31,9 @@ export function scanSummary(doc: ScanDocument, c: ChalkInstance): string {
     `${n.removed} removed`,
     `${n.changed} changed`,
     `${n.unreadable} unreadable`,
-    `${policy} policy`,
+    // Policy findings are advice about a file, not a change against the baseline: say so where
+    // they appear, so nobody waits for an exit bit that --fail-on policy alone would set.
+    policy ? `${policy} policy (fails the scan only with --fail-on policy)` : '0 policy',
   ].join(', ');
   const verdict = clean ? c.green('no changes') : doc.exit_code === 0 ? c.yellow('findings (not failing)') : c.red(`exit ${doc.exit_code}`);
   return `${c.bold(head)}: ${detail} - ${verdict}`;

@@ -7,6 +7,7 @@ import type { FileRecord } from '../checksums/attributes.js';
 import { captureState, type CurrentState } from '../checksums/capture.js';
 import { compareToBaseline, countFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
+import type { SigningKey } from '../checksums/signing.js';
 import { selectionOf, type BaselineSpec } from '../checksums/profiles.js';
 import { auditRecordsBaseline } from '../db/audit.js';
 import { findBaseline, listBaselineRows, type BaselineRow } from '../db/integrity.js';
@@ -37,8 +38,8 @@ export interface ScanResult {
 /** Scans the named baselines (all when empty) and records each scan. Throws TamperError (20) etc. */
 export async function scanBaselines(ctx: OperationContext, params: ScanParams): Promise<ScanResult> {
   const db = ctx.db();
-  const key = loadKey(params.keyFile, ctx.env, ctx.cwd);
   const rows = selectBaselines(db, params.names);
+  const key = keyFor(ctx, params.keyFile, rows);
   // Every baseline record is checked before any scan starts.
   for (const row of rows) verifyBaselineRow(key, row);
   const failOn = params.failOn?.length ? params.failOn : undefined;
@@ -104,6 +105,23 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
     scans.push(doc);
   }
   return { exitCode: combineExitCodes(scans.map((s) => s.exit_code)), scans, notes };
+}
+
+/**
+ * The key the baselines were signed with. Without one, the hint names the key id each baseline
+ * was signed with: creating a new key (the generic hint) would only make every check fail.
+ */
+function keyFor(ctx: OperationContext, keyFile: string | undefined, rows: BaselineRow[]): SigningKey {
+  try {
+    return loadKey(keyFile, ctx.env, ctx.cwd);
+  } catch (err) {
+    if (!(err instanceof UsageError) || keyFile !== undefined || ctx.env.PAYRECON_KEY_FILE) throw err;
+    const ids = [...new Set(rows.map((r) => r.key_id))];
+    throw new UsageError(
+      'an HMAC key file is required: pass --key-file <path> or set PAYRECON_KEY_FILE',
+      `pass the key file ${rows.length === 1 ? `baseline "${rows[0].name}" was` : 'these baselines were'} created with (key id ${ids.join(', ')}); a new key would not verify them`,
+    );
+  }
 }
 
 function removedMeanwhile(name: string): DatabaseError {
