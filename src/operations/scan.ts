@@ -38,8 +38,12 @@ export interface ScanResult {
 /** Scans the named baselines (all when empty) and records each scan. Throws TamperError (20) etc. */
 export async function scanBaselines(ctx: OperationContext, params: ScanParams): Promise<ScanResult> {
   const db = ctx.db();
+  // A key that was given is checked first (a FIFO or a key readable by others is refused
+  // whatever else is wrong); a missing one is reported naming the baselines' key ids.
+  const given = params.keyFile !== undefined || Boolean(ctx.env.PAYRECON_KEY_FILE);
+  const givenKey = given ? loadKey(params.keyFile, ctx.env, ctx.cwd) : undefined;
   const rows = selectBaselines(db, params.names);
-  const key = keyFor(ctx, params.keyFile, rows);
+  const key = givenKey ?? keyFor(ctx, params.keyFile, rows);
   // Every baseline record is checked before any scan starts.
   for (const row of rows) verifyBaselineRow(key, row);
   const failOn = params.failOn?.length ? params.failOn : undefined;
