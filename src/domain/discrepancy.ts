@@ -1,6 +1,6 @@
 /**
  * Discrepancies and the documents built from them. `ReconcileDocument` is exactly what
- * `reconcile --json` prints (CONTRACT.md) and what reports and alerts are rendered from.
+ * `reconcile --json` prints (README, docs/reconcile.md) and what reports and alerts are rendered from.
  * Amounts here are decimal strings in major units, never numbers.
  */
 

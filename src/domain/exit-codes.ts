@@ -1,5 +1,5 @@
 /**
- * The one exit-code rule of payrecon (CONTRACT.md, README "Exit codes"): 0 clean, 1-15 a
+ * The one exit-code rule of payrecon (README "Exit codes"): 0 clean, 1-15 a
  * bitmask of findings, 16 and up the command could not do its job. Every finding kind, of
  * reconciliation and of integrity scans alike, sets its bit through KIND_EXIT_BIT; every
  * command combines codes with combineExitCodes; `payrecon help exit-codes` and the README

@@ -1,5 +1,5 @@
 /**
- * Integrity findings and the document `scan --json` prints (CONTRACT.md). Reports and alerts
+ * Integrity findings and the document `scan --json` prints (docs/integrity.md). Reports and alerts
  * are rendered from it. It carries paths, attribute names and short digests: never content.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The alert body of CONTRACT.md: `{"id", "job", "command", "exit_code", "at", "findings"}`
+ * The alert body (docs/schedule.md): `{"id", "job", "command", "exit_code", "at", "findings"}`
  * for scan jobs, `"discrepancies"` (shaped as in `reconcile --json`) for reconcile jobs, and
  * `"error"` when the job failed, and `"audit"` (the log's anchor) after a job that ran. Pure: the id
  * and time are passed in.

@@ -1,5 +1,5 @@
 /**
- * The scheduler config (CONTRACT.md "Scheduler and alerts") as a zod schema of strict objects,
+ * The scheduler config (docs/schedule.md) as a zod schema of strict objects,
  * plus the checks a schema cannot express (cron syntax, one of reconcile/scan, unique names).
  * Pure: no fs, no env. Problems come back as `path: message` strings naming the JSON path,
  * e.g. `jobs[1].scan.baselinez: unknown key`.
