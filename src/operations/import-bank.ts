@@ -26,13 +26,14 @@ import {
 } from '../db/bank.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { BankEntry, StatementHead } from '../domain/bank.js';
-import { combineExitCodes, ExitCode } from '../domain/exit-codes.js';
+import { ExitCode } from '../domain/exit-codes.js';
 import { formatMinor } from '../domain/money.js';
 import { NO_PROGRESS } from '../domain/progress.js';
-import { InputError, IoError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { bankImporterByName, identifyBankImporter, StatementProof, type BankImporter } from '../importers/bank/index.js';
 import { digestEntry, digestHead, examine } from './bank-file.js';
 import type { OperationContext } from './context.js';
+import { importEachFile, type OnEachFile } from './each-file.js';
 
 export interface BankImportRequest {
   files: string[];
@@ -84,7 +85,7 @@ export interface BankImportSummary {
   files: BankFileResult[];
 }
 
-export type OnBankFile = (result: BankFileResult, detail: { error?: InputError | IoError; firstImportedAt?: string }) => void;
+export type OnBankFile = OnEachFile<BankFileResult>;
 
 export async function importBankFiles(ctx: OperationContext, req: BankImportRequest, onFile?: OnBankFile): Promise<BankImportSummary> {
   let forced: BankImporter | undefined;
@@ -92,33 +93,24 @@ export async function importBankFiles(ctx: OperationContext, req: BankImportRequ
     forced = bankImporterByName(req.format);
     if (!forced) throw new UsageError(`unknown --format "${req.format}"`);
   }
-  const files: BankFileResult[] = [];
-  const codes: number[] = [];
-  for (const file of req.files) {
-    ctx.checkInterrupted();
-    try {
-      const { result, firstImportedAt } = await importOne(ctx, req, file, forced);
-      files.push(result);
-      codes.push(ExitCode.OK);
-      onFile?.(result, { firstImportedAt });
-    } catch (err) {
-      if (!(err instanceof InputError || err instanceof IoError)) throw err;
-      codes.push(err.exitCode);
-      const failed: BankFileResult = {
-        file,
-        status: 'failed',
-        import_id: null,
-        format: null,
-        sha256: null,
-        statements: [],
-        gaps: [],
-        error: { message: err.message, exit_code: err.exitCode },
-      };
-      files.push(failed);
-      onFile?.(failed, { error: err });
-    }
-  }
-  return { exit_code: combineExitCodes(codes), files };
+  return importEachFile(
+    ctx,
+    req.files,
+    (file) => importOne(ctx, req, file, forced),
+    (file, err) => ({
+      file,
+      status: 'failed',
+      import_id: null,
+      format: null,
+      sha256: null,
+      statements: [],
+      gaps: [],
+      error: { message: err.message, exit_code: err.exitCode },
+    }),
+    // A statement is proved whole or refused: there are no rejected rows to set bit 8.
+    () => ExitCode.OK,
+    onFile,
+  );
 }
 
 const fmt = (m: bigint, currency: string) => formatMinor(m, currency);

@@ -10,17 +10,18 @@ import { appendAudit } from '../db/audit.js';
 import { findImportBySha, type ImportRecord, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
-import { combineExitCodes, ExitCode } from '../domain/exit-codes.js';
+import { ExitCode } from '../domain/exit-codes.js';
 import { NO_PROGRESS } from '../domain/progress.js';
 import { openRegularFile } from '../domain/input-file.js';
 import { amountOutOfBounds, formatMinorWithExponent, MAX_ROW_MINOR } from '../domain/money.js';
-import { InputError, InterruptedError, IoError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { MAX_FIELD_CHARS, MAX_RECORD_CHARS } from '../importers/csv.js';
 import { examineFile } from '../importers/examine.js';
 import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
 import type { Importer, ParseItem } from '../importers/types.js';
 import { printable } from '../output.js';
 import type { OperationContext } from './context.js';
+import { importEachFile, type FileOutcome, type OnEachFile } from './each-file.js';
 
 export interface ImportRequest {
   side: Side;
@@ -59,11 +60,8 @@ export interface ImportSummary {
   files: FileImportResult[];
 }
 
-/**
- * Told of each file as soon as it is done, so a person sees files as they go: with the error
- * of a failed file, and when an already-imported file was imported first.
- */
-export type OnFileImported = (result: FileImportResult, detail: { error?: InputError | IoError; firstImportedAt?: string }) => void;
+/** Told of each file as soon as it is done, so a person sees files as they go. */
+export type OnFileImported = OnEachFile<FileImportResult>;
 
 const MAX_LISTED_REJECTS = 100;
 const ZERO: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
@@ -76,53 +74,24 @@ export async function importFiles(ctx: OperationContext, req: ImportRequest, onF
     forced = importerByName(req.format);
     if (!forced) throw new UsageError(`unknown --format "${req.format}"`);
   }
-  const results: FileImportResult[] = [];
-  const codes: number[] = [];
-  for (const file of req.files) {
-    try {
-      ctx.checkInterrupted();
-      const { result, firstImportedAt } = await importOne(ctx, req, file, mappingImporter ?? forced);
-      results.push(result);
-      codes.push(result.rows.rejected > 0 ? ExitCode.UNVERIFIED : ExitCode.OK);
-      onFile?.(result, { firstImportedAt });
-    } catch (err) {
-      // Interrupts and database failures stop the whole command; a bad file stops only itself.
-      if (err instanceof InterruptedError) throw interruptedAfter(results, req.files);
-      if (!(err instanceof InputError || err instanceof IoError) || err.exitCode === ExitCode.IO && isDiskFull(err)) throw err;
-      codes.push(err.exitCode);
-      const failed: FileImportResult = {
-        file,
-        status: 'failed',
-        import_id: null,
-        format: null,
-        source: null,
-        sha256: null,
-        rows: ZERO,
-        rejects: [],
-        error: { message: err.message, exit_code: err.exitCode },
-      };
-      results.push(failed);
-      onFile?.(failed, { error: err });
-    }
-  }
-  return { exit_code: combineExitCodes(codes), files: results };
-}
-
-/**
- * The interruption of a command that may already have committed some of its files: which are
- * stored (each file is its own transaction) and which are not, so "nothing was written" is
- * only said when it is true.
- */
-function interruptedAfter(done: FileImportResult[], files: string[]): InterruptedError {
-  const stored = done.filter((r) => r.status === 'imported' || r.status === 'already_imported').map((r) => printable(r.file));
-  const notStored = [...done.filter((r) => r.status === 'failed').map((r) => printable(r.file)), ...files.slice(done.length).map(printable)];
-  if (stored.length === 0) return new InterruptedError();
-  return new InterruptedError(`interrupted; stored before the interrupt: ${stored.join(', ')}; not stored: ${notStored.join(', ') || 'none'}`);
-}
-
-/** A full disk stops the whole command: every later file would fail the same way. */
-function isDiskFull(err: IoError): boolean {
-  return /disk full/.test(err.message);
+  return importEachFile(
+    ctx,
+    req.files,
+    (file) => importOne(ctx, req, file, mappingImporter ?? forced),
+    (file, err) => ({
+      file,
+      status: 'failed',
+      import_id: null,
+      format: null,
+      source: null,
+      sha256: null,
+      rows: ZERO,
+      rejects: [],
+      error: { message: err.message, exit_code: err.exitCode },
+    }),
+    (r) => (r.rows.rejected > 0 ? ExitCode.UNVERIFIED : ExitCode.OK),
+    onFile,
+  );
 }
 
 /** The longest reject reason kept: reasons may quote a cell, and a cell may be a megabyte. */
@@ -163,11 +132,7 @@ function oversizedReject(line: number): ParseItem {
   };
 }
 
-interface OneFile {
-  result: FileImportResult;
-  /** Set when the same bytes were imported before: when that was. */
-  firstImportedAt?: string;
-}
+type OneFile = FileOutcome<FileImportResult>;
 
 async function importOne(ctx: OperationContext, req: ImportRequest, file: string, preset?: Importer): Promise<OneFile> {
   const path = resolve(ctx.cwd, file);
