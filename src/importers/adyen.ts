@@ -21,6 +21,7 @@
  */
 import type { TxType } from '../domain/transaction.js';
 import { formatUtc, parseInZoneAbbreviation, zoneOffsetMinutes, ZONE_ABBREVIATIONS } from '../domain/time.js';
+import { exactFee, settleFee } from './fee.js';
 import { amountText, cell, checkNet, currencyAt, exponentOf, optional, required, RowError, timeAt } from './row.js';
 import { tableParser } from './table.js';
 import type { Importer } from './types.js';
@@ -133,11 +134,8 @@ export const adyenImporter: Importer = {
         const netCurrency = currencyAt(f, iNetCur, 'Net Currency');
         const netExp = exponentOf(netCurrency);
         const netMinor = signed(f, iNetDebit, iNetCredit, netExp);
-        let feeMinor: bigint | null = null;
-        for (const [name, i] of feeCols) {
-          const v = cell(f, i);
-          if (v !== '') feeMinor = (feeMinor ?? 0n) + amountText(v, name, netExp);
-        }
+        const fee = exactFee(feeCols.map(([name, i]) => [name, cell(f, i)] as const), netExp);
+        let feeMinor: bigint | null = fee === null ? null : settleFee(fee, null, null, netCurrency, netExp, 'Net Credit (NC)');
         let currency = netCurrency;
         let amountMinor: bigint;
         if (cell(f, iGrossDebit) === '' && cell(f, iGrossCredit) === '') {
@@ -150,7 +148,10 @@ export const adyenImporter: Importer = {
           amountMinor = signed(f, iGrossDebit, iGrossCredit, exponentOf(currency))!;
           // Adyen: net = gross - commission - markup - scheme fees - interchange. Checkable only
           // without a conversion (the rounding of gross x rate is not documented).
-          if (currency === netCurrency && netMinor !== null) checkNet(amountMinor, feeMinor ?? 0n, netMinor, netCurrency, 'Net Credit (NC)');
+          if (currency === netCurrency && netMinor !== null) {
+            if (fee === null) checkNet(amountMinor, 0n, netMinor, netCurrency, 'Net Credit (NC)');
+            else feeMinor = settleFee(fee, amountMinor, netMinor, netCurrency, netExp, 'Net Credit (NC)');
+          }
         }
         const created = required(f, iCreated, 'Creation Date', 'a date-time like 2025-03-03 10:15:22');
         const zone = required(f, iZone, 'TimeZone', 'a zone abbreviation such as CET');

@@ -21,7 +21,8 @@
 import type { TxType } from '../domain/transaction.js';
 import { formatUtc, parseIsoTimestamp } from '../domain/time.js';
 import { isPayoutsReport, payoutsReader } from './checkout-payouts.js';
-import { amountText, cell, checkNet, currencyAt, exponentOf, optional, required, RowError, timeAt, type Columns } from './row.js';
+import { exactFee, settleFee } from './fee.js';
+import { amountText, cell, currencyAt, exponentOf, optional, required, RowError, timeAt, type Columns } from './row.js';
 import { tableParser, type RowReader } from './table.js';
 import type { Importer, ParseContext } from './types.js';
 
@@ -88,12 +89,16 @@ function breakdownReader(ctx: ParseContext, cols: Columns): RowReader {
     const holding = currencyAt(f, iHolding, 'Holding Currency');
     const holdingExp = exponentOf(holding);
     const netMinor = amountText(required(f, iNet, 'Net In Holding Currency', 'an amount'), 'Net In Holding Currency', holdingExp);
-    const deduction = cell(f, iDeduction);
-    const feeMinor = deduction === '' ? null : -amountText(deduction, 'Deduction In Holding Currency', holdingExp);
+    // Deductions are negative: the fee is the deduction negated, possibly finer than a cent.
+    const deduction = exactFee([['Deduction In Holding Currency', cell(f, iDeduction)]], holdingExp);
+    const fee = deduction === null ? null : { scaled: -deduction.scaled, scale: deduction.scale };
     const grossHolding = cell(f, iGrossHolding);
-    if (grossHolding !== '' && feeMinor !== null) {
-      checkNet(amountText(grossHolding, 'Gross In Holding Currency', holdingExp), feeMinor, netMinor, holding, 'Net In Holding Currency');
-    }
+    const feeMinor =
+      fee === null
+        ? null
+        : grossHolding !== ''
+          ? settleFee(fee, amountText(grossHolding, 'Gross In Holding Currency', holdingExp), netMinor, holding, holdingExp, 'Net In Holding Currency')
+          : settleFee(fee, null, null, holding, holdingExp, 'Net In Holding Currency');
     let type = checkoutType(typeText);
     let currency = holding;
     let amountMinor = netMinor;
