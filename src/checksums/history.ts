@@ -64,6 +64,8 @@ export interface HistoryScan extends ScanSigned {
 
 type Baseline = BaselineSigned;
 
+const missingCheckpoint = (b: Baseline) => `baseline "${b.name}": checkpoint ${b.checkpoint_id} of the scan history is missing (deleted outside payrecon)`;
+
 /** One scan's own checks: its MAC and its changes (count, each seal, digest). */
 function checkScan(key: SigningKey, b: Baseline, s: HistoryScan): string | null {
   const where = `baseline "${b.name}": scan ${s.id}`;
@@ -119,9 +121,7 @@ function walk(key: SigningKey, b: Baseline, scans: HistoryScan[], prev: string |
  */
 export function verifyRecentHistory(key: SigningKey, b: Baseline, checkpoint: CheckpointRow | undefined, scans: HistoryScan[], open: OpenFinding[]): string | null {
   if (b.checkpoint_id !== null) {
-    if (!checkpoint || checkpoint.id !== b.checkpoint_id) {
-      return `baseline "${b.name}": checkpoint ${b.checkpoint_id} of the scan history is missing (deleted outside payrecon)`;
-    }
+    if (!checkpoint || checkpoint.id !== b.checkpoint_id) return missingCheckpoint(b);
     if (!macEquals(checkpoint.mac, b.checkpoint_mac ?? '')) return `baseline "${b.name}": checkpoint ${checkpoint.id} is not the one the baseline signed (replaced outside payrecon)`;
     const failure = checkCheckpoint(key, b, checkpoint);
     if (failure) return failure;
@@ -146,6 +146,7 @@ export function verifyRecentHistory(key: SigningKey, b: Baseline, checkpoint: Ch
  * kept one (which follows the newest prune checkpoint, or starts the chain) to the newest.
  */
 export function verifyFullHistory(key: SigningKey, b: Baseline, checkpoints: CheckpointRow[], scans: HistoryScan[], open: OpenFinding[]): string | null {
+  if (b.checkpoint_id !== null && !checkpoints.some((c) => c.id === b.checkpoint_id)) return missingCheckpoint(b);
   let prev: string | null = null;
   let pruned: CheckpointRow | undefined;
   for (const c of checkpoints) {
@@ -160,10 +161,11 @@ export function verifyFullHistory(key: SigningKey, b: Baseline, checkpoints: Che
     return `baseline "${b.name}": the newest checkpoint is ${b.checkpoint_id ?? 'none'}, the database has ${last?.id ?? 'none'} (checkpoints deleted or added outside payrecon)`;
   }
   const first = scans[0]?.id ?? Infinity;
+  const kept = new Set(scans.map((s) => s.id));
   const vouched = new Map<number, CheckpointRow>();
   for (const c of checkpoints) {
     if (c.scan_id < first) continue; // dropped by a prune
-    if (!scans.some((s) => s.id === c.scan_id)) return `baseline "${b.name}": scan ${c.scan_id}, which checkpoint ${c.id} signed, is missing (deleted outside payrecon)`;
+    if (!kept.has(c.scan_id)) return `baseline "${b.name}": scan ${c.scan_id}, which checkpoint ${c.id} signed, is missing (deleted outside payrecon)`;
     vouched.set(c.scan_id, c);
   }
   return walk(key, b, scans, pruned ? pruned.scan_mac : null, vouched) ?? checkHead(b, scans.at(-1), open);
