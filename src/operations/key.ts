@@ -5,7 +5,7 @@
  * baseline signed with it.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ed25519Key } from '../checksums/signing.js';
 import { ioErrorFor, UsageError } from '../errors.js';
@@ -42,6 +42,7 @@ function write(path: string, text: string, mode: number): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'wx', mode); // created with its mode: never readable by others, even briefly
+    fchmodSync(fd, mode); // exactly this mode, whatever the umask (a public key is meant to be read)
     writeSync(fd, text);
   } catch (err) {
     throw ioErrorFor(path, err, 'write');
