@@ -5,7 +5,11 @@
 // would add ~0.3 s of Node start-up per scan and hide nothing we measure). Prints the time of the
 // 10th scan and of the last (medians of 10 around each), and the database growth per scan
 // that finds nothing new. Never fails on slowness.
-//   node bench/history.mjs        (BENCH_SCANS=10000; PAYRECON_DIST=<dir> measures another build)
+// The machine is shared and its load moves over a long run, so the 10th and the last scan are
+// also compared side by side at the end: a fresh database scanned for the 10th time and the
+// long one, alternately, RUNS rounds each, wall and CPU time (the CPU figure is the steadier).
+//   node bench/history.mjs        (BENCH_SCANS=10000 RUNS=15; PAYRECON_DIST=<dir> measures another build;
+//                                  BENCH_REUSE=1 skips the long run and reuses bench/out/history/history.db)
 import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -18,6 +22,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.PAYRECON_DIST ?? join(ROOT, 'dist'));
 const OUT = join(ROOT, 'bench', 'out', 'history');
 const SCANS = Number(process.env.BENCH_SCANS ?? 10000);
+const RUNS = Number(process.env.RUNS ?? 15);
+const REUSE = process.env.BENCH_REUSE === '1' && existsSync(join(OUT, 'history.db'));
 const FILES = 200;
 const FINDINGS = 100;
 
@@ -26,25 +32,34 @@ const { createContext } = await load('context.js');
 const { initBaseline } = await load('operations/baseline.js');
 const { scanBaselines } = await load('operations/scan.js');
 
-rmSync(OUT, { recursive: true, force: true });
 const tree = join(OUT, 'tree');
-mkdirSync(tree, { recursive: true });
-const buf = Buffer.alloc(2048);
-for (let i = 0; i < FILES; i++) {
-  const dir = join(tree, `d${i % 10}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `f${i}.conf`), randomFillSync(buf), { mode: 0o600 });
-}
 const key = join(OUT, 'bench.key');
-writeFileSync(key, randomFillSync(Buffer.alloc(32)), { mode: 0o600 });
 const db = join(OUT, 'history.db');
+const earlyDb = join(OUT, 'early.db');
+if (!REUSE) {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(tree, { recursive: true });
+  const buf = Buffer.alloc(2048);
+  for (let i = 0; i < FILES; i++) {
+    const dir = join(tree, `d${i % 10}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `f${i}.conf`), randomFillSync(buf), { mode: 0o600 });
+  }
+  writeFileSync(key, randomFillSync(Buffer.alloc(32)), { mode: 0o600 });
+}
 const sink = new Writable({ write: (_c, _e, cb) => cb() });
 const env = { ...process.env, CI: '1', NO_COLOR: '1', PAYRECON_KEY_FILE: key, PAYRECON_HASH_WORKERS: '0' };
-const ctx = createContext({ global: { db, quiet: true }, env, cwd: OUT, stdout: sink, stderr: sink });
-
-await initBaseline(ctx, 'bench', { path: [tree] });
-// 100 persisting findings: a mode change on half the files.
-for (let i = 0; i < FINDINGS; i++) chmodSync(join(tree, `d${i % 10}`, `f${i}.conf`), 0o640);
+const contextFor = (path) => createContext({ global: { db: path, quiet: true }, env, cwd: OUT, stdout: sink, stderr: sink });
+const ctx = contextFor(db);
+const setMode = (mode) => {
+  for (let i = 0; i < FINDINGS; i++) chmodSync(join(tree, `d${i % 10}`, `f${i}.conf`), mode);
+};
+if (!REUSE) {
+  setMode(0o600);
+  await initBaseline(ctx, 'bench', { path: [tree] });
+  // 100 persisting findings: a mode change on half the files.
+  setMode(0o640);
+}
 
 const size = () => {
   ctx.db().pragma('wal_checkpoint(TRUNCATE)');
@@ -53,7 +68,7 @@ const size = () => {
 const times = [];
 const sizes = new Map();
 const started = process.hrtime.bigint();
-for (let n = 1; n <= SCANS; n++) {
+for (let n = 1; n <= (REUSE ? 0 : SCANS); n++) {
   const t0 = process.hrtime.bigint();
   const r = await scanBaselines(ctx, { names: ['bench'] });
   times.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -63,6 +78,36 @@ for (let n = 1; n <= SCANS; n++) {
 }
 const total = Number(process.hrtime.bigint() - started) / 1e9;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Side by side: a database at its 10th scan against the long one, alternately.
+rmSync(earlyDb, { force: true });
+const earlyCtx = contextFor(earlyDb);
+setMode(0o600);
+await initBaseline(earlyCtx, 'bench', { path: [tree] });
+setMode(0o640);
+for (let n = 1; n < 10; n++) await scanBaselines(earlyCtx, { names: ['bench'] });
+const timed = async (c) => {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await scanBaselines(c, { names: ['bench'] });
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu: (cpu.user + cpu.system) / 1000 };
+};
+const pairs = { early: [], late: [] };
+for (let r = 0; r < RUNS; r++) {
+  pairs.early.push(await timed(earlyCtx));
+  pairs.late.push(await timed(ctx));
+}
+const scansInLong = ctx.db().prepare('SELECT count(*) AS n FROM scans').get().n;
+const m = (xs, k) => median(xs.map((x) => x[k]));
+console.log(`\nside by side, ${RUNS} rounds: a database at scan 10-${9 + RUNS} vs one with ${scansInLong} scans`);
+table([
+  ['', 'wall ms', 'cpu ms'],
+  ['scan ~10', fmt(m(pairs.early, 'wall'), 1), fmt(m(pairs.early, 'cpu'), 1)],
+  [`scan ~${scansInLong}`, fmt(m(pairs.late, 'wall'), 1), fmt(m(pairs.late, 'cpu'), 1)],
+  ['ratio', `${fmt(m(pairs.late, 'wall') / m(pairs.early, 'wall'))}x`, `${fmt(m(pairs.late, 'cpu') / m(pairs.early, 'cpu'))}x`],
+]);
+if (REUSE) process.exit(0);
 const around = (n) => median(times.slice(Math.max(0, n - 6), Math.min(times.length, n + 4)));
 const early = around(10);
 const late = median(times.slice(-10));
