@@ -59,13 +59,17 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
   // Each row is read again here, next to its entries, so the generation recorded is the one
   // whose entries were compared even if an update committed during the walk.
   let verified: Map<number, { head: BaselineRow; entries: Map<string, FileRecord> }> | undefined;
+  // One read snapshot per baseline: a scan committed by another run between reading the
+  // record and reading its history must not look like a history edited outside payrecon.
   const verifyAll = () => {
     verified = new Map(
-      rows.map((r) => {
-        const head = findBaseline(db, r.name);
-        if (!head || head.id !== r.id) throw removedMeanwhile(r.name);
-        return [r.id, { head, entries: loadVerifiedBaseline(db, key, head, params.verifyHistory) }];
-      }),
+      rows.map((r) =>
+        db.transaction(() => {
+          const head = findBaseline(db, r.name);
+          if (!head || head.id !== r.id) throw removedMeanwhile(r.name);
+          return [r.id, { head, entries: loadVerifiedBaseline(db, key, head, params.verifyHistory) }] as const;
+        })(),
+      ),
     );
   };
   for (const selected of rows) {
