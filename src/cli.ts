@@ -247,33 +247,48 @@ export function buildProgram(io: CliIo): Command {
     .option('--path <path|glob>', 'file, directory (recursive) or glob; repeatable', collect)
     .option('--exclude <glob>', 'glob to leave out; repeatable', collect)
     .option('--sha512', 'also record SHA-512')
-    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit })), { createsDb: true }));
   baseline
     .command('update')
     .description('accept the current state as the baseline (audited)')
     .argument('<name>', 'baseline name')
-    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runUpdate }))));
   baseline
     .command('list')
     .description('list baselines')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runList }))));
+  baseline
+    .command('prune')
+    .description('drop old scans of a baseline behind a signed checkpoint (the rest stays verifiable)')
+    .argument('<name>', 'baseline name')
+    .requiredOption('--keep <duration|count>', 'scans to keep: the newest N (e.g. 1000), or those of the last 90d / 12h / 2w / 1y')
+    .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runPrune }))));
+
+  const key = program.command('key').description('integrity keys');
+  key
+    .command('generate')
+    .description('write an Ed25519 key pair: the private key signs baselines, the public key verifies them')
+    .requiredOption('--out <dir>', 'directory for payrecon-ed25519.key (mode 0600) and payrecon-ed25519.pub')
+    .action(action(() => import('./commands/key.js')));
 
   program
     .command('scan')
     .description('compare files against their baselines')
     .argument('[name...]', 'baselines to scan (default: all)')
     .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here)')
-    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .option('--verify-history', 'verify every kept scan, checkpoint and finding change, not only those since the newest checkpoint')
     .action(action(() => import('./commands/scan.js')));
 
   program
     .command('schedule')
     .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
-    .option('--key-file <path>', 'HMAC key file for scan jobs (overrides keyFile in the config)')
+    .option('--key-file <path>', 'key file for scan jobs: HMAC, or an Ed25519 public key (overrides keyFile in the config)')
     .option('--check', 'check the config and this host (secrets, paths, key file, baselines), list every problem, and exit')
     // The config's `db` applies unless --db was given: pass on whether it was.
     .action(
@@ -288,7 +303,7 @@ export function buildProgram(io: CliIo): Command {
   audit
     .command('verify')
     .description('check the chain, its MACs and head, and the tables against the log; exit 20 naming what differs')
-    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .option('--expect-head <hash>', 'a head hash printed earlier (the "audit" field): fail unless the log still contains it')
     .action(action(() => import('./commands/audit.js').then((m) => ({ run: m.runVerify }))));
   audit

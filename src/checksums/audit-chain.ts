@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TamperError, UsageError } from '../errors.js';
-import { mac, macEquals, type SigningKey } from './signing.js';
+import { canSign, checkSignature, sign, type SigningKey } from './signing.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
 
@@ -43,8 +43,12 @@ export function chainHash(e: Omit<AuditEntry, 'hash' | 'mac'>): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-const entryMac = (key: SigningKey, id: number, hash: string) => mac(key, ['audit-entry', id, hash]);
-const headMac = (key: SigningKey, entries: number, hash: string) => mac(key, ['audit-head', entries, hash]);
+// Sealed like a baseline record: HMAC, or an Ed25519 signature (so a host holding only the
+// public key can check the log but not write it).
+const entryMac = (key: SigningKey, id: number, hash: string) => sign(key, ['audit-entry', id, hash]);
+const headMac = (key: SigningKey, entries: number, hash: string) => sign(key, ['audit-head', entries, hash]);
+const entryVerifies = (key: SigningKey, id: number, hash: string, m: string | null) => checkSignature(key, ['audit-entry', id, hash], m);
+const headVerifies = (key: SigningKey, entries: number, hash: string, m: string | null) => checkSignature(key, ['audit-head', entries, hash], m);
 
 const keyHint = 'pass --key-file <path> or set PAYRECON_KEY_FILE to the key this database was written with';
 
@@ -58,6 +62,12 @@ export function sealEntry(key: SigningKey | null, draft: AuditDraft, head: Audit
   }
   if (head?.key_id && key && head.key_id !== key.id) {
     throw new TamperError(`the audit log is keyed with key id ${head.key_id}, the key given has id ${key.id}; nothing was written`, keyHint);
+  }
+  if (key && !canSign(key)) {
+    throw new UsageError(
+      `the key given (key id ${key.id}) is an Ed25519 public key: it can verify the audit log but not write to it; nothing was written`,
+      'pass the private key (or the HMAC key) this database is written with',
+    );
   }
   const id = (head?.entries ?? 0) + 1;
   const base = { ...draft, id, prev_hash: head?.hash ?? AUDIT_GENESIS, key_id: key?.id ?? null };
@@ -112,7 +122,7 @@ export function verifyChain(rows: Iterable<AuditEntry>, head: AuditHead | undefi
       if (keyId !== null && row.key_id !== keyId) return result({ id: row.id, reason: `it names key id ${row.key_id}, earlier entries ${keyId}` });
       keyId = row.key_id;
       if (key && key.id !== keyId) return result({ id: row.id, reason: `it is keyed with key id ${keyId}, the key given has id ${key.id}` });
-      if (key && !(m && macEquals(m, entryMac(key, row.id, hash)))) return result({ id: row.id, reason: 'its MAC does not verify under the key (rewritten?)' });
+      if (key && !entryVerifies(key, row.id, hash, m)) return result({ id: row.id, reason: 'its MAC does not verify under the key (rewritten?)' });
     }
     prev = hash;
   }
@@ -137,7 +147,7 @@ export function verifyChain(rows: Iterable<AuditEntry>, head: AuditHead | undefi
     });
   }
   if (keyId !== null && head.key_id !== keyId) return result({ id: at, reason: 'the head record carries no key although the log is keyed' });
-  if (key && keyId !== null && !(head.mac && macEquals(head.mac, headMac(key, head.entries, head.hash)))) {
+  if (key && keyId !== null && !headVerifies(key, head.entries, head.hash, head.mac)) {
     return result({ id: at, reason: 'the head record MAC does not verify under the key (entries deleted or replayed?)' });
   }
   return result();

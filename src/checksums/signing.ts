@@ -4,33 +4,11 @@
  * carries such a MAC; a row changed, added, deleted or moved between baselines outside payrecon
  * no longer verifies. Pure: the key comes in as bytes, nothing touches the disk.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalValues, type FileRecord } from './attributes.js';
+import { kindOfKeyId, type Canonical } from './keys.js';
 
-/** An HMAC key and a short fingerprint of it (safe to store: it reveals nothing of the key). */
-export interface SigningKey {
-  bytes: Buffer;
-  /** HMAC of a fixed label: tells "signed with another key" apart from "altered". */
-  id: string;
-}
-
-export function signingKey(bytes: Buffer): SigningKey {
-  const id = createHmac('sha256', bytes).update('payrecon key id v1').digest('hex').slice(0, 16);
-  return { bytes, id };
-}
-
-export type Canonical = ReadonlyArray<string | number | null>;
-
-export function mac(key: SigningKey, parts: Canonical): string {
-  return createHmac('sha256', key.bytes).update(JSON.stringify(parts)).digest('hex');
-}
-
-/** Constant-time comparison of two hex MACs. */
-export function macEquals(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
+export { canSign, checkSignature, ed25519Key, mac, macEquals, sign, signingKey, VerifyOnlyKeyError, type Canonical, type SigningKey } from './keys.js';
 
 /** The signed form of one baseline entry: bound to its baseline (id and generation) and path. */
 export function entryCanonical(baselineId: number, generation: number, rec: FileRecord): Canonical {
@@ -57,9 +35,23 @@ export interface BaselineSigned {
   key_id: string;
   last_scan_id: number | null;
   last_scan_mac: string | null;
+  /** The newest checkpoint of the scan chain (null before the first). */
+  checkpoint_id: number | null;
+  checkpoint_mac: string | null;
 }
 
+/**
+ * What the baseline record's signature covers. An HMAC record also covers the history pointers
+ * (newest scan, newest checkpoint; the checkpoint only once there is one, so records signed
+ * before checkpoints existed still verify). An Ed25519 record covers the baseline alone: a
+ * verify-only host cannot sign it again after each scan, so the pointers are sealed apart
+ * (`headCanonical`).
+ */
 export function baselineCanonical(b: BaselineSigned): Canonical {
+  if (kindOfKeyId(b.key_id) === 'ed25519') {
+    return ['baseline-ed25519', b.id, b.name, b.spec, b.created_at, b.updated_at, b.generation, b.entry_count, b.entries_digest, b.key_id];
+  }
+  const checkpoint = b.checkpoint_id === null ? [] : [b.checkpoint_id, b.checkpoint_mac];
   return [
     'baseline',
     b.id,
@@ -73,7 +65,13 @@ export function baselineCanonical(b: BaselineSigned): Canonical {
     b.key_id,
     b.last_scan_id,
     b.last_scan_mac,
+    ...checkpoint,
   ];
+}
+
+/** The history pointers of an Ed25519 baseline, sealed with `mac` into `baselines.head_mac`. */
+export function headCanonical(b: BaselineSigned): Canonical {
+  return ['head', b.id, b.key_id, b.generation, b.last_scan_id, b.last_scan_mac, b.checkpoint_id, b.checkpoint_mac];
 }
 
 /** The fields of a scan record that its MAC covers; `prev_mac` chains a baseline's scans. */
@@ -89,9 +87,19 @@ export interface ScanSigned {
   finding_count: number;
   findings_digest: string;
   prev_mac: string | null;
+  /** 1: findings stored per scan; 2: changes stored (see src/checksums/history.ts). */
+  format?: number;
+  change_count?: number;
+  changes_digest?: string | null;
 }
 
 export function scanCanonical(s: ScanSigned): Canonical {
+  if (s.format === 2) {
+    // finding_count/findings_digest: the findings open after this scan; change_count/changes_digest: what changed.
+    const { id, baseline_id, generation, started_at, finished_at, fail_on, exit_code, counts, finding_count, findings_digest } = s;
+    const fields = [id, baseline_id, generation, started_at, finished_at, fail_on, exit_code, counts, finding_count, findings_digest];
+    return ['scan2', ...fields, s.change_count ?? 0, s.changes_digest ?? null, s.prev_mac];
+  }
   return [
     'scan',
     s.id,

@@ -5,9 +5,12 @@
  * the first failure in words (which baseline, which path or "entry count"), or null.
  */
 import { comparePaths, type FileRecord } from './attributes.js';
+import { kindOfKeyId } from './keys.js';
 import {
   baselineCanonical,
+  checkSignature,
   digestOfMacs,
+  headCanonical,
   entryCanonical,
   findingCanonical,
   mac,
@@ -24,12 +27,23 @@ export interface SignedEntry {
   mac: string;
 }
 
-export function verifyBaselineRecord(key: SigningKey, b: BaselineSigned & { mac: string }): string | null {
+const KIND_WORDS = { hmac: 'an HMAC key', ed25519: 'an Ed25519 key' } as const;
+
+export function verifyBaselineRecord(key: SigningKey, b: BaselineSigned & { mac: string; head_mac?: string | null }): string | null {
+  const stored = kindOfKeyId(b.key_id);
+  if (stored !== key.kind) {
+    // An Ed25519 baseline re-signed with an HMAC key is the forgery a verify-only host exists to stop.
+    const what = key.kind === 'ed25519' ? ' (a downgrade: re-signed outside payrecon?)' : '';
+    return `baseline "${b.name}" is signed with ${KIND_WORDS[stored]} (key id ${b.key_id}), this host verifies with ${KIND_WORDS[key.kind]} (key id ${key.id})${what}`;
+  }
   if (b.key_id !== key.id) {
     return `baseline "${b.name}" was signed with a different key (key id ${b.key_id}, this key is ${key.id}); use the key file it was created with`;
   }
-  if (!macEquals(mac(key, baselineCanonical(b)), b.mac)) {
+  if (!checkSignature(key, baselineCanonical(b), b.mac)) {
     return `baseline "${b.name}": its record (name, selection, entry count or scan history pointer) was altered outside payrecon`;
+  }
+  if (key.kind === 'ed25519' && !macEquals(mac(key, headCanonical(b)), b.head_mac ?? '')) {
+    return `baseline "${b.name}": its scan history pointer was altered outside payrecon`;
   }
   return null;
 }

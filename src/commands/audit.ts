@@ -31,6 +31,7 @@ export async function runVerify(opts: { keyFile?: string; expectHead?: string },
       macs_checked: r.chain.macsChecked,
       expect_head: r.expectHead ? { hash: r.expectHead.given, found: r.expectHead.found, entry: r.expectHead.at ?? null } : null,
       differences: r.differences,
+      baselines: r.baselines,
     });
     return code;
   }
@@ -43,11 +44,14 @@ export async function runVerify(opts: { keyFile?: string; expectHead?: string },
     ctx.out.error(`the expected head ${r.expectHead.given} is not in the audit log: entries up to it were altered or deleted`);
   }
   for (const d of r.differences) ctx.out.error(`the tables differ from the audit log: ${printable(d)}`);
+  for (const b of r.baselines ?? []) if (!b.ok) ctx.out.error(printable(b.failure ?? ""));
   if (r.ok) {
     const anchored = r.expectHead ? `; contains the expected head (entry ${r.expectHead.at})` : '';
     ctx.out.info(`audit log verifies: ${c.entries} entries, chain intact, tables match the log${anchored}`);
     if (c.entries) ctx.out.info(`head ${c.head}`);
     ctx.out.info(keyWords(r));
+    if (r.baselines) ctx.out.info(`${r.baselines.length} baselines verified whole: record, entries, every kept scan, checkpoint and finding change`);
+    else ctx.out.info('baselines and their scan history NOT checked: no key given');
   }
   return code;
 }

@@ -57,3 +57,15 @@ function render(ctx: CommandContext, o: BaselineOutcome): number {
   if (o.exitCode) ctx.out.info(c.red('some files could not be read: the baseline does not cover their content'));
   return o.exitCode;
 }
+
+export async function runPrune(name: string, opts: { keep: string; keyFile?: string }, ctx: CommandContext): Promise<number> {
+  const { parseKeep, pruneBaselines } = await import('../operations/prune.js');
+  const [r] = await pruneBaselines(ctx, { names: [name], keep: parseKeep(opts.keep), keyFile: opts.keyFile });
+  if (ctx.out.json) {
+    ctx.out.emitJson({ ...r, exit_code: ExitCode.OK });
+    return ExitCode.OK;
+  }
+  const behind = r.checkpoint === null ? '' : ` behind checkpoint ${r.checkpoint}`;
+  ctx.out.info(`baseline "${printable(r.baseline)}": ${r.dropped} scans dropped${behind}, ${r.kept} kept${r.oldest_kept === null ? '' : ` (from scan ${r.oldest_kept})`}`);
+  return ExitCode.OK;
+}

@@ -12,7 +12,7 @@ import { parseFailOn } from './options.js';
 
 export async function run(
   names: string[],
-  opts: { failOn?: string; keyFile?: string; report?: string },
+  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean },
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
@@ -23,6 +23,7 @@ export async function run(
     names,
     failOn: failOn ? [...failOn] : undefined,
     keyFile: opts.keyFile,
+    verifyHistory: opts.verifyHistory,
   });
   for (const note of notes) ctx.out.warn(printable(note));
   if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);

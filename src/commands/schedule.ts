@@ -14,7 +14,8 @@ import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
 import { createEventLog, type EventLog } from '../schedule/log.js';
 import { Outbox } from '../schedule/outbox.js';
-import { Scheduler } from '../schedule/scheduler.js';
+import { Scheduler, type RunJob } from '../schedule/scheduler.js';
+import { parseKeep } from '../operations/prune.js';
 import { createSinks } from '../schedule/sinks/index.js';
 import { readTuning } from '../schedule/tuning.js';
 
@@ -70,7 +71,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       jobs: cfg.jobs,
       sinkKeys: sinks.map((s) => s.key),
       outbox,
-      runJob: createRunJob(jobCtx, keyFile),
+      runJob: withAlertRetention(createRunJob(jobCtx, keyFile, cfg.retention), outbox, cfg.retention?.alerts, ctx.now),
       log,
       now: ctx.now,
       onAlert: () => dispatcher.kick(),
@@ -112,6 +113,17 @@ function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | 
     if (!(err instanceof PayreconError)) throw err;
     return `keyFile: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
   }
+}
+
+/** After each job, delivered alerts beyond the config's `retention.alerts` are forgotten. */
+function withAlertRetention(run: RunJob, outbox: Outbox, keep: string | number | undefined, now: () => Date): RunJob {
+  if (keep === undefined) return run;
+  const parsed = parseKeep(String(keep));
+  return async (job) => {
+    const outcome = await run(job);
+    await outbox.pruneDelivered(parsed, now().getTime());
+    return outcome;
+  };
 }
 
 function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {

@@ -4,8 +4,6 @@
  * finding with its scan id; src/operations/integrity-store.ts signs and verifies them.
  */
 import { pathFromBytes } from '../domain/byte-path.js';
-import { findingKey } from '../checksums/compare.js';
-import { storedText } from './integrity.js';
 import type { FindingSigned, ScanSigned } from '../checksums/signing.js';
 import type { SignedScan } from '../checksums/verify.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
@@ -42,40 +40,27 @@ export function readScanChain(db: DB, baselineId: number): SignedScan[] {
   return scans.map((s) => ({ ...s, findings: byScan.get(s.id) ?? [] }));
 }
 
-/** Store a scan row and its finding rows, all signed by the caller. */
-export function insertScanRows(db: DB, scan: ScanRow, findings: readonly FindingRow[]): void {
-  db.prepare(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES (${SCAN_COLUMNS.replace(/(\w+)/g, '@$1')})`).run(scan);
-  const insertFinding = db.prepare(
-    `INSERT INTO scan_findings (${FINDING_COLUMNS}) VALUES (${FINDING_COLUMNS.replace(/(\w+)/g, '@$1').replace('@path', 'CAST(@path AS TEXT)')})`,
-  );
-  for (const f of findings) insertFinding.run({ ...f, path: storedText(f.path) });
-}
-
-/** first_seen_scan of each finding of the baseline's latest scan, by finding identity. */
-export function previousFirstSeen(db: DB, baselineId: number): Map<string, number> {
-  const rows = db
-    .prepare(
-      `SELECT CAST(path AS BLOB) AS path, kind, attributes, reason, first_seen_scan FROM scan_findings
-       WHERE scan_id = (SELECT max(id) FROM scans WHERE baseline_id = ?)`,
-    )
-    .all(baselineId) as Array<{ path: string; kind: FindingKind; attributes: string | null; reason: string | null; first_seen_scan: number }>;
-  return new Map(
-    rows.map((r) => [
-      findingKey({ path: readPath(r.path), kind: r.kind, attributes: r.attributes ? JSON.parse(r.attributes) : undefined, reason: r.reason ?? undefined }),
-      r.first_seen_scan,
-    ]),
-  );
-}
-
-/** The document of one stored scan. */
+/**
+ * The document of a baseline's newest scan. Since migration 013 a scan stores only the findings
+ * that changed; the findings open after the newest scan are kept whole (open_findings), older
+ * scans' lists are not.
+ */
 export function scanDocument(db: DB, scanId: number): ScanDocument | undefined {
   const s = db
-    .prepare('SELECT s.id, s.exit_code, s.counts, b.name FROM scans s JOIN baselines b ON b.id = s.baseline_id WHERE s.id = ?')
-    .get(scanId) as { id: number; exit_code: number; counts: string; name: string } | undefined;
+    .prepare(
+      `SELECT s.id, s.exit_code, s.counts, s.format, s.baseline_id, b.name, (SELECT max(id) FROM scans WHERE baseline_id = s.baseline_id) AS newest
+       FROM scans s JOIN baselines b ON b.id = s.baseline_id WHERE s.id = ?`,
+    )
+    .get(scanId) as { id: number; exit_code: number; counts: string; format: number; baseline_id: number; name: string; newest: number } | undefined;
   if (!s) return undefined;
+  if (s.format === 2 && s.newest !== s.id) throw new Error(`scan ${s.id} is not the newest of baseline "${s.name}": only the newest scan's findings are kept whole`);
   const rows = db
-    .prepare('SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq')
-    .all(scanId) as Array<Omit<FindingRow, 'scan_id' | 'seq' | 'mac'>>;
+    .prepare(
+      s.format === 2
+        ? 'SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM open_findings WHERE baseline_id = ? ORDER BY seq'
+        : 'SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq',
+    )
+    .all(s.format === 2 ? s.baseline_id : scanId) as Array<Omit<FindingRow, 'scan_id' | 'seq' | 'mac'>>;
   const findings: ScanFinding[] = rows.map((r) => ({
     path: readPath(r.path),
     kind: r.kind as FindingKind,

@@ -13,10 +13,12 @@ import type { DB } from './open.js';
 /** A row of `baselines` as stored. */
 export interface BaselineRow extends BaselineSigned {
   mac: string;
+  /** Ed25519 baselines: the seal of the history pointers (src/checksums/signing.ts headCanonical). */
+  head_mac: string | null;
 }
 
 const BASELINE_COLUMNS =
-  'id, name, spec, created_at, updated_at, generation, entry_count, entries_digest, key_id, last_scan_id, last_scan_mac, mac';
+  'id, name, spec, created_at, updated_at, generation, entry_count, entries_digest, key_id, last_scan_id, last_scan_mac, checkpoint_id, checkpoint_mac, head_mac, mac';
 
 export function findBaseline(db: DB, name: string): BaselineRow | undefined {
   return db.prepare(`SELECT ${BASELINE_COLUMNS} FROM baselines WHERE name = ?`).get(name) as BaselineRow | undefined;
@@ -86,7 +88,7 @@ export function updateBaselineRow(db: DB, row: BaselineRow): void {
   db.prepare(
     `UPDATE baselines SET spec = @spec, updated_at = @updated_at, generation = @generation, entry_count = @entry_count,
        entries_digest = @entries_digest, key_id = @key_id, last_scan_id = @last_scan_id, last_scan_mac = @last_scan_mac,
-       mac = @mac WHERE id = @id`,
+       checkpoint_id = @checkpoint_id, checkpoint_mac = @checkpoint_mac, head_mac = @head_mac, mac = @mac WHERE id = @id`,
   ).run(row);
 }
 

@@ -11,7 +11,9 @@ import type { SigningKey } from '../checksums/signing.js';
 import { iterateAudit, readAuditHead, readStoredState, setAuditKeySource } from '../db/audit.js';
 import type { DB } from '../db/open.js';
 import type { AuditAnchor } from '../domain/audit.js';
-import { UsageError } from '../errors.js';
+import { TamperError, UsageError } from '../errors.js';
+import { listBaselineRows } from '../db/integrity.js';
+import { loadVerifiedBaseline } from './scan-history.js';
 import type { OperationContext } from './context.js';
 
 /** The key from `--key-file`, else `$PAYRECON_KEY_FILE`, else none (the audit log is unkeyed then). */
@@ -53,9 +55,26 @@ export interface AuditVerifyResult {
   expectHead?: { given: string; found: boolean; at?: number };
   /** Differences between the state the log derives and the tables. */
   differences: string[];
+  /**
+   * Each baseline verified whole (record, entries, every kept scan, checkpoint and finding
+   * change); null when no key was given (nothing can be checked without one).
+   */
+  baselines: Array<{ name: string; ok: boolean; failure?: string }> | null;
 }
 
 const HEX = /^[0-9a-f]{64}$/;
+
+function verifyBaselines(db: DB, key: SigningKey): NonNullable<AuditVerifyResult['baselines']> {
+  return listBaselineRows(db).map((b) => {
+    try {
+      loadVerifiedBaseline(db, key, b, true);
+      return { name: b.name, ok: true };
+    } catch (err) {
+      if (!(err instanceof TamperError)) throw err;
+      return { name: b.name, ok: false, failure: err.message };
+    }
+  });
+}
 
 export function verifyAuditLog(ctx: OperationContext, opts: { keyFile?: string; expectHead?: string }): AuditVerifyResult {
   const expect = opts.expectHead?.toLowerCase();
@@ -81,6 +100,8 @@ export function verifyAuditLog(ctx: OperationContext, opts: { keyFile?: string; 
     );
     const differences = chain.ok ? compareProjection(replayAudit(entries), readStoredState(db)) : [];
     const expectHead = expect === undefined ? undefined : { given: expect, found: expectAt !== undefined, at: expectAt };
-    return { ok: chain.ok && differences.length === 0 && (expectHead?.found ?? true), chain, keyGiven: key !== null, expectHead, differences };
+    const baselines = key ? verifyBaselines(db, key) : null;
+    const ok = chain.ok && differences.length === 0 && (expectHead?.found ?? true) && (baselines ?? []).every((b) => b.ok);
+    return { ok, chain, keyGiven: key !== null, expectHead, differences, baselines };
   })();
 }

@@ -9,6 +9,7 @@ import type { CurrentState } from '../checksums/capture.js';
 import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
 import { compareToBaseline, initFindings } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
+import { canSign, type SigningKey } from '../checksums/signing.js';
 import { buildSpec, type BaselineSpec, type SpecOptions } from '../checksums/profiles.js';
 import { appendAudit } from '../db/audit.js';
 import { useAuditKey } from './audit.js';
@@ -19,7 +20,8 @@ import { ExitCode } from '../domain/exit-codes.js';
 import type { ScanFinding } from '../domain/integrity.js';
 import { IoError, ioErrorFor, UsageError } from '../errors.js';
 import type { OperationContext } from './context.js';
-import { insertBaseline, loadVerifiedBaseline, replaceEntries, verifyBaselineRow } from './integrity-store.js';
+import { insertBaseline, replaceEntries, verifyBaselineRow } from './integrity-store.js';
+import { loadVerifiedBaseline } from './scan-history.js';
 import { captureWithProgress, requireBaseline } from './scan.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -43,7 +45,7 @@ export async function initBaseline(ctx: OperationContext, name: string, opts: Sp
     throw new UsageError(`baseline name "${name}" is not usable: letters, digits, ".", "_" and "-" (up to 64, starting with a letter or digit)`);
   }
   const spec = buildSpec(opts, ctx.env, ctx.cwd);
-  const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
+  const key = signingKeyFor(ctx, opts.keyFile, 'init');
   const db = ctx.db();
   useAuditKey(db, key);
   if (findBaseline(db, name)) throw alreadyExists(name);
@@ -65,7 +67,7 @@ export async function initBaseline(ctx: OperationContext, name: string, opts: Sp
 }
 
 export async function updateBaseline(ctx: OperationContext, name: string, opts: { keyFile?: string }): Promise<BaselineOutcome> {
-  const key = loadKey(opts.keyFile, ctx.env, ctx.cwd);
+  const key = signingKeyFor(ctx, opts.keyFile, 'update');
   const db = ctx.db();
   useAuditKey(db, key);
   const row = requireBaseline(db, name);
@@ -88,6 +90,19 @@ export async function updateBaseline(ctx: OperationContext, name: string, opts: 
     return b;
   });
   return outcome(updated, state, tally);
+}
+
+/**
+ * A key that can sign baselines. A verify-only host (an Ed25519 public key) cannot create or
+ * accept a baseline: that is the point of keeping the private key elsewhere.
+ */
+function signingKeyFor(ctx: OperationContext, keyFile: string | undefined, verb: 'init' | 'update'): SigningKey {
+  const key = loadKey(keyFile, ctx.env, ctx.cwd);
+  if (canSign(key)) return key;
+  throw new UsageError(
+    `baseline ${verb} needs the private key: the key file given holds the Ed25519 public key ${key.id}, which can verify baselines but not sign them`,
+    'run it where the private key is kept (payrecon-ed25519.key), or pass that file with --key-file',
+  );
 }
 
 export interface BaselineSummary {

@@ -18,7 +18,8 @@ import type { Progress } from '../domain/progress.js';
 import { DatabaseError, TamperError, UsageError } from '../errors.js';
 import { formatBytes } from '../output.js';
 import type { OperationContext } from './context.js';
-import { insertScan, loadVerifiedBaseline, setLastScan, verifyBaselineRow } from './integrity-store.js';
+import { verifyBaselineRow } from './integrity-store.js';
+import { insertScan, loadVerifiedBaseline } from './scan-history.js';
 
 export interface ScanParams {
   /** Baselines to scan; every baseline when empty. */
@@ -26,6 +27,8 @@ export interface ScanParams {
   /** Kinds that set exit bits; every kind but policy when absent. */
   failOn?: FindingKind[];
   keyFile?: string;
+  /** Verify every kept scan and checkpoint, not just those since the newest checkpoint. */
+  verifyHistory?: boolean;
 }
 
 export interface ScanResult {
@@ -56,13 +59,17 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
   // Each row is read again here, next to its entries, so the generation recorded is the one
   // whose entries were compared even if an update committed during the walk.
   let verified: Map<number, { head: BaselineRow; entries: Map<string, FileRecord> }> | undefined;
+  // One read snapshot per baseline: a scan committed by another run between reading the
+  // record and reading its history must not look like a history edited outside payrecon.
   const verifyAll = () => {
     verified = new Map(
-      rows.map((r) => {
-        const head = findBaseline(db, r.name);
-        if (!head || head.id !== r.id) throw removedMeanwhile(r.name);
-        return [r.id, { head, entries: loadVerifiedBaseline(db, key, head) }];
-      }),
+      rows.map((r) =>
+        db.transaction(() => {
+          const head = findBaseline(db, r.name);
+          if (!head || head.id !== r.id) throw removedMeanwhile(r.name);
+          return [r.id, { head, entries: loadVerifiedBaseline(db, key, head, params.verifyHistory) }] as const;
+        })(),
+      ),
     );
   };
   for (const selected of rows) {
@@ -91,11 +98,9 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
         );
       }
       verifyBaselineRow(key, head);
-      const { doc, mac } = insertScan(db, key, {
-        baselineId: row.id,
+      const { doc } = insertScan(db, key, head, {
         baselineName: row.name,
         generation: row.generation,
-        prevMac: head.last_scan_mac,
         startedAt,
         finishedAt: ctx.now().toISOString(),
         failOn: failOn ?? null,
@@ -103,7 +108,6 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
         counts: countFindings(state.records.length, findings),
         findings,
       });
-      setLastScan(db, key, head, doc.scan, mac);
       return doc;
     });
     scans.push(doc);
@@ -122,7 +126,7 @@ function keyFor(ctx: OperationContext, keyFile: string | undefined, rows: Baseli
     if (!(err instanceof UsageError) || keyFile !== undefined || ctx.env.PAYRECON_KEY_FILE) throw err;
     const ids = [...new Set(rows.map((r) => r.key_id))];
     throw new UsageError(
-      'an HMAC key file is required: pass --key-file <path> or set PAYRECON_KEY_FILE',
+      'a key file is required: pass --key-file <path> or set PAYRECON_KEY_FILE',
       `pass the key file ${rows.length === 1 ? `baseline "${rows[0].name}" was` : 'these baselines were'} created with (key id ${ids.join(', ')}); a new key would not verify them`,
     );
   }

@@ -55,9 +55,14 @@ export const jobSchema = z.strictObject({
   scan: scanSpec.optional(),
 });
 
+/** How much history to keep: the newest N, or a duration such as "90d" (h, d, w, y). */
+const keep = z.union([z.int().min(1), z.string().regex(/^\d+\s*[hdwy]$/, 'must be a count (e.g. 1000) or a duration such as "90d" (h, d, w, y)')]);
+
 export const scheduleConfigSchema = z.strictObject({
   db: nonEmpty.optional(),
   keyFile: nonEmpty.optional(),
+  /** After each scan job, prune its baselines' scans; after each job, the delivered alerts. */
+  retention: z.strictObject({ scans: keep.optional(), alerts: keep.optional() }).optional(),
   alerts: z.array(sinkSchema).default([]),
   jobs: z.array(jobSchema).min(1, 'needs at least one job'),
 });

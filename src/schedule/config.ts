@@ -31,6 +31,8 @@ export interface ScheduleConfig {
   file: string;
   db?: string;
   keyFile?: string;
+  /** How many scans (per baseline of a scan job) and delivered alerts to keep; absent: all. */
+  retention?: RawScheduleConfig['retention'];
   alerts: SinkConfig[];
   jobs: JobConfig[];
 }
@@ -109,6 +111,7 @@ function resolveConfig(raw: RawScheduleConfig, file: string): ScheduleConfig {
     file: resolve(file),
     db: raw.db ? at(raw.db) : undefined,
     keyFile: raw.keyFile ? at(raw.keyFile) : undefined,
+    retention: raw.retention,
     // map keeps holes, so a later problem still names its own index.
     alerts: raw.alerts.map((s) => resolveSink(s, at)),
     jobs: raw.jobs.map((j) => ({

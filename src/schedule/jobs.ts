@@ -14,12 +14,13 @@ import { printable } from '../output.js';
 import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
 import { scanBaselines } from '../operations/scan.js';
-import type { JobConfig } from './config.js';
+import { parseKeep, pruneBaselines } from '../operations/prune.js';
+import type { JobConfig, ScheduleConfig } from './config.js';
 import type { JobOutcome, RunJob } from './scheduler.js';
 
 /** `ctx` is the jobs' own context (scheduler-chosen db and output); `keyFile` the effective key file. */
-export function createRunJob(ctx: OperationContext, keyFile: string | undefined): RunJob {
-  return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile));
+export function createRunJob(ctx: OperationContext, keyFile: string | undefined, retention?: ScheduleConfig['retention']): RunJob {
+  return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile, retention?.scans));
 }
 
 /** Sorted, so files import in a stable order (names usually carry dates). */
@@ -87,9 +88,11 @@ function failureWithoutContent(error: InputError | IoError): string {
   return `${where ? `${where}: ` : ''}cannot be imported (exit ${error.exitCode}); run payrecon import on it to see why`;
 }
 
-async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
+async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined, keep: string | number | undefined): Promise<JobOutcome> {
   const spec = job.scan!;
   const result = await scanBaselines(ctx, { names: spec.baselines, failOn: spec.failOn, keyFile });
+  // Retention: the scans just recorded are kept; older ones go behind a signed checkpoint.
+  if (keep !== undefined) await pruneBaselines(ctx, { names: spec.baselines, keep: parseKeep(String(keep)), keyFile });
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
   const counts = { scans: [] as number[], files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };
   const items: unknown[] = [];

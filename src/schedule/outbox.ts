@@ -92,6 +92,25 @@ export class Outbox {
     });
   }
 
+  /**
+   * Retention: forget delivered alerts beyond the newest `keep.count`, or delivered before
+   * `nowMs - keep.ms`. Pending and failed deliveries stay (they are not done with); an alert
+   * goes once none of its deliveries is left. Returns how many deliveries were dropped.
+   */
+  pruneDelivered(keep: { count: number } | { ms: number }, nowMs: number): Promise<number> {
+    return this.write(() => {
+      const dropped =
+        'count' in keep
+          ? this.sql(
+              `DELETE FROM schedule_outbox WHERE status = 'delivered' AND rowid NOT IN
+                 (SELECT rowid FROM schedule_outbox WHERE status = 'delivered' ORDER BY delivered_at DESC LIMIT ?)`,
+            ).run(keep.count).changes
+          : this.sql("DELETE FROM schedule_outbox WHERE status = 'delivered' AND delivered_at < ?").run(new Date(nowMs - keep.ms).toISOString()).changes;
+      if (dropped) this.sql('DELETE FROM schedule_alerts WHERE id NOT IN (SELECT alert_id FROM schedule_outbox)').run();
+      return dropped;
+    });
+  }
+
   /** Deliveries for `sink` due by `nowMs`, oldest first, leaving out those already in hand. */
   due(sink: string, nowMs: number, limit: number, exclude: Iterable<string>): DueDelivery[] {
     return this

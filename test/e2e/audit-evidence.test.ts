@@ -229,6 +229,9 @@ describe('old databases', () => {
        DROP TABLE manual_match_rows; DROP TABLE manual_matches; DROP TABLE proposals; DROP TABLE reason_codes;
        DROP TABLE recon_deposit_matches; DROP TABLE bank_entries; DROP TABLE bank_statements; DROP TABLE bank_imports;
        ALTER TABLE recon_run_totals DROP COLUMN amount_text;
+       DROP TABLE scan_changes; DROP TABLE open_findings; DROP TABLE scan_checkpoints;
+       ALTER TABLE scans DROP COLUMN format; ALTER TABLE scans DROP COLUMN change_count; ALTER TABLE scans DROP COLUMN changes_digest;
+       ALTER TABLE baselines DROP COLUMN checkpoint_id; ALTER TABLE baselines DROP COLUMN checkpoint_mac; ALTER TABLE baselines DROP COLUMN head_mac;
        PRAGMA user_version = 5`,
     );
     const plain = n.verify('--json');

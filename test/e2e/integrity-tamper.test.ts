@@ -44,10 +44,10 @@ describe('a baseline altered directly in SQLite is caught before comparing (exit
   it('a finding altered in the scan history', () => {
     writeFileSync(join(t.tree, 'new.conf'), 'n');
     expect(t.run(['scan', 'conf']).code).toBe(1);
-    t.sql("UPDATE scan_findings SET kind = 'changed'");
+    t.sql("UPDATE scan_changes SET kind = 'changed'");
     const r = t.run(['scan', 'conf']);
     expect(r.code).toBe(20);
-    expect(r.stderr).toMatch(/scan 2: finding for .*new\.conf was altered outside payrecon/);
+    expect(r.stderr).toMatch(/scan 2: the change of the finding for .*new\.conf was altered outside payrecon/);
   });
 
   it('baseline update refuses to re-sign a tampered baseline', () => {

@@ -114,6 +114,28 @@ describe('payrecon schedule', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'stopped', pending_deliveries: 0 });
   });
 
+  it('a verify-only host: scan jobs run with the Ed25519 public key, and retention keeps the history short and verifiable', async () => {
+    const w = world();
+    // The baseline re-signed with an Ed25519 key where the private key lives; the host keeps the public key only.
+    const keys = JSON.parse(runCli(['--json', 'key', 'generate', '--out', join(w.dir, 'keys')]).stdout);
+    const db = join(w.dir, 'ed.db');
+    expect(runCli(['--db', db, 'baseline', 'init', 'keys', '--path', w.watched, '--key-file', keys.private_key]).code).toBe(0);
+    writeFileSync(join(w.watched, 'api.key'), 'third version of the key\n', { mode: 0o600 });
+    const config = writeConfig(w.dir, { db: 'ed.db', keyFile: 'keys/payrecon-ed25519.pub', retention: { scans: 2, alerts: '30d' }, jobs: [scanJob] });
+    const p = start(['schedule', '--config', config]);
+    await p.until('four runs', (l) => l.filter((x) => x.event === 'run').length >= 4);
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(logLines(r.stderr).filter((l) => l.event === 'run').every((l) => l.exit_code === 4)).toBe(true);
+    const h = new Database(db, { readonly: true });
+    cleanups.push(() => h.close());
+    expect(h.prepare('SELECT count(*) FROM scans').pluck().get()).toBe(2);
+    expect(h.prepare('SELECT count(*) FROM scan_checkpoints WHERE pruned_before IS NOT NULL').pluck().get()).toBeGreaterThanOrEqual(2);
+    const v = runCli(['--db', db, 'scan', '--verify-history', 'keys', '--key-file', keys.public_key]);
+    expect(v.code, v.stderr).toBe(4);
+  });
+
   it('SIGTERM while a job is in flight: the job finishes and is recorded, then exit 0', async () => {
     const w = world();
     const config = writeConfig(w.dir, { keyFile: 'hmac.key', jobs: [scanJob] });
