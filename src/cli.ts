@@ -148,6 +148,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
     .option('--dry-run', 'show what the run would record, and record nothing')
+    .option('--require-clean <baseline>', 'scan this baseline first and refuse (exit 20) if anything in it changed since approval; repeatable', collect)
+    .option('--key-file <path>', '--require-clean: HMAC key file (default: $PAYRECON_KEY_FILE)')
     .action(action(() => import('./commands/reconcile.js')));
 
   program

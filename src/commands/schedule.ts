@@ -9,7 +9,7 @@ import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
 import { PayreconError, UsageError } from '../errors.js';
-import { configError, inspectScheduleConfig, webhookKey, type ScheduleConfig } from '../schedule/config.js';
+import { configError, inspectScheduleConfig, needsKey, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
 import { createEventLog, type EventLog } from '../schedule/log.js';
@@ -34,7 +34,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   // Resolved once, here: jobs run with the config's directory as their working directory.
   const keyFileGiven = opts.keyFile ?? (cfg.keyFile ? undefined : ctx.env.PAYRECON_KEY_FILE);
   const keyFile = keyFileGiven ? resolve(ctx.cwd, keyFileGiven) : cfg.keyFile;
-  if (cfg.jobs.some((j) => j.scan) && !problems.some((p) => p.startsWith('keyFile:'))) {
+  if (cfg.jobs.some(needsKey) && !problems.some((p) => p.startsWith('keyFile:'))) {
     const p = keyProblem(keyFile, ctx);
     if (p) problems.push(p);
   }
@@ -108,7 +108,7 @@ function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | 
     loadKey(keyFile, ctx.env, ctx.cwd);
     return undefined;
   } catch (err) {
-    if (err instanceof UsageError) return 'keyFile: scan jobs need an HMAC key file (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
+    if (err instanceof UsageError) return 'keyFile: scan jobs (and reconcile jobs with requireClean) need an HMAC key file (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
     if (!(err instanceof PayreconError)) throw err;
     return `keyFile: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
   }

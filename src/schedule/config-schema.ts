@@ -40,6 +40,8 @@ const reconcileSpec = z.strictObject({
   depositWindow: z.int().min(0).max(366).optional(),
   amountTolerance: z.string().regex(/^0*\d{1,15}(\.\d{1,6}0*)?$/, 'must be a non-negative decimal string like "0.05" (at most 15 digits before the point, 6 after)').optional(),
   failOn: z.array(z.enum(DISCREPANCY_KINDS)).min(1).optional(),
+  /** Baselines scanned before the import; anything changed refuses the run (docs/schedule.md). */
+  requireClean: z.array(nonEmpty).min(1).optional(),
 });
 
 const scanSpec = z.strictObject({

@@ -193,7 +193,7 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
       problems.push(`alerts[${i}].run[0]: "${s.run[0]}" is not an executable file${s.run[0].includes('/') ? '' : ' on PATH'}`);
     }
   });
-  if (cfg.keyFile && cfg.jobs.some((j) => j.scan)) {
+  if (cfg.keyFile && cfg.jobs.some(needsKey)) {
     const p = fileProblem(cfg.keyFile);
     if (p) problems.push(`keyFile: ${p}`);
   }
@@ -211,6 +211,11 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
     }
   });
   return problems;
+}
+
+/** Scan jobs and reconcile jobs guarded by `requireClean` verify signed baselines: they need the key. */
+export function needsKey(job: JobConfig | undefined): boolean {
+  return Boolean(job?.scan || job?.reconcile?.requireClean?.length);
 }
 
 /** The directory a glob starts from (`/srv/in/*.csv` -> `/srv/in`); a plain path's parent. */

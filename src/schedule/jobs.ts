@@ -13,13 +13,14 @@ import { formatLocation, type InputError, IoError } from '../errors.js';
 import { printable } from '../output.js';
 import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
+import { requireClean } from '../operations/require-clean.js';
 import { scanBaselines } from '../operations/scan.js';
 import type { JobConfig } from './config.js';
 import type { JobOutcome, RunJob } from './scheduler.js';
 
 /** `ctx` is the jobs' own context (scheduler-chosen db and output); `keyFile` the effective key file. */
 export function createRunJob(ctx: OperationContext, keyFile: string | undefined): RunJob {
-  return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile));
+  return (job) => (job.reconcile ? runReconcileJob(ctx, job, keyFile) : runScanJob(ctx, job, keyFile));
 }
 
 /** Sorted, so files import in a stable order (names usually carry dates). */
@@ -29,8 +30,11 @@ async function expand(globs: string[] | undefined): Promise<string[]> {
   return files.sort();
 }
 
-async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<JobOutcome> {
+async function runReconcileJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
   const spec = job.reconcile!;
+  // Before anything is imported: a changed mapping must not shape this night's data. A refusal
+  // throws TamperError (20), which the scheduler reports as a failed run and alerts.
+  if (spec.requireClean) await requireClean(ctx, { baselines: spec.requireClean, keyFile });
   const codes: number[] = [];
   const problems: string[] = [];
   const imported = { files: 0, already: 0, rows: 0, rejected: 0 };
@@ -108,10 +112,13 @@ async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string
 export function missingBaselines(ctx: OperationContext, jobs: JobConfig[]): Array<{ path: string; name: string }> {
   const known = baselineNames(ctx.db());
   const missing: Array<{ path: string; name: string }> = [];
-  jobs.forEach((j, i) =>
+  jobs.forEach((j, i) => {
     j.scan?.baselines.forEach((name, k) => {
       if (!known.has(name)) missing.push({ path: `jobs[${i}].scan.baselines[${k}]`, name });
-    }),
-  );
+    });
+    j.reconcile?.requireClean?.forEach((name, k) => {
+      if (!known.has(name)) missing.push({ path: `jobs[${i}].reconcile.requireClean[${k}]`, name });
+    });
+  });
   return missing;
 }
