@@ -269,6 +269,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here)')
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .option('--jsonl', 'print one JSON event per finding, one per line (ECS field names; for a SIEM), instead of the summary')
     .action(action(() => import('./commands/scan.js')));
 
   program

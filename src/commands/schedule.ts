@@ -3,6 +3,7 @@
  * alerts until SIGTERM/SIGINT; then finish the job in flight, deliver what can be delivered
  * within the grace period, leave the rest in the outbox, and exit 0.
  */
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadKey } from '../checksums/key-file.js';
@@ -53,6 +54,8 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       if (!problems.length) throw err;
       problems.push(`db: ${(err as Error).message}`);
     }
+    // stdout holds the one --json document: events written there would break it.
+    if (ctx.out.json) cfg.alerts.forEach((s, i) => s?.type === 'jsonl' && s.path === '-' && problems.push(`alerts[${i}].path: "-" (stdout) cannot be used with --json, which prints its document there`));
     if (problems.length) throw configError(configPath, problems);
     if (opts.check) {
       const sinks = cfg.alerts.map((s) => s.label);
@@ -62,7 +65,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     }
     outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
-    const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs });
+    const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs }, { stdout: ctx.out.stdout, hostname: hostname() });
     await outbox.rekeyLegacyWebhooks(webhookKey);
     warnAboutOrphans(outbox, cfg, log);
     const dispatcher = new Dispatcher({ outbox, sinks, backoff: tuning.backoff, log, now: ctx.now });

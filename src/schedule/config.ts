@@ -139,6 +139,14 @@ function resolveSink(s: RawSink, at: (p: string) => string): SinkConfig {
       const run = [s.run[0].includes('/') ? at(s.run[0]) : s.run[0], ...s.run.slice(1)];
       return { ...s, run, key: `command ${JSON.stringify(run)}`, label: `command ${run[0]}` };
     }
+    case 'jsonl': {
+      const path = s.path === '-' ? '-' : at(s.path);
+      return { ...s, path, key: `jsonl ${path}`, label: path === '-' ? 'jsonl stdout' : `jsonl ${path}` };
+    }
+    case 'syslog': {
+      const where = `syslog ${s.protocol} ${s.host}:${s.port}`;
+      return { ...s, key: where, label: where };
+    }
   }
 }
 
@@ -185,7 +193,7 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
     if (s.type === 'webhook' && !env[s.secretEnv]) {
       problems.push(`alerts[${i}].secretEnv: environment variable ${s.secretEnv} is not set (it holds the webhook signing secret)`);
     }
-    if (s.type === 'file') {
+    if (s.type === 'file' || (s.type === 'jsonl' && s.path !== '-')) {
       const p = dirProblem(dirname(s.path), constants.W_OK);
       if (p) problems.push(`alerts[${i}].path: ${p}`);
     }

@@ -4,6 +4,8 @@
  * skipped by the importer's content hash), then reconciles; a scan job scans its baselines.
  */
 import { glob } from 'tinyglobby';
+import { systemAccountNames } from '../checksums/accounts.js';
+import { findingItems } from '../checksums/events.js';
 import { baselineNames } from '../db/integrity.js';
 import { combineExitCodes } from '../domain/exit-codes.js';
 import type { OperationContext } from '../operations/context.js';
@@ -97,12 +99,14 @@ async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
   const counts = { scans: [] as number[], files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };
   const items: unknown[] = [];
-  for (const s of result.scans) {
+  const names = systemAccountNames();
+  result.scans.forEach((s, i) => {
     counts.scans.push(s.scan);
     for (const k of ['files', 'added', 'removed', 'changed', 'unreadable'] as const) counts[k] += s.counts[k];
-    // Which baseline a finding belongs to matters when one job scans several.
-    for (const f of s.findings) if (!kinds || kinds.has(f.kind)) items.push({ baseline: s.baseline, ...f });
-  }
+    // Which baseline a finding belongs to matters when one job scans several; the scan id and
+    // the file's attributes (mode, owner...) are what the jsonl and syslog sinks' events carry.
+    for (const f of findingItems(s, result.subjects[i], names)) if (!kinds || kinds.has(f.kind)) items.push(f);
+  });
   // scanBaselines throws on every error (16 and above), so this is an OR of finding bits only;
   // a thrown error is the scheduler's to report as a failed run.
   return { exitCode: result.exitCode, counts, items, audit: auditAnchor(ctx.db()) };
