@@ -273,6 +273,23 @@ export function buildProgram(io: CliIo): Command {
     .action(action(() => import('./commands/scan.js')));
 
   program
+    .command('watch')
+    .description('scan baselines whenever their files change, at start and every --rescan; record and alert like scheduled scans (long-running)')
+    .argument('<name...>', 'baselines to watch')
+    .option('--rescan <interval>', 'full scan this often as well (30s, 5m, 1h), so a lost event is never a silent pass', '10m')
+    .option('--fail-on <kinds>', 'comma-separated finding kinds that alerts consider (default every kind but policy)')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE, else the config\'s keyFile)')
+    .option('--config <path>', 'send alerts to the sinks of this scheduler config (its jobs are not run)')
+    .option('--jsonl', 'print each new finding as a JSON event line (as scan --jsonl)')
+    .action(
+      action(() =>
+        import('./commands/watch.js').then((m) => ({
+          run: (names: string[], o: Record<string, unknown>, ctx: CommandContext) => m.run(names, { ...o, db: program.opts().db }, ctx),
+        })),
+      ),
+    );
+
+  program
     .command('schedule')
     .description('run reconcile and scan jobs on cron schedules and deliver alerts (long-running)')
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')

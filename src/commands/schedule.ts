@@ -117,7 +117,8 @@ function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | 
   }
 }
 
-function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
+/** A context for jobs: the chosen database and key, no terminal output, a signal SIGTERM does not fire. */
+export function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   return createContext({
     global: { db: dbPath, json: true, quiet: true, color: false },
@@ -141,7 +142,7 @@ function warnAboutOrphans(outbox: Outbox, cfg: ScheduleConfig, log: EventLog): v
   }
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
+export function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
 }
