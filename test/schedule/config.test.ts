@@ -47,7 +47,7 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     ['both reconcile and scan', { jobs: [{ ...scanJob, reconcile: {} }] }, 'jobs[0]: has both "reconcile" and "scan"'],
     ['neither reconcile nor scan', { jobs: [{ name: 'x', cron: '* * * * *' }] }, 'jobs[0]: needs "reconcile" or "scan"'],
     ['duplicate job names', { jobs: [scanJob, { ...scanJob }] }, 'jobs[1].name: "keys" is already the name of jobs[0]'],
-    ['syslog without protocol', { alerts: [{ type: 'syslog', host: '127.0.0.1', port: 514 }], jobs: [scanJob] }, 'alerts[0].protocol: required'],
+    ['syslog without protocol', { alerts: [{ type: 'syslog', host: '127.0.0.1', port: 514 }], jobs: [scanJob] }, 'alerts[0].protocol: Invalid option: expected one of "udp"|"tcp"'],
     ['syslog port out of range', { alerts: [{ type: 'syslog', host: 'h', port: 70000, protocol: 'udp' }], jobs: [scanJob] }, 'alerts[0].port'],
     ['syslog unknown facility', { alerts: [{ type: 'syslog', host: 'h', port: 514, protocol: 'tcp', facility: 'local9' }], jobs: [scanJob] }, 'alerts[0].facility'],
     ['jsonl directory missing', { alerts: [{ type: 'jsonl', path: 'nowhere/events.jsonl' }], jobs: [scanJob] }, /alerts\[0\]\.path: directory .*nowhere does not exist/],
