@@ -37,7 +37,8 @@ export async function run(
     const at = ctx.now();
     const host = hostname();
     await ctx.out.emitLines(scans.flatMap((doc, i) => findingItems(doc, subjects[i], names).map((item) => eventLine(findingEvent(item, at, host)))));
-    if (opts.report) ctx.out.warn(`report written to ${opts.report}`);
+    // stdout carries only events: the note goes to stderr.
+    if (opts.report && !ctx.out.quiet) ctx.out.stderr.write(`report written to ${printable(opts.report)}\n`);
   } else if (ctx.out.json) {
     const audit = auditAnchor(ctx.db());
     ctx.out.emitJson(scans.length === 1 ? { ...scans[0], audit } : { exit_code: exitCode, scans, audit });

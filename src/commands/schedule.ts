@@ -111,7 +111,7 @@ function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | 
     loadKey(keyFile, ctx.env, ctx.cwd);
     return undefined;
   } catch (err) {
-    if (err instanceof UsageError) return 'keyFile: scan jobs (and reconcile jobs with requireClean) need an HMAC key file (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
+    if (err instanceof UsageError) return 'keyFile: scan jobs need an HMAC key file, and so do reconcile jobs with requireClean (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
     if (!(err instanceof PayreconError)) throw err;
     return `keyFile: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
   }

@@ -63,8 +63,9 @@ export async function run(names: string[], opts: WatchOptions, ctx: CommandConte
     const { cfg, problems } = inspectScheduleConfig(configPath, ctx.env);
     if (problems.length) throw configError(configPath, problems);
     alerts = cfg.alerts;
+    // The same order as `payrecon schedule`: the command line, then the config, then the environment.
     if (opts.db === undefined && cfg.db) dbPath = cfg.db;
-    keyFile ??= ctx.env.PAYRECON_KEY_FILE ? undefined : cfg.keyFile;
+    keyFile ??= cfg.keyFile;
     cwd = dirname(configPath);
   }
   keyFile ??= ctx.env.PAYRECON_KEY_FILE ? resolve(ctx.cwd, ctx.env.PAYRECON_KEY_FILE) : undefined;

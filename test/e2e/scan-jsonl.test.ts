@@ -3,15 +3,17 @@
  * valid against docs/schemas/finding-event.schema.json, with control characters escaped and
  * never a full content digest.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureRecord } from '../../src/checksums/attributes.js';
 import { compareToBaseline } from '../../src/checksums/compare.js';
 import { findingEvent, findingItems, findingRecords } from '../../src/checksums/events.js';
-import { ROOT } from '../helpers/cli.js';
+import { cliEnv, ROOT } from '../helpers/cli.js';
+import { readableInstall } from '../helpers/readable-install.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 const SCHEMAS = join(ROOT, 'docs/schemas');
@@ -83,4 +85,40 @@ it('a clean scan prints nothing; --jsonl with --json is a usage error', () => {
   const both = t.run(['--json', 'scan', 'keys', '--jsonl']);
   expect(both.code).toBe(16);
   expect(both.stderr).toContain('--jsonl');
+});
+
+// Root reads everything: the unreadable kind, for real, needs an unprivileged user (as in
+// test/e2e/integrity-unreadable.test.ts).
+const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const dropper = have('setpriv') ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : have('runuser') ? ['runuser', '-u', 'nobody', '--'] : undefined;
+const isRoot = process.getuid?.() === 0;
+const install = isRoot && dropper ? readableInstall(dropper) : undefined;
+const skipReason = !isRoot ? 'not running as root, cannot switch user' : !dropper ? 'neither setpriv nor runuser is installed' : install && 'skip' in install ? install.skip : undefined;
+if (skipReason) console.log(`test/e2e/scan-jsonl.test.ts (every kind, as nobody) skipped: ${skipReason}`);
+afterAll(() => install && 'cleanup' in install && install.cleanup());
+
+describe.skipIf(skipReason !== undefined)('every finding kind in one scan, as an unprivileged user', () => {
+  it('added, removed, changed, unreadable and policy events all validate', () => {
+    const u = integrityEnv({ 'a.conf': 'alpha\n', 'b.conf': 'beta\n', 'c.conf': 'gamma\n', 'id.key': KEY });
+    try {
+      spawnSync('chown', ['-R', '65534:65534', u.dir]);
+      const bin = install && 'bin' in install ? install.bin : '';
+      const asNobody = (args: string[]) =>
+        spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, bin, '--db', u.db, ...args], { cwd: u.dir, env: cliEnv({ PAYRECON_KEY_FILE: u.key }), encoding: 'utf8' });
+      expect(asNobody(['baseline', 'init', 'keys', '--path', u.tree]).status).toBe(0);
+      writeFileSync(join(u.tree, 'a.conf'), 'alpha changed\n');
+      rmSync(join(u.tree, 'b.conf'));
+      writeFileSync(join(u.tree, 'new.conf'), 'n');
+      chmodSync(join(u.tree, 'c.conf'), 0o000);
+      chmodSync(join(u.tree, 'id.key'), 0o640);
+      const r = asNobody(['scan', 'keys', '--jsonl', '--fail-on', 'added,removed,changed,unreadable,policy']);
+      expect(r.status, r.stderr).toBe(15);
+      const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+      for (const [i, ev] of events.entries()) expectValid(ev, `line ${i + 1}`);
+      expect(new Set(events.map((e) => e.payrecon.kind))).toEqual(new Set(['added', 'removed', 'changed', 'unreadable', 'policy']));
+      expect(events.find((e) => e.payrecon.kind === 'unreadable')).toMatchObject({ event: { action: 'file-unreadable', reason: 'permission denied' }, file: { mode: '0000', uid: '65534' } });
+    } finally {
+      u.cleanup();
+    }
+  });
 });

@@ -85,7 +85,7 @@ describe('schedule --check', () => {
     const r = runCli(['--db', db, 'schedule', '--check', '--config', file]);
     expect(r.code).toBe(17);
     expect(r.stderr).toContain('jobs[0].reconcile.requireClean[0]: no baseline named "inputs"');
-    expect(r.stderr).toContain('keyFile: scan jobs (and reconcile jobs with requireClean) need an HMAC key file');
+    expect(r.stderr).toContain('keyFile: scan jobs need an HMAC key file, and so do reconcile jobs with requireClean');
   });
 
   it.each([
