@@ -3,7 +3,7 @@
  * reported within 2 s (waiting on the output, not sleeping), SIGTERM and SIGINT exit 0 with the
  * history intact, and a change made while it was stopped is reported at the next start.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli.js';
@@ -79,6 +79,20 @@ it('a change made while it was stopped is reported at its next start; SIGINT exi
   expect(events).toMatchObject([{ event: { action: 'file-changed' }, file: { path: file }, payrecon: { baseline: 'conf', kind: 'changed' } }]);
   second.child.kill('SIGTERM');
   expect((await second.done).code).toBe(0);
+});
+
+it('alerts go to the sinks of --config, as a scheduled scan job would send them', async () => {
+  const config = join(t.dir, 'schedule.json');
+  const events = join(t.dir, 'events.jsonl');
+  writeFileSync(config, JSON.stringify({ alerts: [{ type: 'jsonl', path: 'events.jsonl' }], jobs: [{ name: 'unused', cron: '0 3 * * *', scan: { baselines: ['conf'] } }] }));
+  writeFileSync(join(t.tree, 'b.conf'), 'beta, edited before the start\n');
+  const w = watch('--config', config);
+  const delivered = () => existsSync(events) && readFileSync(events, 'utf8').includes('\n');
+  await w.until('the alert delivered to the jsonl sink', () => delivered());
+  const [ev] = readFileSync(events, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  expect(ev).toMatchObject({ event: { action: 'file-changed' }, file: { path: join(t.tree, 'b.conf') }, payrecon: { job: 'watch:conf', baseline: 'conf' } });
+  w.child.kill('SIGTERM');
+  expect((await w.done).code).toBe(0);
 });
 
 it('refuses a bad --rescan and an unknown baseline before watching (16)', () => {
