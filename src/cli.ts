@@ -148,6 +148,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
     .option('--dry-run', 'show what the run would record, and record nothing')
+    .option('--require-clean <baseline>', 'scan this baseline first and refuse (exit 20) if anything in it changed since approval; repeatable', collect)
+    .option('--key-file <path>', '--require-clean: HMAC key file (default: $PAYRECON_KEY_FILE)')
     .action(action(() => import('./commands/reconcile.js')));
 
   program
@@ -282,7 +284,25 @@ export function buildProgram(io: CliIo): Command {
     .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .option('--verify-history', 'verify every kept scan, checkpoint and finding change, not only those since the newest checkpoint')
+    .option('--jsonl', 'print one JSON event per finding, one per line (ECS field names; for a SIEM), instead of the summary')
     .action(action(() => import('./commands/scan.js')));
+
+  program
+    .command('watch')
+    .description('scan baselines whenever their files change, at start and every --rescan; record and alert like scheduled scans (long-running)')
+    .argument('<name...>', 'baselines to watch')
+    .option('--rescan <interval>', 'full scan this often as well (30s, 5m, 1h), so a lost event is never a silent pass', '10m')
+    .option('--fail-on <kinds>', 'comma-separated finding kinds that alerts consider (default every kind but policy)')
+    .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE, else the config\'s keyFile)')
+    .option('--config <path>', 'send alerts to the sinks of this scheduler config (its jobs are not run)')
+    .option('--jsonl', 'print each new finding as a JSON event line (as scan --jsonl)')
+    .action(
+      action(() =>
+        import('./commands/watch.js').then((m) => ({
+          run: (names: string[], o: Record<string, unknown>, ctx: CommandContext) => m.run(names, { ...o, db: program.opts().db }, ctx),
+        })),
+      ),
+    );
 
   program
     .command('schedule')

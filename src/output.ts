@@ -161,6 +161,19 @@ export class Output {
     await this.writeStdout(buf);
   }
 
+  /** JSON lines (`--jsonl`): each line as given plus a newline, waiting while a pipe is full. */
+  async emitLines(lines: Iterable<string>): Promise<void> {
+    let buf = '';
+    for (const line of lines) {
+      buf += line + '\n';
+      if (buf.length >= 1 << 16) {
+        if (!(await this.writeStdout(buf))) return;
+        buf = '';
+      }
+    }
+    if (buf) await this.writeStdout(buf);
+  }
+
   /** Write to stdout and wait for it to drain when it asks to; false when stdout is gone. */
   private async writeStdout(text: string): Promise<boolean> {
     const s = this.stdout as Streams['stdout'] & { destroyed?: boolean };

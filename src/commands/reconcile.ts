@@ -11,6 +11,7 @@ import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from '../domain/discrepancy.js'
 import { UsageError } from '../errors.js';
 import { reconcile, type ReconcileParams } from '../operations/reconcile.js';
 import { cashOverview } from '../operations/cash.js';
+import { requireClean } from '../operations/require-clean.js';
 import { formatCash, formatSummary } from '../reconcile/summary.js';
 import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
@@ -26,6 +27,9 @@ export interface ReconcileOptions {
   report?: string;
   autoConfirm?: string;
   dryRun?: boolean;
+  /** Baselines that must scan clean before anything is reconciled (exit 20 otherwise). */
+  requireClean?: string[];
+  keyFile?: string;
 }
 
 /** Every option checked once, here: a wrong value is exit 16 before anything is written. */
@@ -50,6 +54,7 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
   if (opts.dryRun && opts.report) throw new UsageError('--dry-run records no run, so there is nothing to --report', 'drop one of them');
   const reports = opts.report ? await import('../operations/report.js') : undefined;
   if (opts.report) reports!.checkReportPath(ctx, opts.report);
+  if (opts.requireClean?.length) await requireClean(ctx, { baselines: opts.requireClean, keyFile: opts.keyFile });
   const doc = await reconcile(ctx, params);
   if (opts.report) await reports!.writeRunReport(ctx, opts.report, doc.run);
   if (ctx.out.json) {

@@ -2,6 +2,10 @@
  * `payrecon scan [<name>...]`: the scan operation (src/operations/scan.ts), rendered as a
  * summary per baseline or one JSON document, optionally with a report.
  */
+import { hostname } from 'node:os';
+import { systemAccountNames } from '../checksums/accounts.js';
+import { eventLine, findingEvent, findingItems } from '../checksums/events.js';
+import { UsageError } from '../errors.js';
 import { auditAnchor } from '../operations/audit.js';
 import { scanLines } from '../checksums/render.js';
 import type { CommandContext } from '../context.js';
@@ -12,14 +16,15 @@ import { parseFailOn } from './options.js';
 
 export async function run(
   names: string[],
-  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean },
+  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean; jsonl?: boolean },
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
+  if (opts.jsonl && ctx.out.json) throw new UsageError('--json and --jsonl are two different outputs', 'choose one: --json for one document, --jsonl for one event per finding');
   // Loaded only when asked for: the reporters pull in what reconciliation reports need.
   const reports = opts.report ? await import('../operations/report.js') : undefined;
   if (opts.report) reports!.checkReportPath(ctx, opts.report); // a bad report path fails before the work
-  const { exitCode, scans, notes } = await scanBaselines(ctx, {
+  const { exitCode, scans, notes, subjects } = await scanBaselines(ctx, {
     names,
     failOn: failOn ? [...failOn] : undefined,
     keyFile: opts.keyFile,
@@ -27,7 +32,15 @@ export async function run(
   });
   for (const note of notes) ctx.out.warn(printable(note));
   if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
-  if (ctx.out.json) {
+  if (opts.jsonl) {
+    // One event per finding, nothing else on stdout: a log shipper tails it as it is.
+    const names = systemAccountNames();
+    const at = ctx.now();
+    const host = hostname();
+    await ctx.out.emitLines(scans.flatMap((doc, i) => findingItems(doc, subjects[i], names).map((item) => eventLine(findingEvent(item, at, host)))));
+    // stdout carries only events: the note goes to stderr.
+    if (opts.report && !ctx.out.quiet) ctx.out.stderr.write(`report written to ${printable(opts.report)}\n`);
+  } else if (ctx.out.json) {
     const audit = auditAnchor(ctx.db());
     ctx.out.emitJson(scans.length === 1 ? { ...scans[0], audit } : { exit_code: exitCode, scans, audit });
   } else {

@@ -3,13 +3,14 @@
  * alerts until SIGTERM/SIGINT; then finish the job in flight, deliver what can be delivered
  * within the grace period, leave the rest in the outbox, and exit 0.
  */
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
 import { PayreconError, UsageError } from '../errors.js';
-import { configError, inspectScheduleConfig, webhookKey, type ScheduleConfig } from '../schedule/config.js';
+import { configError, inspectScheduleConfig, needsKey, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
 import { createEventLog, type EventLog } from '../schedule/log.js';
@@ -35,7 +36,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
   // Resolved once, here: jobs run with the config's directory as their working directory.
   const keyFileGiven = opts.keyFile ?? (cfg.keyFile ? undefined : ctx.env.PAYRECON_KEY_FILE);
   const keyFile = keyFileGiven ? resolve(ctx.cwd, keyFileGiven) : cfg.keyFile;
-  if (cfg.jobs.some((j) => j.scan) && !problems.some((p) => p.startsWith('keyFile:'))) {
+  if (cfg.jobs.some(needsKey) && !problems.some((p) => p.startsWith('keyFile:'))) {
     const p = keyProblem(keyFile, ctx);
     if (p) problems.push(p);
   }
@@ -54,6 +55,8 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       if (!problems.length) throw err;
       problems.push(`db: ${(err as Error).message}`);
     }
+    // stdout holds the one --json document: events written there would break it.
+    if (ctx.out.json) cfg.alerts.forEach((s, i) => s?.type === 'jsonl' && s.path === '-' && problems.push(`alerts[${i}].path: "-" (stdout) cannot be used with --json, which prints its document there`));
     if (problems.length) throw configError(configPath, problems);
     if (opts.check) {
       const sinks = cfg.alerts.map((s) => s.label);
@@ -63,7 +66,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     }
     outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
-    const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs });
+    const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs }, { stdout: ctx.out.stdout, hostname: hostname() });
     await outbox.rekeyLegacyWebhooks(webhookKey);
     warnAboutOrphans(outbox, cfg, log);
     const dispatcher = new Dispatcher({ outbox, sinks, backoff: tuning.backoff, log, now: ctx.now });
@@ -109,7 +112,7 @@ function keyProblem(keyFile: string | undefined, ctx: CommandContext): string | 
     loadKey(keyFile, ctx.env, ctx.cwd);
     return undefined;
   } catch (err) {
-    if (err instanceof UsageError) return 'keyFile: scan jobs need an HMAC key file (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
+    if (err instanceof UsageError) return 'keyFile: scan jobs need an HMAC key file, and so do reconcile jobs with requireClean (set "keyFile" in the config, pass --key-file, or set PAYRECON_KEY_FILE)';
     if (!(err instanceof PayreconError)) throw err;
     return `keyFile: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
   }
@@ -126,7 +129,8 @@ function withAlertRetention(run: RunJob, outbox: Outbox, keep: string | number |
   };
 }
 
-function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
+/** A context for jobs: the chosen database and key, no terminal output, a signal SIGTERM does not fire. */
+export function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   return createContext({
     global: { db: dbPath, json: true, quiet: true, color: false },
@@ -150,7 +154,7 @@ function warnAboutOrphans(outbox: Outbox, cfg: ScheduleConfig, log: EventLog): v
   }
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
+export function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
 }

@@ -6,6 +6,7 @@
 import type { FileRecord } from '../checksums/attributes.js';
 import { captureState, type CurrentState } from '../checksums/capture.js';
 import { compareToBaseline, countFindings } from '../checksums/compare.js';
+import { findingRecords } from '../checksums/events.js';
 import { loadKey } from '../checksums/key-file.js';
 import type { SigningKey } from '../checksums/signing.js';
 import { selectionOf, type BaselineSpec } from '../checksums/profiles.js';
@@ -36,6 +37,8 @@ export interface ScanResult {
   scans: ScanDocument[];
   /** What the walk noticed (loops, paths that vanished), for a person to read. */
   notes: string[];
+  /** Per scan (same order as `scans`): the record each finding's path is about, for events. */
+  subjects: Array<ReadonlyMap<string, FileRecord>>;
 }
 
 /** Scans the named baselines (all when empty) and records each scan. Throws TamperError (20) etc. */
@@ -52,6 +55,7 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
   const failOn = params.failOn?.length ? params.failOn : undefined;
   const scans: ScanDocument[] = [];
   const notes: string[] = [];
+  const subjects: Array<ReadonlyMap<string, FileRecord>> = [];
   // Every selected baseline's entries and history are verified before the first scan is
   // recorded: a tampered later baseline must not leave an earlier scan saved but never reported
   // (the scheduler would then never alert that scan's changes). Done while the first capture
@@ -111,8 +115,9 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
       return doc;
     });
     scans.push(doc);
+    subjects.push(findingRecords(findings, entries, state.records));
   }
-  return { exitCode: combineExitCodes(scans.map((s) => s.exit_code)), scans, notes };
+  return { exitCode: combineExitCodes(scans.map((s) => s.exit_code)), scans, notes, subjects };
 }
 
 /**

@@ -8,6 +8,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
+import { FACILITIES } from './sinks/syslog.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const seconds = z.number().positive().max(3600);
@@ -24,7 +25,17 @@ const commandSink = z.strictObject({
   run: z.array(nonEmpty).min(1, 'needs the program to run'),
   timeoutSeconds: seconds.optional(),
 });
-export const sinkSchema = z.discriminatedUnion('type', [webhookSink, fileSink, commandSink]);
+const jsonlSink = z.strictObject({ type: z.literal('jsonl'), path: nonEmpty });
+const syslogSink = z.strictObject({
+  type: z.literal('syslog'),
+  host: nonEmpty,
+  port: z.int().min(1).max(65535),
+  protocol: z.enum(['udp', 'tcp']),
+  facility: z.enum(FACILITIES).optional(),
+  appName: nonEmpty.optional(),
+  timeoutSeconds: seconds.optional(),
+});
+export const sinkSchema = z.discriminatedUnion('type', [webhookSink, fileSink, commandSink, jsonlSink, syslogSink]);
 
 const reconcileSpec = z.strictObject({
   import: z
@@ -40,6 +51,8 @@ const reconcileSpec = z.strictObject({
   depositWindow: z.int().min(0).max(366).optional(),
   amountTolerance: z.string().regex(/^0*\d{1,15}(\.\d{1,6}0*)?$/, 'must be a non-negative decimal string like "0.05" (at most 15 digits before the point, 6 after)').optional(),
   failOn: z.array(z.enum(DISCREPANCY_KINDS)).min(1).optional(),
+  /** Baselines scanned before the import; anything changed refuses the run (docs/schedule.md). */
+  requireClean: z.array(nonEmpty).min(1).optional(),
 });
 
 const scanSpec = z.strictObject({

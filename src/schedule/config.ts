@@ -142,6 +142,14 @@ function resolveSink(s: RawSink, at: (p: string) => string): SinkConfig {
       const run = [s.run[0].includes('/') ? at(s.run[0]) : s.run[0], ...s.run.slice(1)];
       return { ...s, run, key: `command ${JSON.stringify(run)}`, label: `command ${run[0]}` };
     }
+    case 'jsonl': {
+      const path = s.path === '-' ? '-' : at(s.path);
+      return { ...s, path, key: `jsonl ${path}`, label: path === '-' ? 'jsonl stdout' : `jsonl ${path}` };
+    }
+    case 'syslog': {
+      const where = `syslog ${s.protocol} ${s.host}:${s.port}`;
+      return { ...s, key: where, label: where };
+    }
   }
 }
 
@@ -188,7 +196,7 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
     if (s.type === 'webhook' && !env[s.secretEnv]) {
       problems.push(`alerts[${i}].secretEnv: environment variable ${s.secretEnv} is not set (it holds the webhook signing secret)`);
     }
-    if (s.type === 'file') {
+    if (s.type === 'file' || (s.type === 'jsonl' && s.path !== '-')) {
       const p = dirProblem(dirname(s.path), constants.W_OK);
       if (p) problems.push(`alerts[${i}].path: ${p}`);
     }
@@ -196,7 +204,7 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
       problems.push(`alerts[${i}].run[0]: "${s.run[0]}" is not an executable file${s.run[0].includes('/') ? '' : ' on PATH'}`);
     }
   });
-  if (cfg.keyFile && cfg.jobs.some((j) => j.scan)) {
+  if (cfg.keyFile && cfg.jobs.some(needsKey)) {
     const p = fileProblem(cfg.keyFile);
     if (p) problems.push(`keyFile: ${p}`);
   }
@@ -214,6 +222,11 @@ export function environmentProblems(cfg: ScheduleConfig, env: NodeJS.ProcessEnv)
     }
   });
   return problems;
+}
+
+/** Scan jobs and reconcile jobs guarded by `requireClean` verify signed baselines: they need the key. */
+export function needsKey(job: JobConfig | undefined): boolean {
+  return Boolean(job?.scan || job?.reconcile?.requireClean?.length);
 }
 
 /** The directory a glob starts from (`/srv/in/*.csv` -> `/srv/in`); a plain path's parent. */

@@ -1,7 +1,9 @@
 /**
  * Which findings are new. A finding is identified by a fingerprint of what it says (kind,
  * references, amounts, paths, attributes), not by database ids, run numbers or ages, which
- * change from run to run while the problem stays the same. Pure.
+ * change from run to run while the problem stays the same. A scan finding's `scan` id and
+ * `file` attributes (times, size) are where and when it was seen too: an added file that is
+ * written again is still the same added file. Pure.
  */
 import { createHash } from 'node:crypto';
 
@@ -10,7 +12,7 @@ import { createHash } from 'node:crypto';
  * database id (a discrepancy's); nested ids (`psp.id`, `ledger.id`) are the rows' external
  * ids and stay. `file`/`line` say which import a row came from, not what is wrong with it.
  */
-const VOLATILE_TOP = new Set(['id', 'first_seen_run', 'first_seen_scan', 'age_days', 'status', 'note', 'resolved_by', 'resolved_at']);
+const VOLATILE_TOP = new Set(['id', 'first_seen_run', 'first_seen_scan', 'age_days', 'status', 'note', 'resolved_by', 'resolved_at', 'scan', 'file']);
 const VOLATILE_NESTED = new Set(['file', 'line']);
 
 /** JSON with sorted keys and volatile keys dropped: equal findings give equal strings. */

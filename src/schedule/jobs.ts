@@ -4,6 +4,8 @@
  * skipped by the importer's content hash), then reconciles; a scan job scans its baselines.
  */
 import { glob } from 'tinyglobby';
+import { systemAccountNames } from '../checksums/accounts.js';
+import { findingItems } from '../checksums/events.js';
 import { baselineNames } from '../db/integrity.js';
 import { combineExitCodes } from '../domain/exit-codes.js';
 import type { OperationContext } from '../operations/context.js';
@@ -13,6 +15,7 @@ import { formatLocation, type InputError, IoError } from '../errors.js';
 import { printable } from '../output.js';
 import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
+import { requireClean } from '../operations/require-clean.js';
 import { scanBaselines } from '../operations/scan.js';
 import { parseKeep, pruneBaselines } from '../operations/prune.js';
 import type { JobConfig, ScheduleConfig } from './config.js';
@@ -20,7 +23,7 @@ import type { JobOutcome, RunJob } from './scheduler.js';
 
 /** `ctx` is the jobs' own context (scheduler-chosen db and output); `keyFile` the effective key file. */
 export function createRunJob(ctx: OperationContext, keyFile: string | undefined, retention?: ScheduleConfig['retention']): RunJob {
-  return (job) => (job.reconcile ? runReconcileJob(ctx, job) : runScanJob(ctx, job, keyFile, retention?.scans));
+  return (job) => (job.reconcile ? runReconcileJob(ctx, job, keyFile) : runScanJob(ctx, job, keyFile, retention?.scans));
 }
 
 /** Sorted, so files import in a stable order (names usually carry dates). */
@@ -30,8 +33,11 @@ async function expand(globs: string[] | undefined): Promise<string[]> {
   return files.sort();
 }
 
-async function runReconcileJob(ctx: OperationContext, job: JobConfig): Promise<JobOutcome> {
+async function runReconcileJob(ctx: OperationContext, job: JobConfig, keyFile: string | undefined): Promise<JobOutcome> {
   const spec = job.reconcile!;
+  // Before anything is imported: a changed mapping must not shape this night's data. A refusal
+  // throws TamperError (20), which the scheduler reports as a failed run and alerts.
+  if (spec.requireClean) await requireClean(ctx, { baselines: spec.requireClean, keyFile });
   const codes: number[] = [];
   const problems: string[] = [];
   const imported = { files: 0, already: 0, rows: 0, rejected: 0 };
@@ -96,12 +102,14 @@ async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
   const counts = { scans: [] as number[], files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };
   const items: unknown[] = [];
-  for (const s of result.scans) {
+  const names = systemAccountNames();
+  result.scans.forEach((s, i) => {
     counts.scans.push(s.scan);
     for (const k of ['files', 'added', 'removed', 'changed', 'unreadable'] as const) counts[k] += s.counts[k];
-    // Which baseline a finding belongs to matters when one job scans several.
-    for (const f of s.findings) if (!kinds || kinds.has(f.kind)) items.push({ baseline: s.baseline, ...f });
-  }
+    // Which baseline a finding belongs to matters when one job scans several; the scan id and
+    // the file's attributes (mode, owner...) are what the jsonl and syslog sinks' events carry.
+    for (const f of findingItems(s, result.subjects[i], names)) if (!kinds || kinds.has(f.kind)) items.push(f);
+  });
   // scanBaselines throws on every error (16 and above), so this is an OR of finding bits only;
   // a thrown error is the scheduler's to report as a failed run.
   return { exitCode: result.exitCode, counts, items, audit: auditAnchor(ctx.db()) };
@@ -111,10 +119,13 @@ async function runScanJob(ctx: OperationContext, job: JobConfig, keyFile: string
 export function missingBaselines(ctx: OperationContext, jobs: JobConfig[]): Array<{ path: string; name: string }> {
   const known = baselineNames(ctx.db());
   const missing: Array<{ path: string; name: string }> = [];
-  jobs.forEach((j, i) =>
+  jobs.forEach((j, i) => {
     j.scan?.baselines.forEach((name, k) => {
       if (!known.has(name)) missing.push({ path: `jobs[${i}].scan.baselines[${k}]`, name });
-    }),
-  );
+    });
+    j.reconcile?.requireClean?.forEach((name, k) => {
+      if (!known.has(name)) missing.push({ path: `jobs[${i}].reconcile.requireClean[${k}]`, name });
+    });
+  });
   return missing;
 }

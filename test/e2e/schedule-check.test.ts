@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { emptyDatabase, runCli, tempDir } from '../helpers/cli.js';
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -75,6 +75,17 @@ describe('schedule --check', () => {
     const r = runCli(['--db', db, '--json', 'schedule', '--check', '--config', file]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ jobs: ['keys'], problems: [] });
+  });
+
+  it('a reconcile job guarded by requireClean: the baseline must exist and the key must be usable', () => {
+    const d = dir();
+    const db = emptyDatabase(join(d, 'x.db'));
+    const file = join(d, 'schedule.json');
+    writeFileSync(file, JSON.stringify({ jobs: [{ name: 'recon', cron: '0 2 * * *', reconcile: { requireClean: ['inputs'] } }] }));
+    const r = runCli(['--db', db, 'schedule', '--check', '--config', file]);
+    expect(r.code).toBe(17);
+    expect(r.stderr).toContain('jobs[0].reconcile.requireClean[0]: no baseline named "inputs"');
+    expect(r.stderr).toContain('keyFile: scan jobs need an HMAC key file, and so do reconcile jobs with requireClean');
   });
 
   it.each([
