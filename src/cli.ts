@@ -9,6 +9,13 @@ import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
 import { formatExitCodes } from './domain/exit-codes.js';
 import { UsageError } from './errors.js';
 import { quoted } from './output.js';
+import { CSV_DIALECT_NAMES } from './report/csv-dialect.js';
+
+/** `--csv-dialect`, on every command that writes a CSV (src/report/csv-dialect.ts). */
+const csvDialectOption = () =>
+  new Option('--csv-dialect <dialect>', 'CSV for: excel (default; "," "." BOM), excel-semicolon (";" "," BOM: decimal-comma locales), rfc4180 (programs); default $PAYRECON_CSV_DIALECT').choices([
+    ...CSV_DIALECT_NAMES,
+  ]);
 
 export const VERSION = '0.1.0';
 
@@ -146,6 +153,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .addOption(csvDialectOption())
     .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
     .option('--dry-run', 'show what the run would record, and record nothing')
     .action(action(() => import('./commands/reconcile.js')));
@@ -205,6 +213,7 @@ export function buildProgram(io: CliIo): Command {
       .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run')),
   )
     .option('--out <file.csv>', 'write the selection as a CSV to edit (status, reason, note, assignee) and apply with resolve --from-file')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/discrepancies.js')));
 
   addFilterOptions(
@@ -230,6 +239,7 @@ export function buildProgram(io: CliIo): Command {
     .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
     .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
     .requiredOption('--out <path>', 'output file')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/report.js')));
 
   program
@@ -267,6 +277,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here)')
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/scan.js')));
 
   program

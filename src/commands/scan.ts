@@ -8,14 +8,15 @@ import type { CommandContext } from '../context.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
 import { scanBaselines } from '../operations/scan.js';
 import { printable } from '../output.js';
-import { parseFailOn } from './options.js';
+import { csvDialectFor, parseFailOn } from './options.js';
 
 export async function run(
   names: string[],
-  opts: { failOn?: string; keyFile?: string; report?: string },
+  opts: { failOn?: string; keyFile?: string; report?: string; csvDialect?: string },
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
+  const csvDialect = csvDialectFor(opts.report, opts.csvDialect, ctx.env);
   // Loaded only when asked for: the reporters pull in what reconciliation reports need.
   const reports = opts.report ? await import('../operations/report.js') : undefined;
   if (opts.report) reports!.checkReportPath(ctx, opts.report); // a bad report path fails before the work
@@ -25,7 +26,7 @@ export async function run(
     keyFile: opts.keyFile,
   });
   for (const note of notes) ctx.out.warn(printable(note));
-  if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
+  if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans, { csvDialect });
   if (ctx.out.json) {
     const audit = auditAnchor(ctx.db());
     ctx.out.emitJson(scans.length === 1 ? { ...scans[0], audit } : { exit_code: exitCode, scans, audit });

@@ -24,9 +24,9 @@ describe('payrecon report (end to end)', () => {
     expect(parseJson(again)).toEqual({ run: doc.run, format: 'json', path: join(dir, 'again.json') });
   });
 
-  it('.csv has a row per discrepancy, formulas neutralised, negative amounts numeric', () => {
+  it('.csv (rfc4180) has a row per discrepancy, formulas neutralised, negative amounts numeric', () => {
     const doc = seedReconciled(dir, db);
-    expect(report('--out', join(dir, 'r.csv')).code).toBe(0);
+    expect(report('--out', join(dir, 'r.csv'), '--csv-dialect', 'rfc4180').code).toBe(0);
     const rows = parse(readFileSync(join(dir, 'r.csv')), { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((x) => Number(x.id))).toEqual(doc.discrepancies.map((d: { id: number }) => d.id));
     const formula = rows.find((x) => x.psp_id === 'txn_4')!;
@@ -67,7 +67,7 @@ describe('payrecon report (end to end)', () => {
     const out = join(dir, 'r.csv');
     writeFileSync(out, 'old');
     expect(report('--out', out).code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^id,kind/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFid,kind/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
