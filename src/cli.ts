@@ -13,7 +13,7 @@ import { CSV_DIALECT_NAMES } from './report/csv-dialect.js';
 
 /** `--csv-dialect`, on every command that writes a CSV (src/report/csv-dialect.ts). */
 const csvDialectOption = () =>
-  new Option('--csv-dialect <dialect>', 'CSV for: excel (default; "," "." BOM), excel-semicolon (";" "," BOM: decimal-comma locales), rfc4180 (programs); default $PAYRECON_CSV_DIALECT').choices([
+  new Option('--csv-dialect <dialect>', 'CSV for excel ("," "." BOM), excel-semicolon (";" "," BOM: decimal-comma locales) or rfc4180 (programs); default $PAYRECON_CSV_DIALECT, else excel').choices([
     ...CSV_DIALECT_NAMES,
   ]);
 

@@ -36,6 +36,21 @@ describe('payrecon report (end to end)', () => {
     expect(rows.find((x) => x.psp_id === 'txn_3')!.reference).toContain(SCRIPT_REF);
   });
 
+  it('--csv-dialect and $PAYRECON_CSV_DIALECT pick the CSV dialect; a bad variable stops only a CSV report', () => {
+    seedReconciled(dir, db);
+    const out = join(dir, 'r.csv');
+    expect(runCli(['--db', db, 'report', '--out', out], { env: { PAYRECON_CSV_DIALECT: 'excel-semicolon' } }).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFid;kind;/);
+    // The option wins over the variable.
+    expect(runCli(['--db', db, 'report', '--out', out, '--csv-dialect', 'rfc4180'], { env: { PAYRECON_CSV_DIALECT: 'excel-semicolon' } }).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^id,kind,/);
+    const bad = runCli(['--db', db, 'report', '--out', join(dir, 'x.csv')], { env: { PAYRECON_CSV_DIALECT: 'excell' } });
+    expect(bad.code).toBe(16);
+    expect(bad.stderr).toMatch(/PAYRECON_CSV_DIALECT: unknown CSV dialect "excell"; known: excel, excel-semicolon, rfc4180/);
+    expect(runCli(['--db', db, 'report', '--out', join(dir, 'x.html')], { env: { PAYRECON_CSV_DIALECT: 'excell' } }).code).toBe(0);
+    expect(report('--out', join(dir, 'y.csv'), '--csv-dialect', 'tsv').code).toBe(16);
+  });
+
   it('.xml is JUnit with a failure per open discrepancy; resolving one removes its failure', () => {
     const doc = seedReconciled(dir, db);
     const out = join(dir, 'r.xml');
