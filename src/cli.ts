@@ -9,6 +9,13 @@ import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
 import { formatExitCodes } from './domain/exit-codes.js';
 import { UsageError } from './errors.js';
 import { quoted } from './output.js';
+import { CSV_DIALECT_NAMES } from './report/csv-dialect.js';
+
+/** `--csv-dialect`, on every command that writes a CSV (src/report/csv-dialect.ts). */
+const csvDialectOption = () =>
+  new Option('--csv-dialect <dialect>', 'CSV for excel ("," "." BOM), excel-semicolon (";" "," BOM: decimal-comma locales) or rfc4180 (programs); default $PAYRECON_CSV_DIALECT, else excel').choices([
+    ...CSV_DIALECT_NAMES,
+  ]);
 
 export const VERSION = '0.1.0';
 
@@ -146,6 +153,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
     .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
+    .addOption(csvDialectOption())
     .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
     .option('--dry-run', 'show what the run would record, and record nothing')
     .option('--require-clean <baseline>', 'scan this baseline first and refuse (exit 20) if anything in it changed since approval; repeatable', collect)
@@ -207,6 +215,7 @@ export function buildProgram(io: CliIo): Command {
       .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run')),
   )
     .option('--out <file.csv>', 'write the selection as a CSV to edit (status, reason, note, assignee) and apply with resolve --from-file')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/discrepancies.js')));
 
   addFilterOptions(
@@ -232,6 +241,7 @@ export function buildProgram(io: CliIo): Command {
     .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
     .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
     .requiredOption('--out <path>', 'output file')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/report.js')));
 
   program
@@ -285,6 +295,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .option('--verify-history', 'verify every kept scan, checkpoint and finding change, not only those since the newest checkpoint')
     .option('--jsonl', 'print one JSON event per finding, one per line (ECS field names; for a SIEM), instead of the summary')
+    .addOption(csvDialectOption())
     .action(action(() => import('./commands/scan.js')));
 
   program

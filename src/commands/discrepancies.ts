@@ -7,11 +7,13 @@ import { iterateDiscrepancies, type DiscrepancyFilter } from '../db/discrepancie
 import { itemLine } from '../reconcile/summary.js';
 import { printable } from '../output.js';
 import { parseFilterOptions, type FilterOptions } from './filters.js';
+import { parseCsvDialect } from './options.js';
 
 export interface DiscrepanciesOptions extends FilterOptions {
   status?: DiscrepancyFilter['status'];
   run?: number;
   out?: string;
+  csvDialect?: string;
 }
 
 /** `kind` is one of DISCREPANCY_KINDS: commander's .choices() in cli.ts rejects anything else (exit 16). */
@@ -19,7 +21,7 @@ export async function run(opts: DiscrepanciesOptions, ctx: CommandContext): Prom
   const filter: DiscrepancyFilter = { status: opts.status ?? 'open', run: opts.run, ...parseFilterOptions(opts) };
   if (opts.out) {
     const { exportQueue } = await import('../operations/sheet.js');
-    const r = exportQueue(ctx, opts.out, filter);
+    const r = exportQueue(ctx, opts.out, filter, parseCsvDialect(opts.csvDialect, ctx.env));
     if (ctx.out.json) ctx.out.emitJson({ file: opts.out, rows: r.rows });
     else ctx.out.info(`${r.rows} discrepanc${r.rows === 1 ? 'y' : 'ies'} written to ${opts.out}: edit status, reason, note, assignee; apply with payrecon resolve --from-file ${opts.out}`);
     return 0;

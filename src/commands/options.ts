@@ -1,6 +1,7 @@
 /** Option values shared by several commands, validated once: bad values are usage errors (exit 16). */
 import { Decimal } from 'decimal.js';
 import { UsageError } from '../errors.js';
+import { CSV_DIALECT_NAMES, DEFAULT_CSV_DIALECT, type CsvDialectName } from '../report/csv-dialect.js';
 
 /** A `--fail-on a,b` list checked against the kinds the command knows. */
 export function parseFailOn<K extends string>(value: string | undefined, allowed: readonly K[]): Set<K> | undefined {
@@ -47,4 +48,23 @@ export function parseDecimalOption(name: string, value: string): Decimal {
 export function parseWholeOption(name: string, value: string): number {
   if (!/^\d{1,6}$/.test(value.trim())) throw new UsageError(`${name} must be a whole number up to 999999, got "${value}"`);
   return Number(value.trim());
+}
+
+/**
+ * `--csv-dialect`, else $PAYRECON_CSV_DIALECT (a team in a decimal-comma locale sets it once),
+ * else the default. Commander checks the option's value; the variable is checked here.
+ */
+export function parseCsvDialect(value: string | undefined, env: NodeJS.ProcessEnv): CsvDialectName {
+  const chosen = value ?? (env.PAYRECON_CSV_DIALECT?.trim() || undefined);
+  if (chosen === undefined) return DEFAULT_CSV_DIALECT;
+  if (!(CSV_DIALECT_NAMES as readonly string[]).includes(chosen)) {
+    const from = value === undefined ? 'PAYRECON_CSV_DIALECT' : '--csv-dialect';
+    throw new UsageError(`${from}: unknown CSV dialect "${chosen}"; known: ${CSV_DIALECT_NAMES.join(', ')}`);
+  }
+  return chosen as CsvDialectName;
+}
+
+/** The dialect for a report written to `path`, checked only when that report is a CSV. */
+export function csvDialectFor(path: string | undefined, value: string | undefined, env: NodeJS.ProcessEnv): CsvDialectName | undefined {
+  return path && /\.csv$/i.test(path) ? parseCsvDialect(value, env) : undefined;
 }

@@ -13,7 +13,7 @@ import { reconcile, type ReconcileParams } from '../operations/reconcile.js';
 import { cashOverview } from '../operations/cash.js';
 import { requireClean } from '../operations/require-clean.js';
 import { formatCash, formatSummary } from '../reconcile/summary.js';
-import { parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
+import { csvDialectFor, parseDateOption, parseDecimalOption, parseFailOn, parseWholeOption } from './options.js';
 
 /** The options as commander gives them (strings; defaults from RECONCILE_DEFAULTS). */
 export interface ReconcileOptions {
@@ -25,6 +25,7 @@ export interface ReconcileOptions {
   /** Comma-separated kinds, or a list of them. */
   failOn?: string | string[];
   report?: string;
+  csvDialect?: string;
   autoConfirm?: string;
   dryRun?: boolean;
   /** Baselines that must scan clean before anything is reconciled (exit 20 otherwise). */
@@ -49,6 +50,8 @@ export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
 
 export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<number> {
   const params = parseReconcileOptions(opts);
+  // Checked only when a CSV report is written: a bad $PAYRECON_CSV_DIALECT stops no other run.
+  const csvDialect = csvDialectFor(opts.report, opts.csvDialect, ctx.env);
   // Loaded on demand: the renderers (HTML, JUnit, ...) are only needed with --report. The path
   // is checked before the run, so a typo costs nothing and records no run.
   if (opts.dryRun && opts.report) throw new UsageError('--dry-run records no run, so there is nothing to --report', 'drop one of them');
@@ -56,7 +59,7 @@ export async function run(opts: ReconcileOptions, ctx: CommandContext): Promise<
   if (opts.report) reports!.checkReportPath(ctx, opts.report);
   if (opts.requireClean?.length) await requireClean(ctx, { baselines: opts.requireClean, keyFile: opts.keyFile });
   const doc = await reconcile(ctx, params);
-  if (opts.report) await reports!.writeRunReport(ctx, opts.report, doc.run);
+  if (opts.report) await reports!.writeRunReport(ctx, opts.report, doc.run, { csvDialect });
   if (ctx.out.json) {
     // Item by item: the same bytes as emitJson(doc), without a second copy of 100,000 items as text.
     const { discrepancies, ...head } = doc;

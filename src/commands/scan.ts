@@ -12,15 +12,16 @@ import type { CommandContext } from '../context.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
 import { scanBaselines } from '../operations/scan.js';
 import { printable } from '../output.js';
-import { parseFailOn } from './options.js';
+import { csvDialectFor, parseFailOn } from './options.js';
 
 export async function run(
   names: string[],
-  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean; jsonl?: boolean },
+  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean; jsonl?: boolean; csvDialect?: string },
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
   if (opts.jsonl && ctx.out.json) throw new UsageError('--json and --jsonl are two different outputs', 'choose one: --json for one document, --jsonl for one event per finding');
+  const csvDialect = csvDialectFor(opts.report, opts.csvDialect, ctx.env);
   // Loaded only when asked for: the reporters pull in what reconciliation reports need.
   const reports = opts.report ? await import('../operations/report.js') : undefined;
   if (opts.report) reports!.checkReportPath(ctx, opts.report); // a bad report path fails before the work
@@ -31,7 +32,7 @@ export async function run(
     verifyHistory: opts.verifyHistory,
   });
   for (const note of notes) ctx.out.warn(printable(note));
-  if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans);
+  if (opts.report) await reports!.writeScanReport(ctx, opts.report, scans, { csvDialect });
   if (opts.jsonl) {
     // One event per finding, nothing else on stdout: a log shipper tails it as it is.
     const names = systemAccountNames();

@@ -10,7 +10,7 @@ import { latestScanDocuments } from '../db/integrity-scans.js';
 import { writtenOffTotals } from '../db/reason-codes.js';
 import type { RunHeader } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
-import { reporterFor, type ReconcileStreamData, type Reporter } from '../report/index.js';
+import { reporterFor, type FormatOptions, type ReconcileStreamData, type Reporter } from '../report/index.js';
 import { assertWritableDir, writeFileAtomic, writeFileAtomicStream } from '../report/write-atomic.js';
 import { cashOverview } from './cash.js';
 import { auditAnchor } from './audit.js';
@@ -33,7 +33,7 @@ export function checkReportPath(ctx: OperationContext, path: string): { abs: str
  * renderer and the atomic file. One read transaction, so the header's counts and the rows are
  * the same snapshot even while another process writes.
  */
-function streamRunReport(ctx: OperationContext, abs: string, path: string, reporter: Reporter, runId?: number): RunHeader {
+function streamRunReport(ctx: OperationContext, abs: string, path: string, reporter: Reporter, runId: number | undefined, format: FormatOptions): RunHeader {
   const db = ctx.db();
   const now = ctx.now();
   return db.transaction(() => {
@@ -48,6 +48,7 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
       cash: reporter.documentOnly ? undefined : cashOverview(ctx) ?? undefined,
       generatedAt: now.toISOString(),
       audit: auditAnchor(db),
+      ...format,
     };
     ctx.checkInterrupted();
     writeFileAtomicStream(abs, (write) => reporter.streamReconcile(data, write), path);
@@ -59,16 +60,16 @@ function streamRunReport(ctx: OperationContext, abs: string, path: string, repor
  * Write the report of run `runId` (the latest when undefined) and say which run and format it
  * was. Path problems surface before the database is read.
  */
-export async function writeRunReport(ctx: OperationContext, path: string, runId?: number): Promise<{ run: number; reporter: Reporter }> {
+export async function writeRunReport(ctx: OperationContext, path: string, runId?: number, format: FormatOptions = {}): Promise<{ run: number; reporter: Reporter }> {
   const { abs, reporter } = checkReportPath(ctx, path);
-  const header = streamRunReport(ctx, abs, path, reporter, runId);
+  const header = streamRunReport(ctx, abs, path, reporter, runId, format);
   return { run: header.run, reporter };
 }
 
 /** Write a report of integrity scans to `path` (format from the extension). */
-export async function writeScanReport(ctx: OperationContext, path: string, scans: ScanDocument[]): Promise<void> {
+export async function writeScanReport(ctx: OperationContext, path: string, scans: ScanDocument[], format: FormatOptions = {}): Promise<void> {
   const { abs, reporter } = checkReportPath(ctx, path);
-  const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString(), audit: auditAnchor(ctx.db()) });
+  const text = reporter.renderScan({ scans, generatedAt: ctx.now().toISOString(), audit: auditAnchor(ctx.db()), ...format });
   ctx.checkInterrupted();
   writeFileAtomic(abs, text, path);
 }

@@ -15,7 +15,8 @@ import { listReasonCodes } from '../db/reason-codes.js';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 import { InputError, IoError, UsageError } from '../errors.js';
 import { readRecordsSync } from '../importers/csv-stream.js';
-import { csvLine } from '../report/csv.js';
+import { csvHeader, csvRecord, dialectOf } from '../report/csv.js';
+import { unwrapFormulaText, type CellType, type CsvDialect, type CsvDialectName } from '../report/csv-dialect.js';
 import { writeFileAtomicStream } from '../report/write-atomic.js';
 import type { OperationContext } from './context.js';
 
@@ -25,21 +26,24 @@ export const SHEET_COLUMNS = [
   'status', 'reason', 'note', 'assignee',
 ] as const;
 
-const sheetLine = (v: DiscrepancyView) =>
-  csvLine([v.id, v.version, v.kind, v.severity, v.currency, v.difference, v.reference, v.psp?.id, v.ledger?.id, v.age_days, v.reason,
+const SHEET_TYPES: CellType[] = ['int', 'int', 'text', 'text', 'text', 'amount', 'id', 'id', 'id', 'int', 'text', 'text', 'text', 'text', 'text'];
+
+const sheetLine = (dialect: CsvDialect, v: DiscrepancyView) =>
+  csvRecord(dialect, SHEET_TYPES, [v.id, v.version, v.kind, v.severity, v.currency, v.difference, v.reference, v.psp?.id, v.ledger?.id, v.age_days, v.reason,
     v.status, v.reason_code, v.note, v.assignee]);
 
-export function exportQueue(ctx: OperationContext, path: string, filter: DiscrepancyFilter): { rows: number } {
+export function exportQueue(ctx: OperationContext, path: string, filter: DiscrepancyFilter, csvDialect?: CsvDialectName): { rows: number } {
+  const dialect = dialectOf(csvDialect);
   let rows = 0;
   const abs = resolvePath(ctx.cwd, path);
   const db = ctx.db();
   // One read snapshot: the versions written are those of the rows written.
   db.transaction(() => {
     writeFileAtomicStream(abs, (write) => {
-      // A BOM and CRLF: Excel then opens the file as UTF-8, and the file reads back the same.
-      write('\uFEFF' + csvLine([...SHEET_COLUMNS]) + '\r\n');
+      // The dialect's BOM, delimiter and decimal mark; every dialect reads back (parseSheet).
+      write(csvHeader(dialect, SHEET_COLUMNS));
       for (const v of iterateDiscrepancies(db, filter, ctx.now())) {
-        write(sheetLine(v) + '\r\n');
+        write(sheetLine(dialect, v) + '\r\n');
         rows++;
       }
     }, path);
@@ -72,8 +76,8 @@ export interface SheetResult {
   unchanged: number;
 }
 
-/** Undo the export's formula neutralisation (a leading ' before = + - @ tab CR). */
-const unneutralise = (s: string) => (/^'[\s]*[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+/** Undo the export's formula neutralisation (a leading ' before = + - @ tab CR) and `="..."` id cells. */
+const unneutralise = (s: string) => (/^'[\s]*[=+\-@\t\r]/.test(s) ? s.slice(1) : unwrapFormulaText(s));
 /** "12", " 12 ", "12.0" (a spreadsheet's idea of an integer) -> 12. */
 const wholeNumber = (s: string) => (/^\s*\d+(\.0+)?\s*$/.test(s) ? Number(s.trim().replace(/\.0+$/, '')) : undefined);
 

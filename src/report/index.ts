@@ -10,7 +10,8 @@ import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import type { Reporter } from './types.js';
 
-export type { CashSection, ReconcileReportData, ReconcileStreamData, Reporter, ScanReportData } from './types.js';
+export type { CashSection, FormatOptions, ReconcileReportData, ReconcileStreamData, Reporter, ScanReportData } from './types.js';
+export { CSV_DIALECT_NAMES, DEFAULT_CSV_DIALECT, type CsvDialectName } from './csv-dialect.js';
 
 export const REPORTERS: readonly Reporter[] = [htmlReporter, csvReporter, jsonReporter, junitReporter];
 

@@ -1,15 +1,24 @@
 /**
- * JUnit XML export, so CI systems list discrepancies natively. One <testsuite>; one
- * <testcase> per reconciled item class = discrepancy kind × currency (classname
- * `payrecon.reconcile.<kind>`, name the currency), for every kind and every currency the run
- * saw, so a clean class shows as a passing test. Each unresolved (open or acknowledged)
- * discrepancy is one <failure> inside its class; resolved and closed ones are not failures.
- * Scans: one <testcase> per baseline × finding kind, one <failure> per finding.
+ * JUnit XML export, so CI systems list discrepancies natively. One <testcase> per discrepancy
+ * (or scan finding) with at most one <failure>: Jenkins, GitLab, CircleCI, Azure DevOps and
+ * most test-report actions show only the first failure of a test case, and strict parsers
+ * (Python's junitparser) reject several. Counts are those of the JUnit schema: `tests` test
+ * cases, `failures` failing test cases.
+ *
+ * Reconcile: one <testsuite> for the run. A discrepancy is a test case with classname
+ * `payrecon.reconcile.<kind>` and name `<reference> (#<id>)` (the reference, else a side's id;
+ * the id keeps names unique and is what `payrecon resolve` takes). Unresolved (open or
+ * acknowledged) ones fail; resolved, written-off and closed ones pass, saying so in
+ * <system-out>. Every kind x currency the run saw without any discrepancy is one passing test
+ * case named `none in <currency>`, so a clean run shows what was checked.
+ *
+ * Scans: one <testsuite> per baseline; a finding is a failing test case with classname
+ * `payrecon.scan.<kind>` and name the path; a finding kind with none is `none in <baseline>`.
  */
 import { displayPath } from '../domain/byte-path.js';
 import { DISCREPANCY_KINDS, type DiscrepancySide } from '../domain/discrepancy.js';
 import type { AuditAnchor } from '../domain/audit.js';
-import { FINDING_KINDS, type ScanFinding } from '../domain/integrity.js';
+import { FINDING_KINDS, type ScanDocument, type ScanFinding } from '../domain/integrity.js';
 import { currencyOf, isUnresolved } from './summary.js';
 import { collect } from './stream.js';
 import type { ReconcileReportData, ReconcileStreamData, Reporter, ReportRow, ScanReportData, Write } from './types.js';
@@ -32,34 +41,54 @@ function attrs(a: Record<string, string | number>): string {
     .join('');
 }
 
-interface Case {
-  classname: string;
-  name: string;
-  /** How many <failure> lines `lines` holds. */
-  failures: number;
-  /** The failure lines already rendered, joined a few hundred at a time: one flat string per
-   *  batch is far smaller than 100,000 objects (or string ropes) holding the same text. */
-  lines: string[];
-  pending: string[];
-}
+/**
+ * The test cases of one suite, already rendered, grouped by a key (the kind) so they come out
+ * in a fixed order. Joined a few hundred at a time: one flat string per batch is far smaller
+ * than 100,000 strings (or string ropes) holding the same text.
+ */
+class CaseBuffer {
+  tests = 0;
+  failures = 0;
+  private groups = new Map<string, { batches: string[]; pending: string[] }>();
 
-const BATCH = 256;
+  add(group: string, text: string, failing: boolean): void {
+    this.tests++;
+    if (failing) this.failures++;
+    let g = this.groups.get(group);
+    if (!g) this.groups.set(group, (g = { batches: [], pending: [] }));
+    g.pending.push(text);
+    if (g.pending.length >= 256) {
+      g.batches.push(g.pending.join('\n'));
+      g.pending = [];
+    }
+  }
 
-function addFailure(c: Case, line: string): void {
-  c.failures++;
-  c.pending.push(line);
-  if (c.pending.length >= BATCH) {
-    c.lines.push(c.pending.join('\n'));
-    c.pending = [];
+  /** Every case, the groups in `order` first (then any other, as added). */
+  write(line: (text: string) => void, order: readonly string[]): void {
+    const keys = [...order.filter((k) => this.groups.has(k)), ...[...this.groups.keys()].filter((k) => !order.includes(k))];
+    for (const k of keys) {
+      const g = this.groups.get(k)!;
+      for (const b of g.batches) line(b);
+      if (g.pending.length) line(g.pending.join('\n'));
+    }
   }
 }
 
-function newCase(classname: string, name: string): Case {
-  return { classname, name, failures: 0, lines: [], pending: [] };
+interface CaseText {
+  classname: string;
+  name: string;
+  failure?: { type: string; message: string; body: string };
+  out?: string;
 }
 
-function failureLine(f: { type: string; message: string; body: string }): string {
-  return `      <failure${attrs({ type: f.type, message: f.message })}>${xmlEscape(f.body)}</failure>`;
+function caseText(c: CaseText): string {
+  const head = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
+  if (!c.failure && !c.out) return head + '/>';
+  const parts = [head + '>'];
+  if (c.failure) parts.push(`      <failure${attrs({ type: c.failure.type, message: c.failure.message })}>${xmlEscape(c.failure.body)}</failure>`);
+  if (c.out) parts.push(`      <system-out>${xmlEscape(c.out)}</system-out>`);
+  parts.push('    </testcase>');
+  return parts.join('\n');
 }
 
 /** The audit log's anchor as properties, so a CI system's copy of the file pins the log's state. */
@@ -67,131 +96,129 @@ function auditProps(a: AuditAnchor | undefined): Record<string, string | number>
   return a ? { audit_entries: a.entries, audit_head: a.head ?? '', audit_keyed: String(a.keyed) } : {};
 }
 
-function writeSuite(write: Write, name: string, timestamp: string, props: Record<string, string | number>, cases: Case[]): void {
-  const failing = cases.filter((c) => c.failures > 0).length;
+interface Suite {
+  name: string;
+  props: Record<string, string | number>;
+  cases: CaseBuffer;
+  order: readonly string[];
+}
+
+function writeSuites(write: Write, timestamp: string, suites: Suite[]): void {
   const line = (text: string) => write(text + '\n');
+  const tests = suites.reduce((n, s) => n + s.cases.tests, 0);
+  const failures = suites.reduce((n, s) => n + s.cases.failures, 0);
   line('<?xml version="1.0" encoding="UTF-8"?>');
-  line(`<testsuites${attrs({ name: 'payrecon', tests: cases.length, failures: failing, errors: 0 })}>`);
-  line(`  <testsuite${attrs({ name, tests: cases.length, failures: failing, errors: 0, skipped: 0, time: 0, timestamp })}>`);
-  line('    <properties>');
-  for (const [k, v] of Object.entries(props)) line(`      <property${attrs({ name: k, value: v })}/>`);
-  line('    </properties>');
-  for (const c of cases) {
-    const head = `    <testcase${attrs({ classname: c.classname, name: c.name, time: 0 })}`;
-    if (c.failures === 0) {
-      line(head + '/>');
-      continue;
-    }
-    line(head + '>');
-    for (const batch of c.lines) line(batch);
-    if (c.pending.length) line(c.pending.join('\n'));
-    line('    </testcase>');
+  line(`<testsuites${attrs({ name: 'payrecon', tests, failures, errors: 0 })}>`);
+  for (const s of suites) {
+    line(`  <testsuite${attrs({ name: s.name, tests: s.cases.tests, failures: s.cases.failures, errors: 0, skipped: 0, time: 0, timestamp })}>`);
+    line('    <properties>');
+    for (const [k, v] of Object.entries(s.props)) line(`      <property${attrs({ name: k, value: v })}/>`);
+    line('    </properties>');
+    s.cases.write(line, s.order);
+    line('  </testsuite>');
   }
-  line('  </testsuite>');
   line('</testsuites>');
 }
 
-function sideText(label: string, s: DiscrepancySide | null, currency: string | null): string {
+function sideText(label: string, s: DiscrepancySide | null | undefined, currency: string | null): string {
   if (!s) return `${label}: none`;
   return `${label}: ${s.id} ${s.amount} ${s.currency ?? currency ?? ''} (${s.source}, ${s.file}:${s.line}${s.booked_at ? `, ${s.booked_at}` : ''})`;
 }
 
-function failureFor(r: ReportRow): string {
-  const ref = r.reference ?? r.psp?.id ?? r.ledger?.id ?? `#${r.id}`;
-  const diff = r.difference !== null ? ` (difference ${r.difference} ${r.currency ?? ''})` : '';
-  const ack = r.status === 'acknowledged' ? ' [acknowledged]' : '';
-  return failureLine({
-    type: r.kind,
-    message: `#${r.id} ${ref}: ${r.reason}${diff}${ack}`,
-    body: [
-      `discrepancy ${r.id}, ${r.kind}, severity ${r.severity}, status ${r.status}, ${r.age_days} day(s) old`,
-      sideText('psp', r.psp, r.currency),
-      sideText('ledger', r.ledger, r.currency),
-      r.note ? `note: ${r.note}` : '',
-      `resolve: payrecon resolve ${r.id} --note "<why>"`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  });
+/** What a person searches the CI page for: the reference, else a side's id; then the item id. */
+export function discrepancyCaseName(r: ReportRow): string {
+  const ref = r.reference ?? r.psp?.id ?? r.ledger?.id ?? r.bank?.id;
+  return ref ? `${ref} (#${r.id})` : `#${r.id}`;
 }
 
-const NO_CURRENCY = 'no-currency';
+function discrepancyCase(r: ReportRow): CaseText {
+  const base = { classname: `payrecon.reconcile.${r.kind}`, name: discrepancyCaseName(r) };
+  const state = `discrepancy ${r.id}, ${r.kind}, severity ${r.severity}, status ${r.status}, ${r.age_days} day(s) old`;
+  const sides = [sideText('psp', r.psp, r.currency), sideText('ledger', r.ledger, r.currency), ...(r.bank ? [sideText('bank', r.bank, r.currency)] : [])];
+  if (!isUnresolved(r)) {
+    const who = [r.resolved_by ? `by ${r.resolved_by}` : '', r.resolved_at ? `at ${r.resolved_at}` : '', r.reason_code ? `reason ${r.reason_code}` : ''].filter(Boolean).join(' ');
+    return { ...base, out: [`${state}${who ? ` (${who})` : ''}`, r.note ? `note: ${r.note}` : '', r.reason].filter(Boolean).join('\n') };
+  }
+  const ref = r.reference ?? r.psp?.id ?? r.ledger?.id ?? r.bank?.id;
+  const diff = r.difference !== null ? ` (difference ${r.difference} ${r.currency ?? ''})` : '';
+  const ack = r.status === 'acknowledged' ? ' [acknowledged]' : '';
+  return {
+    ...base,
+    failure: {
+      type: r.kind,
+      message: `#${r.id}${ref ? ` ${ref}` : ''}: ${r.reason}${diff}${ack}`,
+      body: [state, ...sides, r.note ? `note: ${r.note}` : '', `resolve: payrecon resolve ${r.id} --note "<why>"`].filter(Boolean).join('\n'),
+    },
+  };
+}
 
 /**
- * Rows are read once; each unresolved one is rendered into its class at once. The classes
- * (and their failure lines) are kept until the end because the header counts them.
+ * Rows are read once; each is rendered into its test case at once. The rendered cases are
+ * kept until the end because the suite's header counts them.
  */
 export function streamReconcileJunit(data: ReconcileStreamData, write: Write): void {
   const d = data.header;
   const currencies = new Set<string>(data.matched.map((m) => m.currency));
-  const byKey = new Map<string, Case>();
+  const seen = new Set<string>();
+  const cases = new CaseBuffer();
   for (const r of data.rows) {
-    const cur = currencyOf(r) ?? NO_CURRENCY;
-    currencies.add(cur);
-    const key = `${r.kind}|${cur}`;
-    let c = byKey.get(key);
-    if (!c) byKey.set(key, (c = newCase(`payrecon.reconcile.${r.kind}`, cur)));
-    if (isUnresolved(r)) addFailure(c, failureFor(r));
+    const cur = currencyOf(r);
+    if (cur) currencies.add(cur);
+    seen.add(`${r.kind}|${cur ?? ''}`);
+    const c = discrepancyCase(r);
+    cases.add(r.kind, caseText(c), c.failure !== undefined);
   }
-  // Every kind for every currency seen (a clean class passes); no-currency only where such rows exist.
-  const sorted = [...currencies].sort();
-  const cases = new Map<string, Case>();
+  // A passing case for every kind x currency the run saw with nothing found.
   for (const kind of DISCREPANCY_KINDS) {
-    for (const cur of sorted) {
-      if (cur === NO_CURRENCY) continue;
-      const key = `${kind}|${cur}`;
-      cases.set(key, byKey.get(key) ?? newCase(`payrecon.reconcile.${kind}`, cur));
+    for (const cur of [...currencies].sort()) {
+      if (!seen.has(`${kind}|${cur}`)) cases.add(kind, caseText({ classname: `payrecon.reconcile.${kind}`, name: `none in ${cur}` }), false);
     }
   }
-  for (const [key, c] of byKey) if (!cases.has(key)) cases.set(key, c);
-  const ordered = [...cases.values()].sort(
-    (a, b) =>
-      DISCREPANCY_KINDS.indexOf(a.classname.split('.').pop() as never) - DISCREPANCY_KINDS.indexOf(b.classname.split('.').pop() as never) ||
-      a.name.localeCompare(b.name),
-  );
-  writeSuite(
-    write,
-    `payrecon reconcile run ${d.run}`,
-    data.generatedAt,
-    {
-      run: d.run,
-      exit_code: d.exit_code,
-      window_from: d.window.from ?? '',
-      window_to: d.window.to ?? '',
-      psp: d.counts.psp,
-      ledger: d.counts.ledger,
-      matched: d.counts.matched,
-      discrepancies: d.counts.discrepancies,
-      ...auditProps(data.audit),
-    },
-    ordered,
-  );
+  const props = {
+    run: d.run,
+    exit_code: d.exit_code,
+    window_from: d.window.from ?? '',
+    window_to: d.window.to ?? '',
+    psp: d.counts.psp,
+    ledger: d.counts.ledger,
+    matched: d.counts.matched,
+    discrepancies: d.counts.discrepancies,
+    ...auditProps(data.audit),
+  };
+  writeSuites(write, data.generatedAt, [{ name: `payrecon reconcile run ${d.run}`, props, cases, order: DISCREPANCY_KINDS }]);
 }
 
 export function renderReconcileJunit(data: ReconcileReportData): string {
   return collect(streamReconcileJunit, data);
 }
 
-function findingFailure(baseline: string, f: ScanFinding): string {
+function findingCase(baseline: string, f: ScanFinding): CaseText {
   const attrsText = f.attributes?.length ? ` (${f.attributes.join(', ')})` : '';
-  return failureLine({
-    type: f.kind,
-    message: `${displayPath(f.path)}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
-    body: `baseline ${baseline}, severity ${f.severity}${f.first_seen_scan ? `, first seen in scan ${f.first_seen_scan}` : ''}`,
-  });
+  const path = displayPath(f.path);
+  return {
+    classname: `payrecon.scan.${f.kind}`,
+    name: path,
+    failure: {
+      type: f.kind,
+      message: `${path}: ${f.kind}${attrsText}${f.reason ? ` - ${f.reason}` : ''}`,
+      body: `baseline ${baseline}, severity ${f.severity}${f.first_seen_scan ? `, first seen in scan ${f.first_seen_scan}` : ''}`,
+    },
+  };
+}
+
+function scanSuite(s: ScanDocument, audit: AuditAnchor | undefined): Suite {
+  const cases = new CaseBuffer();
+  for (const f of s.findings) cases.add(f.kind, caseText(findingCase(s.baseline, f)), true);
+  for (const kind of FINDING_KINDS) {
+    if (!s.findings.some((f) => f.kind === kind)) cases.add(kind, caseText({ classname: `payrecon.scan.${kind}`, name: `none in ${s.baseline}` }), false);
+  }
+  const props = { scan: s.scan, baseline: s.baseline, exit_code: s.exit_code, files: s.counts.files, ...auditProps(audit) };
+  return { name: `payrecon scan ${s.baseline}`, props, cases, order: FINDING_KINDS };
 }
 
 export function renderScanJunit(data: ScanReportData): string {
-  const cases: Case[] = [];
-  for (const s of data.scans) {
-    for (const kind of FINDING_KINDS) {
-      const c = newCase(`payrecon.scan.${s.baseline}`, kind);
-      for (const f of s.findings) if (f.kind === kind) addFailure(c, findingFailure(s.baseline, f));
-      cases.push(c);
-    }
-  }
   const pieces: string[] = [];
-  writeSuite((t) => pieces.push(t), 'payrecon integrity scan', data.generatedAt, { scans: data.scans.map((s) => s.scan).join(' '), ...auditProps(data.audit) }, cases);
+  writeSuites((t) => pieces.push(t), data.generatedAt, data.scans.map((s) => scanSuite(s, data.audit)));
   return pieces.join('');
 }
 

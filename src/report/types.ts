@@ -10,6 +10,12 @@ export type { WrittenOffTotal };
 export type { RunHeader };
 import type { ScanDocument } from '../domain/integrity.js';
 import type { AuditAnchor } from '../domain/audit.js';
+import type { CsvDialectName } from './csv-dialect.js';
+
+/** How a CSV is written for its reader (src/report/csv-dialect.ts); other formats ignore it. */
+export interface FormatOptions {
+  csvDialect?: CsvDialectName;
+}
 
 /** Matched items of a run, per currency (amount: decimal string, major units). */
 export interface MatchedTotal {
@@ -28,7 +34,7 @@ export interface CashSection {
 export type ReportRow = DiscrepancyView;
 
 /** Everything a report of one reconcile run shows. */
-export interface ReconcileReportData {
+export interface ReconcileReportData extends FormatOptions {
   /** Exactly what `reconcile --json` printed for the run (the JSON format writes it as is). */
   document: ReconcileDocument;
   /** One row per discrepancy of the document, in document order, with status and age. */
@@ -50,7 +56,7 @@ export interface ReconcileReportData {
  * The same as ReconcileReportData for a renderer that reads each row once, in document
  * order, and writes its text in pieces: how a report of 100,000 items stays small in memory.
  */
-export interface ReconcileStreamData {
+export interface ReconcileStreamData extends FormatOptions {
   header: RunHeader;
   /** Read exactly once. */
   rows: Iterable<ReportRow>;
@@ -66,7 +72,7 @@ export interface ReconcileStreamData {
 export type Write = (text: string) => void;
 
 /** Everything a report of integrity scans shows. */
-export interface ScanReportData {
+export interface ScanReportData extends FormatOptions {
   scans: ScanDocument[];
   generatedAt: string;
   audit?: AuditAnchor;

@@ -24,9 +24,9 @@ describe('payrecon report (end to end)', () => {
     expect(parseJson(again)).toEqual({ run: doc.run, format: 'json', path: join(dir, 'again.json') });
   });
 
-  it('.csv has a row per discrepancy, formulas neutralised, negative amounts numeric', () => {
+  it('.csv (rfc4180) has a row per discrepancy, formulas neutralised, negative amounts numeric', () => {
     const doc = seedReconciled(dir, db);
-    expect(report('--out', join(dir, 'r.csv')).code).toBe(0);
+    expect(report('--out', join(dir, 'r.csv'), '--csv-dialect', 'rfc4180').code).toBe(0);
     const rows = parse(readFileSync(join(dir, 'r.csv')), { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((x) => Number(x.id))).toEqual(doc.discrepancies.map((d: { id: number }) => d.id));
     const formula = rows.find((x) => x.psp_id === 'txn_4')!;
@@ -34,6 +34,21 @@ describe('payrecon report (end to end)', () => {
     const refund = rows.find((x) => x.ledger_id === 'L-10')!;
     expect(refund.ledger_amount).toBe('-12.30');
     expect(rows.find((x) => x.psp_id === 'txn_3')!.reference).toContain(SCRIPT_REF);
+  });
+
+  it('--csv-dialect and $PAYRECON_CSV_DIALECT pick the CSV dialect; a bad variable stops only a CSV report', () => {
+    seedReconciled(dir, db);
+    const out = join(dir, 'r.csv');
+    expect(runCli(['--db', db, 'report', '--out', out], { env: { PAYRECON_CSV_DIALECT: 'excel-semicolon' } }).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFid;kind;/);
+    // The option wins over the variable.
+    expect(runCli(['--db', db, 'report', '--out', out, '--csv-dialect', 'rfc4180'], { env: { PAYRECON_CSV_DIALECT: 'excel-semicolon' } }).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^id,kind,/);
+    const bad = runCli(['--db', db, 'report', '--out', join(dir, 'x.csv')], { env: { PAYRECON_CSV_DIALECT: 'excell' } });
+    expect(bad.code).toBe(16);
+    expect(bad.stderr).toMatch(/PAYRECON_CSV_DIALECT: unknown CSV dialect "excell"; known: excel, excel-semicolon, rfc4180/);
+    expect(runCli(['--db', db, 'report', '--out', join(dir, 'x.html')], { env: { PAYRECON_CSV_DIALECT: 'excell' } }).code).toBe(0);
+    expect(report('--out', join(dir, 'y.csv'), '--csv-dialect', 'tsv').code).toBe(16);
   });
 
   it('.xml is JUnit with a failure per open discrepancy; resolving one removes its failure', () => {
@@ -67,7 +82,7 @@ describe('payrecon report (end to end)', () => {
     const out = join(dir, 'r.csv');
     writeFileSync(out, 'old');
     expect(report('--out', out).code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^id,kind/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFid,kind/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -37,9 +37,12 @@ describe('csvLine quoting', () => {
   });
 });
 
-describe('CSV reconcile report', () => {
+// The rfc4180 dialect: plain values as a program reads them (the spreadsheet dialects: csv-dialect.test.ts).
+const rfc = <T extends object>(d: T) => ({ ...d, csvDialect: 'rfc4180' as const });
+
+describe('CSV reconcile report (rfc4180)', () => {
   const rows = sampleRows();
-  const text = renderReconcileCsv(dataFor(rows));
+  const text = renderReconcileCsv(rfc(dataFor(rows)));
   const records = parse(text, { columns: true }) as Array<Record<string, string>>;
 
   it('has one row per discrepancy with both sides, in a header a spreadsheet user can read', () => {
@@ -55,7 +58,7 @@ describe('CSV reconcile report', () => {
   it('gives the bank entry of a payout/deposit kind its own columns, last; other kinds leave them empty', () => {
     const bank = { id: 'BR-1', amount: '500.00', currency: 'EUR', source: 'bank:DE89', file: 'eur.xml', line: 22, booked_at: '2025-03-14' };
     const deposit = { ...rows[0], id: 900, kind: 'unexplained_deposit' as const, psp: null, ledger: null, bank };
-    const [r] = parse(renderReconcileCsv(dataFor([deposit])), { columns: true }) as Array<Record<string, string>>;
+    const [r] = parse(renderReconcileCsv(rfc(dataFor([deposit]))), { columns: true }) as Array<Record<string, string>>;
     expect(DISCREPANCY_COLUMNS.slice(-7)).toEqual(['bank_id', 'bank_amount', 'bank_currency', 'bank_source', 'bank_file', 'bank_line', 'bank_booked_at']);
     expect([r.kind, r.bank_id, r.bank_amount, r.bank_source, r.bank_line, r.psp_id]).toEqual(['unexplained_deposit', 'BR-1', '500.00', 'bank:DE89', '22', '']);
     expect(records[0].bank_id).toBe('');
@@ -79,11 +82,11 @@ describe('CSV reconcile report', () => {
 
   it('uses CRLF line ends and a header only when there are no discrepancies', () => {
     expect(text.split('\r\n').length).toBe(rows.length + 2);
-    expect(renderReconcileCsv(dataFor([]))).toBe(csvLine(DISCREPANCY_COLUMNS) + '\r\n');
+    expect(renderReconcileCsv(rfc(dataFor([])))).toBe(csvLine(DISCREPANCY_COLUMNS) + '\r\n');
   });
 
   it('a reference with a line break stays one record', () => {
-    const t = renderReconcileCsv(dataFor([view({ id: 9, reference: 'a\nb,"c"' })]));
+    const t = renderReconcileCsv(rfc(dataFor([view({ id: 9, reference: 'a\nb,"c"' })])));
     const recs = parse(t, { columns: true }) as Array<Record<string, string>>;
     expect(recs).toHaveLength(1);
     expect(recs[0].reference).toBe('a\nb,"c"');
@@ -92,7 +95,7 @@ describe('CSV reconcile report', () => {
 
 describe('CSV scan report', () => {
   it('one row per finding; paths with markup kept verbatim', () => {
-    const recs = parse(renderScanCsv({ scans: [SCAN], generatedAt: 'x' }), { columns: true }) as Array<Record<string, string>>;
+    const recs = parse(renderScanCsv(rfc({ scans: [SCAN], generatedAt: 'x' })), { columns: true }) as Array<Record<string, string>>;
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ scan: '3', baseline: 'keys', kind: 'changed', attributes: 'sha256 mode' });
     expect(recs[0].path).toBe(SCAN.findings[0].path);
