@@ -109,10 +109,13 @@ describe('real output matches the schemas', () => {
     writeFileSync(join(watched, 'new.conf'), 'n');
     const one = runCli(['--db', db, '--json', 'scan', 'one', '--key-file', key]);
     expect(one.code).toBe(5);
-    const doc = JSON.parse(one.stdout);
+    const envelope = JSON.parse(one.stdout);
+    expect(envelope.scans).toHaveLength(1);
+    expectValid('scan.schema.json', envelope, 'scan --json (one baseline)');
+    const doc = envelope.scans[0];
     expect(doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed']);
-    expectValid('scan.schema.json', doc, 'scan --json (one baseline)');
     const both = runCli(['--db', db, '--json', 'scan', '--key-file', key]);
+    expect(JSON.parse(both.stdout).scans).toHaveLength(2);
     expectValid('scan.schema.json', JSON.parse(both.stdout), 'scan --json (several baselines)');
 
     const scanAlert = buildAlert({ id: 'a1', job: 'keys', command: 'scan', exitCode: 5, at: new Date(), items: doc.findings.map((f: object) => ({ baseline: 'one', ...f })) });
