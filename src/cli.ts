@@ -278,11 +278,12 @@ export function buildProgram(io: CliIo): Command {
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
     .option('--key-file <path>', 'HMAC key file for scan jobs (overrides keyFile in the config)')
     .option('--check', 'check the config and this host (secrets, paths, key file, baselines), list every problem, and exit')
+    .option('--once <job>', "run this job now, as a cron tick would, deliver its alerts and exit with the job's exit code")
     // The config's `db` applies unless --db was given: pass on whether it was.
     .action(
       action(() =>
         import('./commands/schedule.js').then((m) => ({
-          run: (o: { config: string; keyFile?: string; check?: boolean }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
+          run: (o: { config: string; keyFile?: string; check?: boolean; once?: string }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
         })),
       ),
     );
