@@ -92,9 +92,17 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(complete('payrecon completion ')).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
   });
 
-  it.skipIf(!has('zsh'))('the zsh script is valid zsh (needs zsh; CI installs it)', () => {
-    const r = spawnSync('zsh', ['-n'], { input: runCli(['completion', 'zsh']).stdout, encoding: 'utf8' });
+  it.skipIf(!has('zsh'))('the zsh script is valid zsh and its candidates are the command table (needs zsh; CI installs it)', () => {
+    const script = join(tmp.dir, '_payrecon');
+    writeFileSync(script, runCli(['completion', 'zsh']).stdout);
+    expect(spawnSync('zsh', ['-n', script], { encoding: 'utf8' }).status).toBe(0);
+    // Outside compinit, sourcing registers with compdef (stubbed here); the candidates function is the engine.
+    const r = spawnSync('zsh', ['-f', '-c', `compdef() { :; }; source ${script}; __payrecon_candidates --db x.db import; echo SEP; __payrecon_candidates --color`], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
+    const [afterImport, afterColor] = r.stdout.split('SEP\n').map((part) => part.split(/\s+/).filter(Boolean));
+    expect(afterImport).toEqual(expect.arrayContaining(['psp', 'ledger', 'bank', '--db']));
+    expect(afterImport).not.toContain('reconcile');
+    expect(afterColor).toEqual(['auto', 'always', 'never']);
   });
 
   it.skipIf(!has('fish'))('the fish script is valid fish and completes a command (needs fish; CI installs it)', () => {
