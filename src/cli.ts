@@ -2,13 +2,11 @@
  * The command table. Each action lazily imports `commands/<verb>.js` and calls its `run`,
  * which returns the exit code; only src/main.ts turns that into the process exit code.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { applyHelp, helpText, VERSION } from './cli-help.js';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
 import { translateDbError } from './db/open.js';
 import { DISCREPANCY_KINDS, RECONCILE_DEFAULTS } from './domain/discrepancy.js';
-import { formatExitCodes } from './domain/exit-codes.js';
-import { UsageError } from './errors.js';
-import { quoted } from './output.js';
 import { CSV_DIALECT_NAMES } from './report/csv-dialect.js';
 
 /** `--csv-dialect`, on every command that writes a CSV (src/report/csv-dialect.ts). */
@@ -17,7 +15,7 @@ const csvDialectOption = () =>
     ...CSV_DIALECT_NAMES,
   ]);
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -44,25 +42,26 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** What `payrecon help <topic>` knows: every command and subcommand, and exit-codes. */
-function helpTopics(program: Command): string[] {
-  const topics: string[] = [];
-  const visit = (cmd: Command, prefix: string) => {
-    for (const sub of cmd.commands) {
-      if (sub.name() === 'help') continue;
-      topics.push(prefix + sub.name());
-      visit(sub, `${prefix}${sub.name()} `);
-    }
-  };
-  visit(program, '');
-  return [...topics, 'exit-codes'];
+/**
+ * A list option: repeated (`--kind a --kind b`), comma-separated (`--kind a,b`) or both, each
+ * item one of `allowed` when given. A default (a plain string) is replaced, never extended.
+ */
+export function listOption(flags: string, description: string, allowed?: readonly string[]): Option {
+  const option = new Option(flags, `${description} (a list: a,b or repeated)`);
+  if (allowed) option.choices(allowed); // shown in --help; checked below
+  return option.argParser((value: string, previous: unknown) => {
+    const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+    const bad = allowed ? items.filter((v) => !allowed.includes(v)) : [];
+    if (!items.length || bad.length) throw new InvalidArgumentError(allowed ? `Allowed choices are ${allowed.join(', ')}.` : 'expected one or more values.');
+    return [...(Array.isArray(previous) ? previous : []), ...items];
+  });
 }
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('payrecon');
   program
     .description('Reconcile PSP settlement files against the ledger; monitor secrets and configs for changes.')
-    .version(VERSION, '-V, --version')
+    .version(`payrecon ${VERSION}`, '-V, --version')
     .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db); import and baseline init create it')
     .option('--json', 'machine output: exactly one JSON document on stdout')
     .option('--quiet', 'only errors on stderr')
@@ -151,7 +150,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--amount-tolerance <decimal>', 'absolute tolerance in major units', RECONCILE_DEFAULTS.amountTolerance)
     .option('--date-window <days>', 'days the ledger date may differ from the PSP date, either way', String(RECONCILE_DEFAULTS.dateWindow))
     .option('--deposit-window <days>', 'business days a payout may take to reach the bank', String(RECONCILE_DEFAULTS.depositWindow))
-    .option('--fail-on <kinds>', 'comma-separated discrepancy kinds that set exit bits')
+    .addOption(listOption('--fail-on <kinds>', 'discrepancy kinds that set exit bits; none: report only, exit 0 whatever is found'))
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .addOption(csvDialectOption())
     .option('--auto-confirm <0-100>', 'pair automatically only at this confidence or above; weaker pairings are proposals', String(RECONCILE_DEFAULTS.autoConfirm))
@@ -199,9 +198,9 @@ export function buildProgram(io: CliIo): Command {
   /** The filters `discrepancies` and `resolve` share (src/commands/filters.ts parses them). */
   const addFilterOptions = (cmd: Command) =>
     cmd
-      .addOption(new Option('--kind <kind>', 'filter by kind').choices([...DISCREPANCY_KINDS]))
-      .option('--source <name>', 'either side from this source (stripe, adyen, ledger, ...)')
-      .option('--currency <code>', 'filter by currency')
+      .addOption(listOption('--kind <kind>', 'filter by kind', DISCREPANCY_KINDS))
+      .addOption(listOption('--source <name>', 'either side from this source (stripe, adyen, ledger, ...)'))
+      .addOption(listOption('--currency <code>', 'filter by currency'))
       .option('--older-than <days>', 'first seen at least this many days ago')
       .option('--max-amount <decimal>', 'absolute difference at most this (major units)')
       .option('--reference <glob>', 'reference matching a glob (* ? [abc], case-sensitive)')
@@ -211,11 +210,15 @@ export function buildProgram(io: CliIo): Command {
     program
       .command('discrepancies')
       .description('list discrepancies (filters as resolve takes them); --out writes an editable CSV')
-      .addOption(new Option('--status <status>', 'filter by status').choices(['open', 'acknowledged', 'resolved', 'written_off', 'closed', 'live', 'all']).default('open'))
+      .addOption(listOption('--status <status>', 'filter by status', ['open', 'acknowledged', 'resolved', 'written_off', 'closed', 'live', 'all']).default('open'))
       .option('--run <id>', 'only those seen in this reconcile run', positiveInt('--run')),
   )
     .option('--out <file.csv>', 'write the selection as a CSV to edit (status, reason, note, assignee) and apply with resolve --from-file')
     .addOption(csvDialectOption())
+    .option('--period <period>', 'booked in this year, quarter, month or day: 2025, 2025-Q1, 2025-03, 2025-03-15 (not with --from/--to)')
+    .option('--from <date>', 'booked on or after this date (YYYY-MM-DD)')
+    .option('--to <date>', 'booked on or before this date (YYYY-MM-DD)')
+    .option('--wide', 'every column, nothing cut to fit the terminal')
     .action(action(() => import('./commands/discrepancies.js')));
 
   addFilterOptions(
@@ -227,7 +230,7 @@ export function buildProgram(io: CliIo): Command {
       .addOption(new Option('--status <status>', 'new status (default resolved)').choices(['acknowledged', 'resolved', 'written_off']))
       .option('--reason <code>', 'written_off: a reason code (payrecon reasons)')
       .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
-      .addOption(new Option('--current-status <status>', 'filter: only items now open, or now acknowledged').choices(['open', 'acknowledged'])),
+      .addOption(listOption('--current-status <status>', 'filter: only items now open, or now acknowledged', ['open', 'acknowledged'])),
   )
     .option('--assign <name>', 'set the owner of every selected item ("" clears it)')
     .option('--yes', 'apply a change selected by filters (bulk)')
@@ -290,7 +293,7 @@ export function buildProgram(io: CliIo): Command {
     .command('scan')
     .description('compare files against their baselines')
     .argument('[name...]', 'baselines to scan (default: all)')
-    .option('--fail-on <kinds>', 'comma-separated finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here)')
+    .addOption(listOption('--fail-on <kinds>', 'finding kinds that set exit bits (default added,removed,changed,unreadable; policy findings set bit 4 only when named here); none: report only'))
     .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .option('--verify-history', 'verify every kept scan, checkpoint and finding change, not only those since the newest checkpoint')
@@ -321,11 +324,12 @@ export function buildProgram(io: CliIo): Command {
     .option('--config <path>', 'scheduler config (JSON)', 'payrecon.schedule.json')
     .option('--key-file <path>', 'key file for scan jobs: HMAC, or an Ed25519 public key (overrides keyFile in the config)')
     .option('--check', 'check the config and this host (secrets, paths, key file, baselines), list every problem, and exit')
+    .option('--once <job>', "run this job now, as a cron tick would, deliver its alerts and exit with the job's exit code")
     // The config's `db` applies unless --db was given: pass on whether it was.
     .action(
       action(() =>
         import('./commands/schedule.js').then((m) => ({
-          run: (o: { config: string; keyFile?: string; check?: boolean }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
+          run: (o: { config: string; keyFile?: string; check?: boolean; once?: string }, ctx: CommandContext) => m.run({ ...o, db: program.opts().db }, ctx),
         })),
       ),
     );
@@ -348,21 +352,29 @@ export function buildProgram(io: CliIo): Command {
     .description('help for a command, or `help exit-codes`')
     .argument('[topic...]', 'a command name, or exit-codes')
     .action((topic: string[]) => {
-      if (topic[0] === 'exit-codes') {
-        io.stdout.write(formatExitCodes());
-        io.setResult(0);
-        return;
-      }
-      let target: Command = program;
-      for (const word of topic) {
-        const sub = target.commands.find((c) => c.name() === word);
-        if (!sub) throw new UsageError(`unknown help topic ${quoted(topic.join(' '))}`, `help topics: ${helpTopics(program).join(', ')}`);
-        target = sub;
-      }
-      io.stdout.write(target.helpInformation());
+      io.stdout.write(helpText(program, topic));
       io.setResult(0);
     });
 
-  program.addHelpText('after', '\nExit codes: 0 clean, 1-15 findings (bitmask), 16+ errors. See `payrecon help exit-codes`.');
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish) generated from this command table')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./cli-completion.js');
+      io.stdout.write(completionScript(program, shell));
+      io.setResult(0);
+    });
+
+  program
+    .command('man')
+    .description('print the manual page (roff) generated from this command table')
+    .action(async () => {
+      const { manPage } = await import('./cli-man.js');
+      io.stdout.write(manPage(program));
+      io.setResult(0);
+    });
+
+  applyHelp(program);
   return program;
 }

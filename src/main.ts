@@ -110,9 +110,11 @@ interface ErrorReport {
 
 function describeError(err: unknown): ErrorReport {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
       return { code: ExitCode.OK, message: '', printed: true };
     }
+    // `payrecon` or `payrecon import` alone: commander printed the help (on stderr); no command ran.
+    if (err.code === 'commander.help') return { code: ExitCode.USAGE, message: '', printed: true };
     // commander has already printed its one-line message; add the hint.
     return {
       code: ExitCode.USAGE,

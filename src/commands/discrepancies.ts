@@ -4,21 +4,44 @@
  */
 import type { CommandContext } from '../context.js';
 import { iterateDiscrepancies, type DiscrepancyFilter } from '../db/discrepancies.js';
-import { itemLine } from '../reconcile/summary.js';
-import { printable } from '../output.js';
+import type { DiscrepancyView } from '../domain/discrepancy.js';
+import { PERIOD_FORMS, parsePeriod } from '../domain/period.js';
+import { UsageError } from '../errors.js';
+import { columnWidths, discrepancyRow, discrepancyTable, LargestByCurrency, renderRow } from './discrepancy-table.js';
 import { parseFilterOptions, type FilterOptions } from './filters.js';
-import { parseCsvDialect } from './options.js';
+import { parseCsvDialect, parseDateOption } from './options.js';
 
 export interface DiscrepanciesOptions extends FilterOptions {
   status?: DiscrepancyFilter['status'];
   run?: number;
   out?: string;
   csvDialect?: string;
+  from?: string;
+  to?: string;
+  period?: string;
+  wide?: boolean;
+}
+
+/** Rows read before the column widths are fixed: enough for any screen, and a long history is not held in memory. */
+const WIDTH_SAMPLE = 2000;
+
+/** --period, or --from/--to: the booking dates (scope_date) in view; both at once is a usage error. */
+function dateRange(opts: DiscrepanciesOptions): { from?: string; to?: string } {
+  if (opts.period !== undefined) {
+    if (opts.from !== undefined || opts.to !== undefined) throw new UsageError('--period cannot be combined with --from or --to: give one or the other');
+    const range = parsePeriod(opts.period);
+    if (!range) throw new UsageError(`--period is ${PERIOD_FORMS}, got "${opts.period}"`);
+    return range;
+  }
+  const from = parseDateOption('--from', opts.from);
+  const to = parseDateOption('--to', opts.to);
+  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  return { from, to };
 }
 
 /** `kind` is one of DISCREPANCY_KINDS: commander's .choices() in cli.ts rejects anything else (exit 16). */
 export async function run(opts: DiscrepanciesOptions, ctx: CommandContext): Promise<number> {
-  const filter: DiscrepancyFilter = { status: opts.status ?? 'open', run: opts.run, ...parseFilterOptions(opts) };
+  const filter: DiscrepancyFilter = { status: opts.status ?? 'open', run: opts.run, ...parseFilterOptions(opts), ...dateRange(opts) };
   if (opts.out) {
     const { exportQueue } = await import('../operations/sheet.js');
     const r = exportQueue(ctx, opts.out, filter, parseCsvDialect(opts.csvDialect, ctx.env));
@@ -31,20 +54,41 @@ export async function run(opts: DiscrepanciesOptions, ctx: CommandContext): Prom
     await ctx.out.emitJsonStream({}, 'discrepancies', iterateDiscrepancies(ctx.db(), filter, ctx.now()));
     return 0;
   }
-  // A line per item as it is read; the count comes last, so no list is kept.
+  // Aligned columns: widths from the first rows, fitted to a terminal (a pipe or --wide cuts
+  // nothing); then the count and the largest differences per currency.
+  const wide = opts.wide === true;
+  const table = discrepancyTable(wide);
+  const stdout = ctx.out.stdout;
+  const fit = !wide && stdout.isTTY && (stdout.columns ?? 0) > 0 ? stdout.columns : undefined;
+  const c = ctx.out.c;
+  const severity = { high: c.red, medium: c.yellow, low: c.dim } as const;
+  const largest = new LargestByCurrency();
+  let pending: DiscrepancyView[] | undefined = [];
+  let widths: number[] = [];
   let count = 0;
+  const flush = () => {
+    widths = columnWidths(table, pending!.map((d) => discrepancyRow(d, wide)), fit);
+    ctx.out.info(c.bold(renderRow(table, table.headers, widths)));
+    for (const d of pending!) print(d);
+    pending = undefined;
+  };
+  const print = (d: DiscrepancyView) => ctx.out.info(renderRow(table, discrepancyRow(d, wide), widths, (col, text) => (col === 1 ? severity[d.severity](text) : text)));
   for (const d of iterateDiscrepancies(ctx.db(), filter, ctx.now())) {
     count++;
-    const state =
-      d.status === 'open'
-        ? ''
-        : ` (${d.status}${d.reason_code ? ` ${printable(d.reason_code)}` : ''}${d.resolved_by ? ` by ${printable(d.resolved_by)}` : ''}${d.note ? `: ${printable(d.note)}` : ''})`;
-    ctx.out.info(`${itemLine(d, ctx.out.c)}${state}${d.assignee ? ` · @${printable(d.assignee)}` : ''} · age ${d.age_days}d, first seen in run ${d.first_seen_run}`);
+    largest.add(d);
+    if (pending) {
+      pending.push(d);
+      if (pending.length === WIDTH_SAMPLE) flush();
+    } else print(d);
   }
   if (count === 0) {
-    ctx.out.info(`no ${opts.status === 'all' ? '' : `${opts.status ?? 'open'} `}discrepancies${opts.kind ? ` of kind ${opts.kind}` : ''}${opts.run ? ` in run ${opts.run}` : ''}${opts.assignee ? ` assigned to ${opts.assignee}` : ''}`);
+    const status = [opts.status ?? 'open'].flat().join(' or ');
+    const range = filter.from || filter.to ? ` booked ${filter.from ?? '…'} to ${filter.to ?? '…'}` : '';
+    ctx.out.info(`no ${status === 'all' ? '' : `${status} `}discrepancies${opts.kind ? ` of kind ${[opts.kind].flat().join(' or ')}` : ''}${range}${opts.run ? ` in run ${opts.run}` : ''}${opts.assignee ? ` assigned to ${opts.assignee}` : ''}`);
     return 0;
   }
+  if (pending) flush();
   ctx.out.info(`${count} discrepanc${count === 1 ? 'y' : 'ies'}`);
+  for (const line of largest.lines()) ctx.out.info(line);
   return 0;
 }

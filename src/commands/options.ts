@@ -3,17 +3,26 @@ import { Decimal } from 'decimal.js';
 import { UsageError } from '../errors.js';
 import { CSV_DIALECT_NAMES, DEFAULT_CSV_DIALECT, type CsvDialectName } from '../report/csv-dialect.js';
 
-/** A `--fail-on a,b` list checked against the kinds the command knows. */
-export function parseFailOn<K extends string>(value: string | undefined, allowed: readonly K[]): Set<K> | undefined {
+/**
+ * A `--fail-on a,b` list (or repeated `--fail-on a --fail-on b`) checked against the kinds the
+ * command knows. `none` alone is a report-only run: an empty set, so no finding sets a bit
+ * (errors still exit 16 and up).
+ */
+export function parseFailOn<K extends string>(value: string | readonly string[] | undefined, allowed: readonly K[]): Set<K> | undefined {
   if (value === undefined) return undefined;
-  const kinds = value
-    .split(',')
+  const kinds = [value]
+    .flat()
+    .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+  if (kinds.includes('none')) {
+    if (kinds.length > 1) throw new UsageError(`--fail-on none means no kind sets a bit: it cannot be combined with ${kinds.filter((k) => k !== 'none').join(', ')}`);
+    return new Set();
+  }
   const bad = kinds.filter((k) => !(allowed as readonly string[]).includes(k));
-  if (kinds.length === 0) throw new UsageError(`--fail-on needs at least one kind; known: ${allowed.join(', ')}`);
+  if (kinds.length === 0) throw new UsageError(`--fail-on needs at least one kind (or none); known: ${allowed.join(', ')}`);
   if (bad.length) {
-    throw new UsageError(`--fail-on: unknown kind ${bad.map((b) => `"${b}"`).join(', ')}; known: ${allowed.join(', ')}`);
+    throw new UsageError(`--fail-on: unknown kind ${bad.map((b) => `"${b}"`).join(', ')}; known: ${allowed.join(', ')}, none`);
   }
   return new Set(kinds as K[]);
 }

@@ -42,7 +42,7 @@ export function parseReconcileOptions(opts: ReconcileOptions): ReconcileParams {
   parseDecimalOption('--amount-tolerance', amountTolerance);
   const dateWindow = opts.dateWindow === undefined ? RECONCILE_DEFAULTS.dateWindow : parseWholeOption('--date-window', opts.dateWindow);
   const depositWindow = opts.depositWindow === undefined ? RECONCILE_DEFAULTS.depositWindow : parseWholeOption('--deposit-window', opts.depositWindow);
-  const failOn = parseFailOn(Array.isArray(opts.failOn) ? opts.failOn.join(',') : opts.failOn, DISCREPANCY_KINDS);
+  const failOn = parseFailOn(opts.failOn, DISCREPANCY_KINDS);
   const autoConfirm = opts.autoConfirm === undefined ? RECONCILE_DEFAULTS.autoConfirm : parseWholeOption('--auto-confirm', opts.autoConfirm);
   if (autoConfirm > 100) throw new UsageError(`--auto-confirm is a confidence from 0 to 100, got ${autoConfirm}`);
   return { from, to, amountTolerance, dateWindow, depositWindow, failOn: failOn && [...failOn], autoConfirm, dryRun: opts.dryRun === true };

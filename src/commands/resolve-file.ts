@@ -12,7 +12,7 @@ export interface FromFileOptions {
   note?: string;
   reason?: string;
   assign?: string;
-  kind?: string;
+  kind?: string | readonly string[];
   yes?: boolean;
   dryRun?: boolean;
 }

@@ -16,7 +16,7 @@ export interface ResolveOptions extends FilterOptions {
   status?: 'acknowledged' | 'resolved' | 'written_off';
   reason?: string;
   by?: string;
-  currentStatus?: 'open' | 'acknowledged';
+  currentStatus?: 'open' | 'acknowledged' | Array<'open' | 'acknowledged'>;
   assign?: string;
   yes?: boolean;
   dryRun?: boolean;

@@ -16,7 +16,7 @@ import { csvDialectFor, parseFailOn } from './options.js';
 
 export async function run(
   names: string[],
-  opts: { failOn?: string; keyFile?: string; report?: string; verifyHistory?: boolean; jsonl?: boolean; csvDialect?: string },
+  opts: { failOn?: string | string[]; keyFile?: string; report?: string; verifyHistory?: boolean; jsonl?: boolean; csvDialect?: string },
   ctx: CommandContext,
 ): Promise<number> {
   const failOn = parseFailOn(opts.failOn, FINDING_KINDS);
@@ -43,7 +43,9 @@ export async function run(
     if (opts.report && !ctx.out.quiet) ctx.out.stderr.write(`report written to ${printable(opts.report)}\n`);
   } else if (ctx.out.json) {
     const audit = auditAnchor(ctx.db());
-    ctx.out.emitJson(scans.length === 1 ? { ...scans[0], audit } : { exit_code: exitCode, scans, audit });
+    // One shape whatever the number of baselines (README, "--json shapes"): a script reads
+    // `scans` and the top-level `exit_code` without first counting what it asked for.
+    ctx.out.emitJson({ exit_code: exitCode, scans, audit });
   } else {
     for (const doc of scans) for (const line of scanLines(doc, ctx.out.c)) ctx.out.info(line);
     if (opts.report) ctx.out.info(`report written to ${opts.report}`);

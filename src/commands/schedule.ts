@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
 import { openDatabase } from '../db/open.js';
-import { PayreconError, UsageError } from '../errors.js';
+import { ExitCode, PayreconError, UsageError } from '../errors.js';
 import { configError, inspectScheduleConfig, needsKey, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
 import { createRunJob, missingBaselines } from '../schedule/jobs.js';
@@ -25,6 +25,8 @@ export interface ScheduleOptions {
   keyFile?: string;
   /** Check everything a start would check (config, secrets, paths, key, baselines), then exit 0. */
   check?: boolean;
+  /** Run this one job now (the path a cron tick takes), deliver its alerts, exit with its code. */
+  once?: string;
   /** The global --db, when given on the command line (it beats the config's `db`). */
   db?: string;
 }
@@ -58,6 +60,10 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     // stdout holds the one --json document: events written there would break it.
     if (ctx.out.json) cfg.alerts.forEach((s, i) => s?.type === 'jsonl' && s.path === '-' && problems.push(`alerts[${i}].path: "-" (stdout) cannot be used with --json, which prints its document there`));
     if (problems.length) throw configError(configPath, problems);
+    const onceJob = opts.once === undefined ? undefined : cfg.jobs.find((j) => j.name === opts.once);
+    if (opts.once !== undefined && !onceJob) {
+      throw new UsageError(`--once: no job named "${opts.once}" in ${configPath}`, `its jobs: ${cfg.jobs.map((j) => j.name).join(', ')}`);
+    }
     if (opts.check) {
       const sinks = cfg.alerts.map((s) => s.label);
       if (ctx.out.json) ctx.out.emitJson({ config: configPath, db: dbPath, jobs: cfg.jobs.map((j) => j.name), sinks, problems: [] });
@@ -81,6 +87,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       signal: ctx.signal,
     });
     const pending = [...outbox.pendingBySink().values()].reduce((a, b) => a + b, 0);
+    if (onceJob) return await runOnce(onceJob, { scheduler, dispatcher, outbox, log, graceMs: tuning.graceMs, configPath, dbPath, pending }, ctx);
     log.event('started', { config: configPath, db: dbPath, jobs: cfg.jobs.length, sinks: sinks.map((s) => s.label), pending_deliveries: pending, pid: process.pid });
     dispatcher.start();
     scheduler.start();
@@ -104,6 +111,27 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
     outboxDb?.close();
     jobCtx.close();
   }
+}
+
+/**
+ * `--once <job>`: the job runs through Scheduler.trigger, as on a cron tick (the same alert
+ * decisions: only findings not alerted before), then deliveries get the grace period to go
+ * out. Whatever is left stays in the outbox for the next start. The exit code is the job's.
+ */
+async function runOnce(
+  job: ScheduleConfig['jobs'][number],
+  s: { scheduler: Scheduler; dispatcher: Dispatcher; outbox: Outbox; log: EventLog; graceMs: number; configPath: string; dbPath: string; pending: number },
+  ctx: CommandContext,
+): Promise<number> {
+  s.log.event('once', { config: s.configPath, db: s.dbPath, job: job.name, command: job.command, pending_deliveries: s.pending, pid: process.pid });
+  const result = await s.scheduler.trigger(job);
+  s.dispatcher.start();
+  await s.dispatcher.drain(s.graceMs);
+  const left = [...s.outbox.pendingBySink().values()].reduce((a, b) => a + b, 0);
+  s.log.event('stopped', { ...s.scheduler.totals, deliveries: s.dispatcher.stats, pending_deliveries: left });
+  const exitCode = result?.exitCode ?? ExitCode.INTERNAL;
+  if (ctx.out.json) ctx.out.emitJson({ job: job.name, exit_code: exitCode, alert: result?.alertId ?? null, new_findings: result?.newFindings ?? 0, deliveries: s.dispatcher.stats, pending_deliveries: left });
+  return exitCode;
 }
 
 /** Scan jobs need the HMAC key every run: a missing or unusable key is found now, not at 2 am. */

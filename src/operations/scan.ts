@@ -52,7 +52,8 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
   const key = givenKey ?? keyFor(ctx, params.keyFile, rows);
   // Every baseline record is checked before any scan starts.
   for (const row of rows) verifyBaselineRow(key, row);
-  const failOn = params.failOn?.length ? params.failOn : undefined;
+  // An empty list is `--fail-on none` (report only), not the default.
+  const failOn = params.failOn;
   const scans: ScanDocument[] = [];
   const notes: string[] = [];
   const subjects: Array<ReadonlyMap<string, FileRecord>> = [];

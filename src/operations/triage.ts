@@ -6,7 +6,7 @@
  */
 import { defaultActor } from '../db/audit.js';
 import { getDiscrepancyViews, selectDiscrepancyIds, setAssignee } from '../db/discrepancies.js';
-import { narrows, type DiscrepancyFilter } from '../db/discrepancy-filter.js';
+import { narrows, type DiscrepancyFilter, type OneOrMore } from '../db/discrepancy-filter.js';
 import { translateDbError } from '../db/open.js';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
@@ -17,7 +17,7 @@ export interface TriageRequest {
   /** Named items; empty for a selection by filters. */
   ids: number[];
   /** Bulk: the items to change (only live ones: open and acknowledged). */
-  filter?: Omit<DiscrepancyFilter, 'status'> & { status?: 'open' | 'acknowledged' };
+  filter?: Omit<DiscrepancyFilter, 'status'> & { status?: OneOrMore<'open' | 'acknowledged'> };
   /** The change of status, if any (note required then). */
   change?: StatusChange;
   /** A new owner for every selected item. */

@@ -49,10 +49,10 @@ export const jsonReporter: Reporter = {
     return JSON.stringify(data.writtenOff?.length ? { ...doc, written_off: data.writtenOff } : doc, null, 2) + '\n';
   },
   streamReconcile: streamReconcileJson,
-  // As `scan --json` prints it: several scans carry the combined (OR-ed) findings bits.
+  // As `scan --json` prints it: one envelope, the combined (OR-ed) findings bits on top.
   renderScan: (data) => {
     const audit = data.audit ? { audit: data.audit } : {};
-    const doc = data.scans.length === 1 ? { ...data.scans[0], ...audit } : { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans, ...audit };
+    const doc = { exit_code: data.scans.reduce((a, s) => a | s.exit_code, 0), scans: data.scans, ...audit };
     return JSON.stringify(doc, null, 2) + '\n';
   },
 };

@@ -4,6 +4,7 @@
  * what to alert, and logs one line per run. The job itself is a dependency (`runJob`), so the
  * core is tested with plain functions and the command wires in import/reconcile/scan.
  */
+import { hostname } from 'node:os';
 import cron, { type Logger, type ScheduledTask } from 'node-cron';
 import { ExitCode, PayreconError } from '../errors.js';
 import type { AuditAnchor } from '../domain/audit.js';
@@ -42,6 +43,8 @@ export interface SchedulerOptions {
   signal?: AbortSignal;
   now?: () => Date;
   newId?: () => string;
+  /** The name alerts carry (default: this machine's host name). */
+  host?: string;
 }
 
 /** What a finished run produced (for tests and the summary). */
@@ -187,7 +190,7 @@ export class Scheduler {
     if (fresh.length > 0 || newFailure) {
       alertId = this.newId();
       const at = this.now();
-      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, items: fresh, error: failure?.message, audit: outcome?.audit });
+      const body = buildAlert({ id: alertId, job: job.name, command: job.command, exitCode, at, host: this.opts.host ?? hostname(), items: fresh, error: failure?.message, audit: outcome?.audit });
       rec.alert = { id: alertId, body: serializeAlert(body), at: at.toISOString() };
     }
     await this.opts.outbox.recordRun(rec);

@@ -109,23 +109,26 @@ describe('real output matches the schemas', () => {
     writeFileSync(join(watched, 'new.conf'), 'n');
     const one = runCli(['--db', db, '--json', 'scan', 'one', '--key-file', key]);
     expect(one.code).toBe(5);
-    const doc = JSON.parse(one.stdout);
+    const envelope = JSON.parse(one.stdout);
+    expect(envelope.scans).toHaveLength(1);
+    expectValid('scan.schema.json', envelope, 'scan --json (one baseline)');
+    const doc = envelope.scans[0];
     expect(doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed']);
-    expectValid('scan.schema.json', doc, 'scan --json (one baseline)');
     const both = runCli(['--db', db, '--json', 'scan', '--key-file', key]);
+    expect(JSON.parse(both.stdout).scans).toHaveLength(2);
     expectValid('scan.schema.json', JSON.parse(both.stdout), 'scan --json (several baselines)');
 
-    const scanAlert = buildAlert({ id: 'a1', job: 'keys', command: 'scan', exitCode: 5, at: new Date(), items: doc.findings.map((f: object) => ({ baseline: 'one', ...f })) });
+    const scanAlert = buildAlert({ id: 'a1', job: 'keys', command: 'scan', exitCode: 5, at: new Date(), host: 'db01', items: doc.findings.map((f: object) => ({ baseline: 'one', ...f })) });
     expectValid('alert.schema.json', JSON.parse(JSON.stringify(scanAlert)), 'a scan alert');
   });
 
   it('alert bodies, including a capped one', () => {
-    const small = buildAlert({ id: 'a2', job: 'recon', command: 'reconcile', exitCode: 15, at: new Date(), items: reconcileDoc.discrepancies });
+    const small = buildAlert({ id: 'a2', job: 'recon', command: 'reconcile', exitCode: 15, at: new Date(), host: 'db01', items: reconcileDoc.discrepancies });
     expectValid('alert.schema.json', JSON.parse(JSON.stringify(small)), 'a reconcile alert');
     const many = Array.from({ length: MAX_ALERT_ITEMS + 1 }, (_, i) => reconcileDoc.discrepancies[i % reconcileDoc.discrepancies.length]);
-    const capped = buildAlert({ id: 'a3', job: 'recon', command: 'reconcile', exitCode: 15, at: new Date(), items: many });
+    const capped = buildAlert({ id: 'a3', job: 'recon', command: 'reconcile', exitCode: 15, at: new Date(), host: 'db01', items: many });
     expectValid('alert.schema.json', JSON.parse(JSON.stringify(capped)), 'a capped reconcile alert');
-    const failed = buildAlert({ id: 'a4', job: 'recon', command: 'reconcile', exitCode: 19, at: new Date(), items: [], error: 'database is locked' });
+    const failed = buildAlert({ id: 'a4', job: 'recon', command: 'reconcile', exitCode: 19, at: new Date(), host: 'db01', items: [], error: 'database is locked' });
     expectValid('alert.schema.json', JSON.parse(JSON.stringify(failed)), 'a failed run alert');
   });
 });

@@ -260,7 +260,7 @@ describe('CLI contract basics', () => {
     const r = runCli(['help', 'exit-codes']);
     expect(r.code).toBe(0);
     for (const code of ['bit 1', 'bit 8', '16', '17', '18', '19', '20', '21', '130']) expect(r.stdout).toContain(code);
-    expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(runCli(['--version']).stdout).toMatch(/^payrecon \d+\.\d+\.\d+\n$/);
   });
 
   it('a reader that closes the pipe early (| head) is not an error: no stack trace, the real exit code', async () => {

@@ -38,7 +38,7 @@ describe('names that are not UTF-8', () => {
     expect(parseJson(init).files).toBe(6); // tree, plain.conf, ssh-\xfe, its authorized_keys, note-\xffA.conf, café-\xe2(.conf
     const clean = env.run(['--json', 'scan', 'tree']);
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
-    expect(parseJson(clean).findings).toEqual([]);
+    expect(parseJson(clean).scans[0].findings).toEqual([]);
 
     // The attack of issue 13: a line appended under the odd directory, a setuid script next to it.
     appendFileSync(bytes(env.tree, '/ssh-', [0xfe], '/authorized_keys'), 'ssh-ed25519 BBBB attacker\n');
@@ -47,7 +47,7 @@ describe('names that are not UTF-8', () => {
     chmodSync(script, 0o4755);
     const scan = env.run(['--json', 'scan', 'tree']);
     expect(scan.code & 5).toBe(5); // added (1) and changed (4)
-    const findings = parseJson(scan).findings as Array<{ path: string; kind: string }>;
+    const findings = parseJson(scan).scans[0].findings as Array<{ path: string; kind: string }>;
     const sshDir = escaped(join(env.tree, 'ssh-@'), 0xfe);
     expect(findings).toContainEqual(expect.objectContaining({ path: `${sshDir}/authorized_keys`, kind: 'changed' }));
     expect(findings).toContainEqual(expect.objectContaining({ path: `${sshDir}/x.sh`, kind: 'added' }));
@@ -68,14 +68,14 @@ describe('names that are not UTF-8', () => {
     writeFileSync(odd, 'two\n');
     const scan = env.run(['--json', 'scan', 'tree']);
     const oddPath = escaped(join(env.tree, 'key-@.pem'), 0xfe);
-    expect(parseJson(scan).findings).toEqual([expect.objectContaining({ path: oddPath, kind: 'changed' })]);
+    expect(parseJson(scan).scans[0].findings).toEqual([expect.objectContaining({ path: oddPath, kind: 'changed' })]);
     expect(scan.code).toBe(4);
     expect(env.run(['baseline', 'update', 'tree']).code).toBe(0);
     expect(env.run(['--json', 'scan', 'tree']).code).toBe(0);
     unlinkSync(odd);
     const gone = env.run(['--json', 'scan', 'tree']);
     expect(gone.code).toBe(2);
-    expect(parseJson(gone).findings).toEqual([expect.objectContaining({ path: oddPath, kind: 'removed' })]);
+    expect(parseJson(gone).scans[0].findings).toEqual([expect.objectContaining({ path: oddPath, kind: 'removed' })]);
     expect(env.run(['audit', 'verify']).code).toBe(0);
   });
 });

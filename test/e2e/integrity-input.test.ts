@@ -91,7 +91,7 @@ describe('policy findings', () => {
     ]);
     const scan = t.run(['--json', 'scan', 'tls']);
     expect(scan.code).toBe(0);
-    expect(parseJson(scan).findings).toContainEqual(
+    expect(parseJson(scan).scans[0].findings).toContainEqual(
       expect.objectContaining({ path: join(t.tree, 'server.pem'), kind: 'policy', severity: 'high', reason: expect.stringContaining('readable by group and others') }),
     );
     expect(t.run(['scan', 'tls', '--fail-on', 'policy']).code).toBe(4);
@@ -99,7 +99,7 @@ describe('policy findings', () => {
     chmodSync(join(t.tree, 'innocent-name.txt'), 0o600);
     const fixed = t.run(['--json', 'scan', 'tls', '--fail-on', 'policy']);
     expect(fixed.code).toBe(0);
-    expect(parseJson(fixed).findings.filter((f: { kind: string }) => f.kind === 'policy')).toEqual([]);
+    expect(parseJson(fixed).scans[0].findings.filter((f: { kind: string }) => f.kind === 'policy')).toEqual([]);
   });
 
   it('a key whose owner changed since the baseline', () => {
@@ -108,7 +108,7 @@ describe('policy findings', () => {
     chownSync(join(t.tree, 'id_ed25519'), 4242, 4242);
     const r = t.run(['--json', 'scan', 'ssh', '--fail-on', 'policy']);
     expect(r.code).toBe(4);
-    expect(parseJson(r).findings).toContainEqual(
+    expect(parseJson(r).scans[0].findings).toContainEqual(
       expect.objectContaining({ kind: 'policy', reason: expect.stringMatching(/OpenSSH private key now owned by uid 4242, was uid \d+ at baseline/) }),
     );
   });
@@ -139,6 +139,6 @@ describe('profiles', () => {
     writeFileSync(join(home, '.ssh', 'id_ed25519'), 'new key', { mode: 0o600 });
     const scan = t.run(['--json', 'scan', 'creds']);
     expect(scan.code).toBe(1);
-    expect(parseJson(scan).findings).toContainEqual(expect.objectContaining({ kind: 'added', path: join(home, '.ssh', 'id_ed25519') }));
+    expect(parseJson(scan).scans[0].findings).toContainEqual(expect.objectContaining({ kind: 'added', path: join(home, '.ssh', 'id_ed25519') }));
   });
 });

@@ -67,7 +67,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(parseJson(init).findings).toEqual([{ path: secret, kind: 'unreadable', severity: 'high', reason: 'permission denied' }]);
       const scan = asNobody(['--json', 'scan', 'conf']);
       expect(scan.code, scan.stderr).toBe(8);
-      const doc = parseJson(scan);
+      const doc = parseJson(scan).scans[0];
       expect(doc.counts).toMatchObject({ unreadable: 1, changed: 0, removed: 0 });
       expect(doc.findings).toMatchObject([{ path: secret, kind: 'unreadable', reason: 'permission denied' }]);
     });
@@ -77,7 +77,7 @@ describe.skipIf(skipReason !== undefined)(
       chmodSync(join(t.tree, 'a.conf'), 0o000);
       const scan = asNobody(['--json', 'scan', 'conf']);
       expect(scan.code).toBe(12);
-      const kinds = parseJson(scan).findings.map((f: { kind: string; path: string }) => `${f.kind} ${f.path.slice(t.tree.length)}`);
+      const kinds = parseJson(scan).scans[0].findings.map((f: { kind: string; path: string }) => `${f.kind} ${f.path.slice(t.tree.length)}`);
       expect(kinds).toEqual(['changed /a.conf', 'unreadable /a.conf']);
     });
 
@@ -87,7 +87,7 @@ describe.skipIf(skipReason !== undefined)(
       chownSync(sub, 0, 0);
       chmodSync(sub, 0o700);
       const scan = asNobody(['--json', 'scan', 'conf']);
-      const doc = parseJson(scan);
+      const doc = parseJson(scan).scans[0];
       expect(scan.code & 2).toBe(0);
       expect(scan.code & 8).toBe(8);
       expect(doc.findings).toContainEqual(expect.objectContaining({ path: join(sub, 'c.conf'), kind: 'unreadable' }));

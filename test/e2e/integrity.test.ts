@@ -13,21 +13,29 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
+/** A scan of one baseline: `doc` is its document, the one entry of the envelope's `scans`. */
 const scan = (...args: string[]) => {
   const r = t.run(['--json', 'scan', ...args]);
-  return { ...r, doc: parseJson(r) };
+  const envelope = parseJson(r);
+  expect(envelope.scans).toHaveLength(1);
+  return { ...r, envelope, doc: envelope.scans[0] };
 };
 
 describe('baseline init and scan', () => {
-  it('init records every path and a clean scan exits 0 with the contract shape', () => {
+  it('init records every path and a clean scan of one baseline exits 0 with the one envelope shape', () => {
     const r = scan('conf');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.doc).toEqual({
-      scan: 1,
-      baseline: 'conf',
+    expect(r.envelope).toEqual({
       exit_code: 0,
-      counts: { files: 5, added: 0, removed: 0, changed: 0, unreadable: 0 }, // tree, sub, 3 files
-      findings: [],
+      scans: [
+        {
+          scan: 1,
+          baseline: 'conf',
+          exit_code: 0,
+          counts: { files: 5, added: 0, removed: 0, changed: 0, unreadable: 0 }, // tree, sub, 3 files
+          findings: [],
+        },
+      ],
       // The audit log's anchor (README, "The audit log as evidence"): baseline init's entry, keyed.
       audit: { entries: 1, head: expect.stringMatching(/^[0-9a-f]{64}$/), keyed: true },
     });
@@ -144,7 +152,7 @@ describe('baseline init and scan', () => {
     expect(bad.code).toBe(16);
     const r = t.run(['--json', 'scan', '--report', join(t.dir, 'r.json')]);
     expect(r.code).toBe(1);
-    expect(parseJson(r).scan).toBe(1); // the refused run recorded nothing
+    expect(parseJson(r).scans[0].scan).toBe(1); // the refused run recorded nothing
     expect(readFileSync(join(t.dir, 'r.json'), 'utf8')).toContain(join(t.tree, 'new.conf'));
   });
 
@@ -161,7 +169,7 @@ describe('baseline init and scan', () => {
     const single = { ...t.run(['--json', 'scan', 'many'], { PAYRECON_HASH_WORKERS: '0' }) };
     expect(threaded.code).toBe(6);
     expect(brief(threaded)).toEqual([`changed ${join(many, 'f0')}`, `removed ${join(many, 'f200')}`, `changed ${join(many, 'f399')}`]);
-    expect(brief({ doc: parseJson(single) })).toEqual(brief(threaded));
+    expect(brief({ doc: parseJson(single).scans[0] })).toEqual(brief(threaded));
     expect(threaded.doc.counts.files).toBe(400);
   });
 

@@ -139,7 +139,7 @@ describe('the demo month, night by night', () => {
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 16, message: expect.stringContaining("'nope' is invalid") });
     expect(r.stderr).toContain("'nope' is invalid");
     expect(r.stderr).toMatch(/missing_in_ledger, missing_in_psp, amount_mismatch/);
-    expect(cli('discrepancies', '--help').stdout).toMatch(/--kind <kind>.*\(choices: "missing_in_ledger"/s);
+    expect(cli('discrepancies', '--help').stdout).toMatch(/--kind <kind>.*\(choices:\s+"missing_in_ledger"/s);
   });
 
   test('resolve: bad ids change nothing; resolving the rejected row clears bit 8', () => {

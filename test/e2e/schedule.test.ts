@@ -257,7 +257,7 @@ describe('payrecon schedule', () => {
     expect(runs[1]).toMatchObject({ counts: { import: { files: 0, already: 2 } }, alert: null });
     const alerts = readFileSync(join(dir, 'alerts.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(2);
-    expect(Object.keys(alerts[0])).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'discrepancies', 'audit']);
+    expect(Object.keys(alerts[0])).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'host', 'text', 'discrepancies', 'audit']);
     // The anchor after the job: every import and the reconcile run are in the log.
     expect(alerts[0].audit).toMatchObject({ entries: 3, keyed: false });
     expect(alerts[0].discrepancies.length).toBeGreaterThan(0);

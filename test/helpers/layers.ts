@@ -13,7 +13,7 @@ export const FLOORS: ReadonlyArray<{ floor: number; name: string; places: string
   { floor: 2, name: 'storage', places: ['db/'] },
   { floor: 3, name: 'operations', places: ['operations/', 'reconcile/'] },
   { floor: 4, name: 'adapters', places: ['commands/', 'schedule/', 'ui/', 'context.ts'] },
-  { floor: 5, name: 'entry', places: ['cli.ts', 'main.ts'] },
+  { floor: 5, name: 'entry', places: ['cli.ts', 'cli-help.ts', 'cli-completion.ts', 'cli-man.ts', 'main.ts'] },
 ];
 
 /** Imports forbidden even on the same floor or below: who may reach commands/, and the adapters' mutual independence. */

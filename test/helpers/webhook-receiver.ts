@@ -14,21 +14,22 @@ export interface Receiver {
   received: Received[];
   /** Bodies answered 2xx, in order. */
   accepted(): Received[];
-  /** Status codes for the next requests, in order; afterwards 200. */
-  plan(statuses: number[]): void;
+  /** Answers for the next requests, in order (a status, or a status and its body); afterwards 200. */
+  plan(answers: Array<number | { status: number; body: string }>): void;
   close(): Promise<void>;
 }
 
 export async function startReceiver(port = 0): Promise<Receiver> {
   const received: Received[] = [];
-  let queue: number[] = [];
+  let queue: Array<number | { status: number; body: string }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = queue.shift() ?? 200;
+      const next = queue.shift() ?? 200;
+      const { status, body } = typeof next === 'number' ? { status: next, body: next < 300 ? 'ok' : 'no' } : next;
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
     });
   });
   server.keepAliveTimeout = 100;

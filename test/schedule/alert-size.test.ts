@@ -28,11 +28,11 @@ function discrepancy(i: number) {
 describe('alerts for any run size', () => {
   it('the body is capped and says how many findings it left out', () => {
     const items = Array.from({ length: MAX_ALERT_ITEMS + 5 }, (_, i) => discrepancy(i));
-    const body = buildAlert({ id: 'a', job: 'recon', command: 'reconcile', exitCode: 2, at: new Date(0), items });
+    const body = buildAlert({ id: 'a', job: 'recon', command: 'reconcile', exitCode: 2, at: new Date(0), host: 'db01', items });
     expect(body.discrepancies).toHaveLength(MAX_ALERT_ITEMS);
     expect(body.omitted).toBe(5);
     expect((body.discrepancies as Array<{ reference: string }>)[0].reference).toBe('ORD-0');
-    const small = buildAlert({ id: 'b', job: 'recon', command: 'reconcile', exitCode: 2, at: new Date(0), items: items.slice(0, 3) });
+    const small = buildAlert({ id: 'b', job: 'recon', command: 'reconcile', exitCode: 2, at: new Date(0), host: 'db01', items: items.slice(0, 3) });
     expect(small.discrepancies).toHaveLength(3);
     expect('omitted' in small).toBe(false);
   });

@@ -42,7 +42,7 @@ function webhook(url: string, timeoutMs = 2000): Sink {
 let seq = 0;
 async function enqueue(outbox: Outbox, sinks: Sink[], findings: unknown[] = [{ path: '/etc/key', kind: 'changed', attributes: ['sha256'], severity: 'high' }]) {
   const id = `alert-${++seq}-${process.pid}`;
-  const body = serializeAlert(buildAlert({ id, job: 'keys', command: 'scan', exitCode: 4, at: new Date(), items: findings }));
+  const body = serializeAlert(buildAlert({ id, job: 'keys', command: 'scan', exitCode: 4, at: new Date(), host: 'db01', items: findings }));
   await outbox.recordRun({ job: 'keys', forget: [], remember: [], alert: { id, body, at: new Date().toISOString() }, sinks: sinks.map((s) => s.key), nowMs: Date.now() });
   return { id, body };
 }
@@ -71,7 +71,7 @@ describe('webhook delivery to a real HTTP receiver', () => {
     expect(signatureValid(SECRET, got.body, got.headers['x-payrecon-signature'])).toBe(true);
     expect(signatureValid('another-secret', got.body, got.headers['x-payrecon-signature'])).toBe(false);
     const parsed = JSON.parse(got.body);
-    expect(Object.keys(parsed)).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'findings']);
+    expect(Object.keys(parsed)).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'host', 'text', 'findings']);
     expect(parsed).toMatchObject({ id, job: 'keys', command: 'scan', exit_code: 4, findings: [{ path: '/etc/key', kind: 'changed' }] });
   });
 

@@ -69,7 +69,7 @@ describe('what gets alerted', () => {
     const { scheduler, alerts } = setup(async () => ok([d]), [reconJob]);
     await scheduler.trigger(reconJob);
     const [a] = alerts();
-    expect(Object.keys(a)).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'discrepancies']);
+    expect(Object.keys(a)).toEqual(['id', 'job', 'command', 'exit_code', 'at', 'host', 'text', 'discrepancies']);
     expect(a.discrepancies).toEqual([d]);
   });
 

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { parseRetryAfter } from '../backoff.js';
+import { printable } from '../../output.js';
 import { redactUrl } from '../config.js';
 import { DeliveryError, type Delivery, type Sink } from './types.js';
 
@@ -47,6 +48,7 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
       const onStop = () => request.abort();
       signal.addEventListener('abort', onStop, { once: true });
       let res: Response;
+      let answer = '';
       try {
         res = await fetch(target, {
           method: 'POST',
@@ -61,8 +63,8 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
           redirect: 'manual',
           signal: request.signal,
         });
-        // Drain the body so the connection can be reused; its content does not matter.
-        await res.arrayBuffer().catch(() => undefined);
+        // Read the body (the connection can then be reused): a refusal's explains why.
+        answer = await responseExcerpt(res);
       } catch (err) {
         if (timedOut) throw new DeliveryError(`no response within ${opts.timeoutMs} ms`, true);
         if (signal.aborted) throw new DeliveryError('stopped before the receiver answered', true);
@@ -80,7 +82,33 @@ export function createWebhookSink(opts: WebhookOptions): Sink {
       if (res.status >= 300 && res.status < 400) {
         throw new DeliveryError(scrub(`${what}: redirect to ${res.headers.get('location') ?? '?'} not followed (configure the final URL)`), false);
       }
-      throw new DeliveryError(`${what}: the receiver refused the alert; not retried`, false);
+      // Slack answers 400 `invalid_payload`, Teams a JSON error: the operator needs those words.
+      throw new DeliveryError(scrub(`${what}: the receiver refused the alert; not retried${answer ? `; it answered: ${answer}` : ''}`), false);
     },
   };
+}
+
+/** Bytes of a response body kept for the log: enough for an error message, never a page. */
+export const MAX_RESPONSE_EXCERPT = 500;
+
+/**
+ * The start of a response body as one printable line (controls escaped, whitespace folded),
+ * cut at MAX_RESPONSE_EXCERPT characters with `…`; the rest is read and dropped unbuffered.
+ */
+async function responseExcerpt(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      if (kept < MAX_RESPONSE_EXCERPT * 4) {
+        chunks.push(Buffer.from(chunk));
+        kept += chunk.length;
+      }
+    }
+  } catch {
+    // a body cut short says what it said so far
+  }
+  const text = printable(Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim());
+  return text.length > MAX_RESPONSE_EXCERPT ? `${text.slice(0, MAX_RESPONSE_EXCERPT - 1)}…` : text;
 }
