@@ -52,7 +52,14 @@ export const HELP_TABLE: Readonly<Record<string, CommandHelp>> = {
   'baseline init': { examples: ['payrecon baseline init keys --profile keystores --path /srv/app/certs', "payrecon baseline init etc --path /etc/payrecon --exclude '*.bak' --sha512"], findings: 'scan' },
   'baseline update': { examples: ['payrecon baseline update keys'] },
   'baseline list': { examples: ['payrecon baseline list', 'payrecon --json baseline list'] },
-  scan: { examples: ['payrecon scan keys', 'payrecon --json scan --fail-on added,removed,changed,unreadable,policy'], findings: 'scan' },
+  'baseline prune': { examples: ['payrecon baseline prune keys --keep 90d', 'payrecon baseline prune keys --keep 1000'] },
+  scan: {
+    examples: ['payrecon scan keys', 'payrecon --json scan --fail-on added,removed,changed,unreadable,policy', 'payrecon scan keys --jsonl >> /var/log/payrecon/events.jsonl'],
+    findings: 'scan',
+  },
+  watch: { examples: ['payrecon watch keys --rescan 5m --config /etc/payrecon/schedule.json', 'payrecon watch keys etc --jsonl'], findings: 'scan' },
+  key: { examples: ['payrecon key generate --out /etc/payrecon/keys'], errors: NO_DB },
+  'key generate': { examples: ['payrecon key generate --out /etc/payrecon/keys'], errors: NO_DB },
   schedule: {
     examples: ['payrecon schedule --config /etc/payrecon/schedule.json --check', 'payrecon schedule --config /etc/payrecon/schedule.json --once nightly-recon'],
     findings: 'job',
