@@ -26,6 +26,8 @@ interface Column {
   text(d: DiscrepancyView): string;
   /** What the column sorts by; null sorts last in either direction. */
   key(d: DiscrepancyView): Key;
+  /** Groups sorted A to Z in either direction, before the key (amounts of one currency together). */
+  group?(d: DiscrepancyView): string;
   /** The direction `s` picks first: the oldest and the largest first, text A to Z. */
   firstDir: SortDir;
   /** Narrowest width before the column is dropped (the header always fits). */
@@ -52,8 +54,10 @@ const COLUMNS: readonly Column[] = [
     header: 'DIFFERENCE',
     align: 'right',
     text: differenceText,
-    // Largest first, whatever the sign: the items worth a look. Money stays decimal.
+    // Largest first, whatever the sign: the items worth a look. Money stays decimal, and
+    // amounts compare only within a currency (100 JPY is not more than 1.00 EUR).
     key: (d) => (d.difference === null ? null : new Decimal(d.difference).abs()),
+    group: (d) => d.currency ?? '',
     firstDir: 'desc',
     min: 10,
   },
@@ -95,11 +99,12 @@ function compareKeys(a: Key, b: Key): number {
 export function sortItems(items: DiscrepancyView[], order: SortOrder): DiscrepancyView[] {
   const col = column(order.column);
   const sign = order.dir === 'asc' ? 1 : -1;
-  const keyed = items.map((item) => ({ item, key: col.key(item) }));
+  const keyed = items.map((item) => ({ item, key: col.key(item), group: col.group?.(item) ?? '' }));
   keyed.sort((x, y) => {
     if (x.key === null || y.key === null) {
       if (x.key !== y.key) return x.key === null ? 1 : -1;
     } else {
+      if (x.group !== y.group) return x.group < y.group ? -1 : 1;
       const c = compareKeys(x.key, y.key);
       if (c !== 0) return sign * c;
     }

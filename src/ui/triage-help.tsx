@@ -1,6 +1,6 @@
 /**
  * `?` in `payrecon tui`: every key, what it does, on one screen (two columns when the terminal
- * is wide and short). The README's key table says the same; a test compares them.
+ * is wide and short). docs/reports.md lists the same keys; test/ui/triage-help.test.ts compares them.
  */
 import React from 'react';
 import { Box, Text } from 'ink';

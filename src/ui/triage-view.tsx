@@ -57,7 +57,7 @@ function StatusLine({ state }: { state: TriageState }): React.ReactElement {
 }
 
 const HINT = {
-  list: '↑↓ move · Enter details · space select · r resolve · a ack · w write off · o owner · s sort · / filter · ? keys · q quit',
+  list: '↑↓ move · Enter details · space select · r resolve · a ack · s sort · / filter · ? all keys · q quit',
   details: 'Enter/Esc back · r resolve · a ack · w write off · o owner · y/n proposal · ↑↓ next/previous · ? keys · q quit',
   help: 'any key closes the help',
 };

@@ -32,6 +32,12 @@ describe('sortItems', () => {
     expect(ids(order)).toEqual(expected);
   });
 
+  it('compares differences within a currency only: currencies A to Z, then largest first', () => {
+    const mixed = [view({ id: 1, difference: '1.00', currency: 'EUR' }), view({ id: 2, difference: '-100', currency: 'JPY' }), view({ id: 3, difference: '5.00', currency: 'EUR' })];
+    expect(ids({ column: 'difference', dir: 'desc' }, mixed)).toEqual([3, 1, 2]);
+    expect(ids({ column: 'difference', dir: 'asc' }, mixed)).toEqual([1, 3, 2]);
+  });
+
   it('compares money exactly, beyond what a JS number holds', () => {
     const big = [view({ id: 1, difference: '90071992547409.93' }), view({ id: 2, difference: '90071992547409.92' })];
     expect(ids({ column: 'difference', dir: 'asc' }, big)).toEqual([2, 1]);
