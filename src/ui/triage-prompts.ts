@@ -31,7 +31,8 @@ export function notePrompt(state: TriageState, input: string, key: KeyInfo): Ste
   if (status === 'match') {
     if (!note) return refuse('a note is required to match (Esc cancels)');
     // The rows of the selected items, each side's ids (a split side shows them joined by '+').
-    const chosen = state.items.filter((i) => state.selection.includes(i.id));
+    const selected = new Set(state.selection);
+    const chosen = state.items.filter((i) => selected.has(i.id));
     const rows = (side: 'psp' | 'ledger') => [...new Set(chosen.flatMap((i) => (i[side] ? i[side]!.id.split('+') : [])))];
     return { state: { ...saving, selection: [] }, effect: { type: 'match', psp: rows('psp'), ledger: rows('ledger'), note } };
   }

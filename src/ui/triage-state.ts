@@ -100,9 +100,12 @@ export function reduceKey(state: TriageState, input: string, key: KeyInfo, page 
   }
   if (input === '*') {
     // Every item shown (the filter narrows it), or none of them when all are selected already.
+    // Sets: with everything selected, array look-ups would be quadratic in the list.
     const shown = visibleItems(state).map((i) => i.id);
-    const all = shown.length > 0 && shown.every((id) => state.selection.includes(id));
-    const selection = all ? state.selection.filter((id) => !shown.includes(id)) : [...new Set([...state.selection, ...shown])];
+    const chosen = new Set(state.selection);
+    const all = shown.length > 0 && shown.every((id) => chosen.has(id));
+    const hide = new Set(shown);
+    const selection = all ? state.selection.filter((id) => !hide.has(id)) : [...new Set([...state.selection, ...shown])];
     return { state: { ...state, selection, message: { text: selectionMessage(selection.length), tone: 'info' } } };
   }
   if (input === 'M') {
