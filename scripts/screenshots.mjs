@@ -107,7 +107,11 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Run the TUI in tmux, move to an item, open the resolve prompt; return the screen with colours. */
+/**
+ * Run the TUI in tmux: sort by difference (largest first), select two items with space, open
+ * the resolve prompt for both and type a note; return the screen with colours. Every step
+ * waits for the screen to show its effect, so a busy machine takes longer, not a wrong picture.
+ */
 function captureTui() {
   if (spawnSync('tmux', ['-V']).status !== 0) {
     console.warn('tmux not found: docs/tui.png not produced (apt-get install -y tmux)');
@@ -117,19 +121,31 @@ function captureTui() {
   const tmux = (...a) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
   const cmd = `env -u CI -u NO_COLOR TERM=xterm-256color PAYRECON_ACTOR=ana '${process.execPath}' '${BIN}' --db '${db}' tui`;
   tmux('new-session', '-d', '-s', 'shot', '-x', '110', '-y', '24', cmd);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'shot').stdout ?? '';
   const waitFor = (text) => {
-    for (let i = 0; i < 100; i++) {
-      if ((tmux('capture-pane', '-p', '-t', 'shot').stdout ?? '').includes(text)) return;
-      spawnSync('sleep', ['0.05']);
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      if (screen().includes(text)) return;
+      spawnSync('sleep', ['0.05']); // a poll interval, not a wait for something to happen
     }
-    throw new Error(`tui never showed "${text}"`);
+    throw new Error(`tui never showed "${text}":\n${screen()}`);
+  };
+  const key = (k, then) => {
+    tmux('send-keys', '-t', 'shot', k);
+    waitFor(then);
   };
   try {
     waitFor('payrecon triage');
-    for (const k of ['j', 'j', 'j', 'r']) tmux('send-keys', '-t', 'shot', k);
-    waitFor('note');
-    tmux('send-keys', '-t', 'shot', '-l', 'refund booked twice; reversed L-');
-    spawnSync('sleep', ['0.3']);
+    key('s', 'sort: kind');
+    key('s', 'sort: reference');
+    key('s', 'sort: difference ↓');
+    key('g', '[1/');
+    key('Space', '1 selected');
+    key('Space', '2 selected');
+    key('r', 'Resolve 2 selected');
+    const note = 'refund booked twice; reversed L-';
+    tmux('send-keys', '-t', 'shot', '-l', note);
+    waitFor(note);
     return tmux('capture-pane', '-e', '-p', '-t', 'shot').stdout;
   } finally {
     tmux('kill-server');

@@ -109,7 +109,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     await until((s) => s.includes(`proposal ${payout.id} accepted`), 'the acceptance');
     // The fee's proposal: reject it from the list.
     tmux('send-keys', '-t', 'tui', 'Escape');
-    await until((s) => s.includes('ID KIND'), 'the list');
+    await until((s) => /ID\S* KIND/.test(s), 'the list');
     tmux('send-keys', '-t', 'tui', '/');
     await until((s) => s.includes('Enter keeps'), 'the filter prompt');
     tmux('send-keys', '-t', 'tui', '-l', 'L-2006');
@@ -131,7 +131,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     expect(runCli(['--db', db, 'audit', 'verify']).code).toBe(0);
   });
 
-  it('m marks items and M pairs their rows as one manual match, closing them and listing the difference', async () => {
+  it('m selects items and M pairs their rows as one manual match, closing them and listing the difference', async () => {
     const demo = join(FIXTURES, 'demo');
     const psp = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
     runCli(['--db', db, 'import', 'psp', ...psp], { cwd: demo });
@@ -153,7 +153,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     await until((s) => !s.includes('Enter keeps'), 'the list again');
     for (const [i, key] of ['m', 'j', 'm', 'j', 'm'].entries()) {
       tmux('send-keys', '-t', 'tui', key);
-      if (key === 'm') await until((s) => s.includes(`${Math.ceil((i + 1) / 2)} marked`), `${Math.ceil((i + 1) / 2)} marked`);
+      if (key === 'm') await until((s) => s.includes(`${Math.ceil((i + 1) / 2)} selected`), `${Math.ceil((i + 1) / 2)} selected`);
       else await until((s) => s.includes(`[${(i + 1) / 2 + 1}/3]`), 'the next item');
     }
     tmux('send-keys', '-t', 'tui', 'M');

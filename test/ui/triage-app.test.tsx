@@ -12,9 +12,9 @@ const SIZE = { columns: 100, rows: 20 };
 function items(): DiscrepancyView[] {
   return [
     view({ id: 41, reference: 'ORD-41', difference: '0.08' }),
-    view({ id: 42, kind: 'missing_in_ledger', severity: 'high', reference: 'ORD-42', ledger: null, difference: null, age_days: 12, currency: 'USD',
+    view({ id: 42, kind: 'missing_in_ledger', severity: 'high', reference: 'ORD-42', ledger: null, difference: '-12.30', age_days: 12, currency: 'USD',
       psp: { id: 'ch_42', amount: '-12.30', source: 'stripe', file: '/in/stripe.csv', line: 9 } }),
-    view({ id: 43, kind: 'missing_in_psp', reference: 'ORD-43', psp: null, difference: null, currency: 'JPY', status: 'acknowledged',
+    view({ id: 43, kind: 'missing_in_psp', reference: 'ORD-43', psp: null, difference: '-1000', currency: 'JPY', status: 'acknowledged',
       ledger: { id: 'L-43', amount: '1000', source: 'ledger', file: '/in/ledger.csv', line: 5 } }),
   ];
 }
@@ -50,7 +50,7 @@ describe('TriageApp', () => {
     expect(f).toContain('2 open · 1 acknowledged');
     expect(f).toMatch(/41\s+amount_mismatch\s+ORD-41\s+0\.08 EUR\s+0d/);
     expect(f).toMatch(/42\s+missing_in_ledger\s+ORD-42\s+-12\.30 USD\s+12d/);
-    expect(f).toMatch(/43\s+missing_in_psp\s+ORD-43\s+1000 JPY\s+0d\s+ack/);
+    expect(f).toMatch(/43\s+missing_in_psp\s+ORD-43\s+-1000 JPY\s+0d\s+ack/);
     expect(selectedLine(f)).toContain('ORD-41');
   });
 
