@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const ALL = ['import', 'reconcile', 'integrity', 'report', 'alerts', 'bank', 'triage'];
+const ALL = ['import', 'reconcile', 'nightly', 'integrity', 'report', 'alerts', 'bank', 'triage'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {
