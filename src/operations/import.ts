@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
 import { findImportBySha, type ImportRecord, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
+import { deferWindowIndexes } from '../db/window-indexes.js';
 import type { Side } from '../domain/transaction.js';
 import { ExitCode } from '../domain/exit-codes.js';
 import { NO_PROGRESS } from '../domain/progress.js';
@@ -162,6 +163,8 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       // imported the same bytes while this one was reading the file.
       concurrent = findImportBySha(db, req.side, facts.sha256);
       if (concurrent) return;
+      // ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough.
+      const rebuildIndexes = deferWindowIndexes(db, facts.size / 100);
       let writer: ImportWriter | undefined;
       // The file examined above, opened again as a regular file (a path swapped for a FIFO
       // meanwhile is refused, not waited on).
@@ -211,6 +214,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       }
       writer!.flush();
       writer!.finish(counts);
+      rebuildIndexes();
       importId = writer!.importId;
       appendAudit(db, {
         action: 'import',

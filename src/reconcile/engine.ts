@@ -8,7 +8,7 @@ import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument } from '../db/discrepancies.js';
 import { type DB, withWriteTransaction } from '../db/open.js';
-import { makeScope } from './rows.js';
+import { makeScope, narrowScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
@@ -68,7 +68,6 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<Reconcile
   // Working tables of a million rows belong in memory, not in a temp file; this connection only.
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32768');
-  const scope = makeScope(p.from, p.to, p.dateWindow);
   const opts = { tolerance: p.tolerance, dateWindowDays: p.dateWindow };
   const actor = defaultActor(ctx.env);
   const startedAt = ctx.now().toISOString();
@@ -82,6 +81,7 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<Reconcile
   };
 
   return withWriteTransaction(db, async () => {
+    const scope = narrowScope(db, makeScope(p.from, p.to, p.dateWindow));
     const counts = countInScope(db, scope);
     rows = counts.psp + counts.ledger;
     // A quiet day (data in the store, none in the window) is a run like any other: exit 0

@@ -18,7 +18,7 @@ import {
 } from '../matchers/index.js';
 import { formatMinor } from '../domain/money.js';
 import type { DB } from '../db/open.js';
-import { LEDGER_IN_SCOPE, LEDGER_REPORTED, loadRows, pagedIds, PSP_IN_SCOPE, scopeParams, type RunScope } from './rows.js';
+import { bounded, inWindow, ledgerInScope, ledgerReported, loadRows, pagedIds, pspInScope, scopeParams, type RunScope } from './rows.js';
 import { CANDIDATE_COLUMNS, SPLIT, Workspace } from './workspace.js';
 
 
@@ -34,13 +34,16 @@ export const CONTRADICTS = `(p.reference IS NOT NULL AND l.reference IS NOT NULL
 /** More unmatched rows than this with one amount (per side) are not paired by amount. */
 export const CROWD = 50;
 
-/** Rows in scope, and the PSP payout rows among them, in one scan of the store. */
+/**
+ * Rows in scope, and the PSP payout rows among them: one pass over the window (through the
+ * (side, booked_at) index when the window is narrow, else one scan of the store).
+ */
 export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number; payoutRows: number[] } {
   const r = db
     .prepare(
-      `SELECT coalesce(sum(${PSP_IN_SCOPE('t')}), 0) AS psp, coalesce(sum(${LEDGER_REPORTED('t')}), 0) AS ledger,
-         json_group_array(t.id) FILTER (WHERE t.type = 'payout' AND ${PSP_IN_SCOPE('t')}) AS payouts
-       FROM transactions t`,
+      `SELECT coalesce(sum(t.side = 'psp'), 0) AS psp, coalesce(sum(t.side = 'ledger'), 0) AS ledger,
+         json_group_array(t.id) FILTER (WHERE t.type = 'payout' AND t.side = 'psp') AS payouts
+       FROM transactions t WHERE ${scope.narrow ? "t.side IN ('psp', 'ledger')" : 'true'} AND ${inWindow('t', scope)}`,
     )
     .get(scopeParams(scope)) as { psp: number; ledger: number; payouts: string };
   return { psp: r.psp, ledger: r.ledger, payoutRows: JSON.parse(r.payouts) as number[] };
@@ -62,7 +65,7 @@ export class RunWorkspace extends Workspace {
     const inScope = this.db
       .prepare(
         `SELECT DISTINCT mm.match_id FROM mm JOIN transactions t ON t.id = mm.id
-         WHERE (${PSP_IN_SCOPE('t')}) OR (${LEDGER_REPORTED('t')}) ORDER BY mm.match_id`,
+         WHERE (${pspInScope('t', this.scope)}) OR (${ledgerReported('t', this.scope)}) ORDER BY mm.match_id`,
       )
       .pluck()
       .all(this.params) as number[];
@@ -89,21 +92,41 @@ export class RunWorkspace extends Workspace {
     // own id is left to the first half, so no pair is counted twice). CROSS JOIN fixes the
     // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
-    const ledger = `+l.side = 'ledger' AND l.psp_reference IS NOT NULL`;
-    const scoped = `p.type = l.type AND ((${PSP_IN_SCOPE('p')}) OR (${LEDGER_REPORTED('l')}))
-      AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`;
-    this.candidateStage(
-      'id',
-      `SELECT ${CANDIDATE_COLUMNS}
+    const notManual = `NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`;
+    const byLedger = (ledger: string) => `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l
        CROSS JOIN transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'
-       WHERE ${ledger} AND ${scoped}
+       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND p.type = l.type AND ${notManual}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l
        CROSS JOIN transaction_ids ti ON ti.ident = l.psp_reference
        CROSS JOIN transactions p ON p.id = ti.tx_id
-       WHERE ${ledger} AND +p.side = 'psp' AND p.external_id <> l.psp_reference AND ${scoped}`,
+       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND +p.side = 'psp' AND p.external_id <> l.psp_reference
+         AND p.type = l.type AND ${notManual}`;
+    if (!bounded(this.scope)) {
+      // No window, or a wide one: one scan of the ledger, either side in scope pairs.
+      this.candidateStage('id', byLedger(`+l.side = 'ledger' AND ((${pspInScope('p', this.scope)}) OR (${ledgerReported('l', this.scope)}))`));
+      return;
+    }
+    // A window: the entries booked in it ((side, booked_at) index) name their PSP rows, and the PSP rows
+    // of the window find the entries booked outside it that name them (psp_reference index,
+    // and an alias's row through transaction_ids_tx). The halves are disjoint by the entry's date.
+    const outside = `+l.side = 'ledger' AND NOT (${inWindow('l', this.scope)})`; // a filter: + keeps it one
+    this.candidateStage(
+      'id',
+      `${byLedger(ledgerReported('l', this.scope))}
+       UNION ALL
+       SELECT ${CANDIDATE_COLUMNS}
+       FROM transactions p
+       CROSS JOIN transactions l ON l.psp_reference = p.external_id
+       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.type = l.type AND ${notManual}
+       UNION ALL
+       SELECT ${CANDIDATE_COLUMNS}
+       FROM transactions p
+       CROSS JOIN transaction_ids ti ON ti.tx_id = p.id
+       CROSS JOIN transactions l ON l.psp_reference = ti.ident
+       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.external_id <> l.psp_reference AND p.type = l.type AND ${notManual}`,
     );
   }
 
@@ -114,7 +137,7 @@ export class RunWorkspace extends Workspace {
     this.db
       .prepare(
         `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
-         FROM transactions p WHERE ${PSP_IN_SCOPE('p')} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)
+         FROM transactions p WHERE ${pspInScope('p', this.scope)} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)
            AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`,
       )
       .run(this.params);
@@ -123,8 +146,8 @@ export class RunWorkspace extends Workspace {
     // lies wholly outside the run) and it must not be paired by amount and date with an unrelated
     // in-window PSP row instead, which would auto-close a real missing item. (Checked only for
     // entries outside the reported window, so an unwindowed run never evaluates it.)
-    const outside = (a: string) => `NOT (${PSP_IN_SCOPE(a)})`;
-    const namesOutsideRow = `NOT ((@pFrom IS NULL OR l.booked_at >= @pFrom) AND (@pTo IS NULL OR l.booked_at < @pTo))
+    const outside = (a: string) => `NOT (${inWindow(a, this.scope)})`;
+    const namesOutsideRow = `NOT (${inWindow('l', this.scope)})
       AND l.psp_reference IS NOT NULL
       AND (EXISTS (SELECT 1 FROM transactions o WHERE o.external_id = l.psp_reference AND o.side = 'psp' AND o.type = l.type AND ${outside('o')})
         OR EXISTS (SELECT 1 FROM transaction_ids ti CROSS JOIN transactions o ON o.id = ti.tx_id
@@ -132,7 +155,7 @@ export class RunWorkspace extends Workspace {
     this.db
       .prepare(
         `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
-         FROM transactions l WHERE ${LEDGER_IN_SCOPE('l')} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)
+         FROM transactions l WHERE ${ledgerInScope('l', this.scope)} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)
            AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT (${namesOutsideRow})`,
       )
       .run(this.params);
@@ -296,14 +319,22 @@ export class RunWorkspace extends Workspace {
       DROP TABLE IF EXISTS temp.pg;
       CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, hi INTEGER NOT NULL, lo INTEGER NOT NULL, n_rows INTEGER NOT NULL,
         PRIMARY KEY (source, payout_id, cur));
-      INSERT INTO pg
+    `);
+    // In a window only the batches its payout rows can name are summed (transactions_payout
+    // index): a payout's own id, its payout_id and its aliases (the byIdent lookup below).
+    const keys = bounded(this.scope) ? this.batchKeys(payouts) : null;
+    this.db
+      .prepare(
+        `INSERT INTO pg
         SELECT source, payout_id, cur, net / ${SPLIT}, net % ${SPLIT}, n FROM (
           SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
             CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net, type <> 'payout' AS n
-          FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL AND true)
+          FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL
+            ${keys === null ? '' : 'AND payout_id IN (SELECT value FROM json_each(@keys))'} AND true)
         WHERE true
-        ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows;
-    `);
+        ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows`,
+      )
+      .run(keys === null ? {} : { keys: JSON.stringify(keys) });
     // Net summed in two halves joined as bigint: exact for any number of rows (see workspace.ts).
     const groups = (
       this.db.prepare('SELECT source, payout_id, cur, hi, lo, n_rows FROM pg WHERE n_rows > 0 ORDER BY source, payout_id, cur').safeIntegers(true).all() as Array<{
@@ -339,6 +370,18 @@ export class RunWorkspace extends Workspace {
     }
   }
 
+  /** Every identifier a batch of these payout rows may go by (see the byIdent lookup). */
+  private batchKeys(payouts: Map<number, MatchRow>): string[] {
+    const keys = new Set<string>();
+    for (const r of payouts.values()) {
+      keys.add(r.externalId);
+      if (r.payoutId !== null) keys.add(r.payoutId);
+    }
+    const aliases = this.db.prepare('SELECT ident FROM transaction_ids WHERE tx_id IN (SELECT value FROM json_each(?))').pluck();
+    for (const ident of aliases.all(JSON.stringify([...payouts.keys()])) as string[]) keys.add(ident);
+    return [...keys];
+  }
+
   // ---- leftovers and rejected rows -----------------------------------------------------------
 
   *reportLeftovers(): Generator<void> {
@@ -357,7 +400,7 @@ export class RunWorkspace extends Workspace {
     // Proposed rows stay open in their kinds, their reasons naming the proposed counterpart. A
     // ledger entry outside the reported window is not reported (as for any leftover entry).
     const remember = this.db.prepare('INSERT OR REPLACE INTO propf VALUES (?, ?)');
-    const reported = this.db.prepare(`SELECT 1 FROM transactions l WHERE l.id = @id AND ${LEDGER_REPORTED('l')}`).pluck();
+    const reported = this.db.prepare(`SELECT 1 FROM transactions l WHERE l.id = @id AND ${ledgerReported('l', this.scope)}`).pluck();
     for (const page of pagedIds(this.db, 'SELECT rowid AS k, p_id, l_id, rule, confidence FROM prop WHERE rowid > @after ORDER BY rowid LIMIT @limit', {})) {
       const rows = loadRows(this.db, page.flatMap((r) => [r.p_id, r.l_id]));
       for (const pr of page as unknown as Array<{ p_id: number; l_id: number; rule: MatchRule; confidence: number }>) {
