@@ -152,3 +152,29 @@ export function capNames(text: string | null): Set<string> {
   }
   return out;
 }
+
+/** The ACL a mode alone amounts to: "user::rw-,group::---,other::---". */
+export function minimalAcl(mode: number): string {
+  return `user::${permText(mode >> 6)},group::${permText(mode >> 3)},other::${permText(mode)}`;
+}
+
+/** "+user:nobody:r--, -mask::r--": the entries added and removed, named where the system can. */
+export function diffAcl(oldText: string, newText: string, names?: IdNames): string {
+  const a = oldText ? oldText.split(',') : [];
+  const b = newText ? newText.split(',') : [];
+  const show = (e: string) => showAclEntry(e, names);
+  return [...b.filter((e) => !a.includes(e)).map((e) => `+${show(e)}`), ...a.filter((e) => !b.includes(e)).map((e) => `-${show(e)}`)].join(', ');
+}
+
+/** "+user.note (sha256 2cf24dba5fb0), -user.old, user.tag sha256 1a2b.. -> 3c4d..": names and digests only. */
+export function diffXattrs(oldJson: string, newJson: string): string {
+  const a = (oldJson ? JSON.parse(oldJson) : {}) as Record<string, string>;
+  const b = (newJson ? JSON.parse(newJson) : {}) as Record<string, string>;
+  const parts: string[] = [];
+  for (const name of Object.keys(b)) {
+    if (!(name in a)) parts.push(`+${name} (sha256 ${b[name].slice(0, 12)})`);
+    else if (a[name] !== b[name]) parts.push(`${name} sha256 ${a[name].slice(0, 12)} -> ${b[name].slice(0, 12)}`);
+  }
+  for (const name of Object.keys(a)) if (!(name in b)) parts.push(`-${name}`);
+  return parts.join(', ');
+}
