@@ -223,12 +223,15 @@ describe('old databases', () => {
   it('a log written before keys existed migrates, verifies, and is keyed from the next entry on', () => {
     const n = night(false);
     // Make it what an older payrecon left: no head record, no key columns, schema version 5.
-    // (and none of what later migrations added: exception work, the bank leg).
+    // (and none of what later migrations added: exception work, the bank leg, extended attributes).
     n.sql(
       `DROP TABLE audit_head; ALTER TABLE audit_log DROP COLUMN key_id; ALTER TABLE audit_log DROP COLUMN mac;
        DROP TABLE manual_match_rows; DROP TABLE manual_matches; DROP TABLE proposals; DROP TABLE reason_codes;
        DROP TABLE recon_deposit_matches; DROP TABLE bank_entries; DROP TABLE bank_statements; DROP TABLE bank_imports;
        ALTER TABLE recon_run_totals DROP COLUMN amount_text;
+       ALTER TABLE baseline_entries DROP COLUMN xattrs; ALTER TABLE baseline_entries DROP COLUMN acl;
+       ALTER TABLE baseline_entries DROP COLUMN default_acl; ALTER TABLE baseline_entries DROP COLUMN caps;
+       ALTER TABLE baseline_entries DROP COLUMN selinux; ALTER TABLE baseline_entries DROP COLUMN entries;
        PRAGMA user_version = 5`,
     );
     const plain = n.verify('--json');
