@@ -104,6 +104,10 @@ const scan = timeRuns('payrecon scan', null, [process.execPath, BIN, '--db', db,
 const scan1 = timeRuns('payrecon scan (one thread)', null, [process.execPath, BIN, '--db', db, '--json', 'scan', 'bench'], [0], {
   env: { ...env, PAYRECON_HASH_WORKERS: '0' },
 });
+// The cost of reading extended attributes, ACLs and capabilities (issue 18): the same scan of
+// a baseline that does not record them.
+spawnSync(process.execPath, [BIN, '--db', db, '--quiet', 'baseline', 'init', 'bench-noxattr', '--path', TREE, '--attributes', 'everything,-xattrs,-acl'], { env });
+const scanNoX = timeRuns('payrecon scan (no xattrs/ACLs)', null, [process.execPath, BIN, '--db', db, '--json', 'scan', 'bench-noxattr'], [0], { env });
 
 let aideInit = { seconds: NaN };
 let aideCheck = { seconds: NaN };
@@ -116,7 +120,7 @@ if (has('aide')) {
       `database_out=file:${join(OUT, 'aide.db.new')}`,
       'gzip_dbout=no',
       'report_url=stdout',
-      `${TREE} p+i+n+u+g+s+m+c+sha256`,
+      `${TREE} p+i+n+u+g+s+m+c+acl+xattrs+sha256`,
       '',
     ].join('\n'),
   );
@@ -138,6 +142,7 @@ table([
   row('payrecon baseline init', init, aideInit),
   row('payrecon scan (clean)', scan, aideCheck),
   row('payrecon scan (one thread)', scan1, aideCheck),
+  row('payrecon scan, no xattrs/ACLs', scanNoX, aideCheck),
 ]);
 console.log(
   `\ntargets: clean scan <= 0.60x sha256sum (now ${ratio(scan.seconds, sha.seconds)}) and <= 0.30x aide --check (now ${ratio(scan.seconds, aideCheck.seconds)})`,

@@ -262,6 +262,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--path <path|glob>', 'file, directory (recursive) or glob; repeatable', collect)
     .option('--exclude <glob>', 'glob to leave out; repeatable', collect)
     .option('--sha512', 'also record SHA-512')
+    .option('--attributes <list>', 'what to record: groups (everything, content, owner, mode, times, inode, acl, xattrs) and attribute names, "-name" removes; default: the profile\'s')
     .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit })), { createsDb: true }));
   baseline

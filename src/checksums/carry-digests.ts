@@ -5,7 +5,7 @@
  * Such a path keeps the digests of its previous entry when that entry has the same type; its
  * metadata is still accepted. Pure: no fs, no db.
  */
-import type { FileRecord } from './attributes.js';
+import { XATTR_ATTRIBUTES, type FileRecord } from './attributes.js';
 
 /** The records to sign: `records`, with the old digests kept for paths in `unreadable`. */
 export function keepDigestsOfUnread(
@@ -17,6 +17,9 @@ export function keepDigestsOfUnread(
     if (!unreadable.has(rec.path)) return rec;
     const prev = old.get(rec.path);
     if (!prev || prev.type !== rec.type) return rec; // nothing comparable was ever read
-    return { ...rec, sha256: prev.sha256, sha512: prev.sha512 };
+    const kept = { ...rec, sha256: prev.sha256, sha512: prev.sha512 } as Record<string, unknown>;
+    // Extended attributes that could not be read now are not accepted as "none" either.
+    for (const name of XATTR_ATTRIBUTES) if (rec[name] === null) kept[name] = prev[name];
+    return kept as unknown as FileRecord;
   });
 }

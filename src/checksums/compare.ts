@@ -11,10 +11,13 @@ import {
   compareRecords,
   CONTENT_ATTRIBUTES,
   describeChange,
+  EVERY_ATTRIBUTE,
+  type AttributeSet,
   type FileRecord,
 } from './attributes.js';
 import { policyFindings } from './policy.js';
 import type { PrivateKeyKind } from './sensitive.js';
+import type { IdNames } from './xattr-decode.js';
 
 /** The parts of the current state comparison needs. */
 export interface ObservedState {
@@ -22,11 +25,17 @@ export interface ObservedState {
   unreadable: ReadonlyMap<string, string>;
   unreadableDirs: readonly string[];
   keys: ReadonlyMap<string, PrivateKeyKind>;
+  /** Names for the ids in ACL entries, for reasons people read. */
+  names?: IdNames;
 }
 
 const KIND_ORDER: Record<FindingKind, number> = { removed: 0, added: 1, changed: 2, unreadable: 3, policy: 4 };
 
-export function compareToBaseline(baseline: ReadonlyMap<string, FileRecord>, now: ObservedState): ScanFinding[] {
+export function compareToBaseline(
+  baseline: ReadonlyMap<string, FileRecord>,
+  now: ObservedState,
+  set: AttributeSet = EVERY_ATTRIBUTE,
+): ScanFinding[] {
   const findings: ScanFinding[] = [];
   const seen = new Set<string>();
   for (const rec of now.records) {
@@ -36,9 +45,9 @@ export function compareToBaseline(baseline: ReadonlyMap<string, FileRecord>, now
     if (!old) {
       findings.push({ path: rec.path, kind: 'added', severity: 'medium' });
     } else {
-      const changed = compareRecords(old, rec, unreadable ? CONTENT_ATTRIBUTES : undefined);
+      const changed = compareRecords(old, rec, unreadable ? CONTENT_ATTRIBUTES : undefined, set);
       if (changed.length) {
-        const reason = describeChange(old, rec, changed);
+        const reason = describeChange(old, rec, changed, now.names);
         findings.push({
           path: rec.path,
           kind: 'changed',
@@ -49,7 +58,7 @@ export function compareToBaseline(baseline: ReadonlyMap<string, FileRecord>, now
       }
     }
     if (unreadable) findings.push({ path: rec.path, kind: 'unreadable', severity: 'high', reason: unreadable });
-    findings.push(...policyFindings(rec, now.keys.get(rec.path) ?? null, old));
+    findings.push(...policyFindings(rec, now.keys.get(rec.path) ?? null, old, now.names));
   }
   // Paths that could not even be stat'ed (or vanished mid-scan).
   for (const [path, reason] of now.unreadable) {
@@ -67,7 +76,28 @@ export function compareToBaseline(baseline: ReadonlyMap<string, FileRecord>, now
       findings.push({ path, kind: 'removed', severity: old.type === 'dir' ? 'medium' : 'high' });
     }
   }
-  return sortFindings(findings);
+  return sortFindings(withCauses(findings));
+}
+
+/**
+ * A directory that changed because a name was added to it or removed from it says which:
+ * "entries 2 -> 3; mtime ... (added id_new)". The causes are the added and removed findings
+ * directly below it; a name the selection excludes is not among them, and the count says so.
+ */
+function withCauses(findings: ScanFinding[]): ScanFinding[] {
+  const below = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.kind !== 'added' && f.kind !== 'removed') continue;
+    const slash = f.path.lastIndexOf('/');
+    const parent = slash > 0 ? f.path.slice(0, slash) : '/';
+    below.set(parent, [...(below.get(parent) ?? []), `${f.kind} ${f.path.slice(slash + 1)}`]);
+  }
+  return findings.map((f) => {
+    const causes = f.kind === 'changed' ? below.get(f.path) : undefined;
+    if (!causes) return f;
+    const shown = causes.slice(0, 5).join(', ') + (causes.length > 5 ? `, +${causes.length - 5} more` : '');
+    return { ...f, reason: f.reason ? `${f.reason} (${shown})` : `(${shown})` };
+  });
 }
 
 /** At init there is nothing to compare against: only unreadable paths and policy. */

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Hasher, type HashResult } from './hasher.js';
+import { readXattrs } from './xattrs.js';
 import type { WalkItem } from './walker.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -19,9 +20,10 @@ export class HashWorker {
     private readonly queue: WorkQueue,
     private readonly sha512: boolean,
     private readonly accept: (item: WalkItem, r: HashResult) => void,
+    private readonly xattrs = false,
   ) {
     this.worker = new Worker(new URL('./hash-worker.js', import.meta.url), {
-      workerData: { paths: files.map((f) => f.path), sha512, shared: queue.cells.buffer },
+      workerData: { paths: files.map((f) => f.path), sha512, xattrs, shared: queue.cells.buffer },
     });
     let finish!: () => void;
     this.whenFinished = new Promise((r) => (finish = r));
@@ -47,7 +49,7 @@ export class HashWorker {
 
   /** Everything before the queue's head was claimed by the worker; hash what it did not report. */
   private recoverUnreported() {
-    const hasher = new Hasher();
+    const hasher = new Hasher(undefined, undefined, this.xattrs ? readXattrs : undefined);
     for (let i = 0; i < this.queue.head; i++) {
       if (!this.reported.has(i)) this.accept(this.files[i], hasher.hash(this.files[i].path, this.sha512));
     }

@@ -6,10 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Hasher, type HashResult } from './hasher.js';
 import { WorkQueue } from './work-queue.js';
+import { readXattrs } from './xattrs.js';
 
-const { paths, sha512, shared } = workerData as { paths: string[]; sha512: boolean; shared: SharedArrayBuffer };
+const { paths, sha512, xattrs, shared } = workerData as { paths: string[]; sha512: boolean; xattrs: boolean; shared: SharedArrayBuffer };
 const queue = new WorkQueue(paths.length, shared);
-const hasher = new Hasher();
+const hasher = new Hasher(undefined, undefined, xattrs ? readXattrs : undefined);
 let batch: Array<[number, HashResult]> = [];
 let batchBytes = 0;
 for (let i = queue.takeFront(); i >= 0; i = queue.takeFront()) {

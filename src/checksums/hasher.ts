@@ -11,6 +11,10 @@ import type { StatLike } from './attributes.js';
 import { fsPath } from '../domain/byte-path.js';
 import { reasonFor } from './reasons.js';
 import { detectPrivateKey, type PrivateKeyKind } from './sensitive.js';
+import type { XattrRead } from './xattrs.js';
+
+/** Reads a file's extended attributes while it is open (src/checksums/xattrs.ts readXattrs). */
+export type XattrReader = (path: string, fd: number) => XattrRead;
 
 export interface HashIo {
   open(path: string): number;
@@ -31,7 +35,7 @@ export const NODE_HASH_IO: HashIo = {
 };
 
 export type HashResult =
-  | { ok: true; stat: StatLike; sha256: string; sha512: string | null; key: PrivateKeyKind | null; bytes: number }
+  | { ok: true; stat: StatLike; sha256: string; sha512: string | null; key: PrivateKeyKind | null; bytes: number; xattrs?: XattrRead }
   | { ok: false; reason: string; bytes: number };
 
 export const CHANGED_WHILE_READ = 'changed while being read';
@@ -42,6 +46,7 @@ export class Hasher {
   constructor(
     private readonly io: HashIo = NODE_HASH_IO,
     bufferSize = 1 << 20,
+    private readonly readXattrs?: XattrReader,
   ) {
     this.buf = Buffer.allocUnsafe(bufferSize);
   }
@@ -116,6 +121,8 @@ export class Hasher {
           yield;
         }
       }
+      // Between the two fstats: an xattr or ACL set meanwhile moves the ctime, and the file is read again.
+      const xattrs = this.readXattrs?.(path, fd);
       const after = this.io.fstat(fd);
       if (
         after.size !== before.size ||
@@ -125,7 +132,7 @@ export class Hasher {
       ) {
         return { ok: false, reason: CHANGED_WHILE_READ, bytes };
       }
-      return { ok: true, stat: statLike(before), sha256: h256.digest('hex'), sha512: h512?.digest('hex') ?? null, key, bytes };
+      return { ok: true, stat: statLike(before), sha256: h256.digest('hex'), sha512: h512?.digest('hex') ?? null, key, bytes, ...(xattrs ? { xattrs } : {}) };
     } catch (err) {
       return { ok: false, reason: reasonFor(err), bytes };
     } finally {
@@ -137,6 +144,6 @@ export class Hasher {
 
 /** The fields capture needs, as a plain object (it crosses to and from worker threads). */
 export function statLike(st: BigIntStats): StatLike {
-  const { mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs } = st;
-  return { mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs };
+  const { dev, mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs } = st;
+  return { dev, mode, size, uid, gid, ino, nlink, mtimeNs, ctimeNs };
 }

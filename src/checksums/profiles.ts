@@ -8,6 +8,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { parseAttributes, PROFILE_ATTRIBUTES } from './attribute-groups.js';
 import { compileGlob, rootFromPath, type Selection, type SelectionRoot } from './walker.js';
 
 export const PROFILES = ['credentials', 'keystores', 'configs'] as const;
@@ -66,6 +67,11 @@ export interface BaselineSpec {
   roots: SelectionRoot[];
   excludes: string[];
   sha512: boolean;
+  /**
+   * The attributes recorded and compared (src/checksums/attribute-groups.ts); absent in
+   * baselines made before it existed, which keep recording what they always did.
+   */
+  attributes?: string[];
 }
 
 export interface SpecOptions {
@@ -73,6 +79,8 @@ export interface SpecOptions {
   path?: string[];
   exclude?: string[];
   sha512?: boolean;
+  /** `--attributes`: groups and attribute names, "content,owner,-times"; default: the profile's. */
+  attributes?: string;
 }
 
 export function profileRoots(profile: ProfileName, env: NodeJS.ProcessEnv): SelectionRoot[] {
@@ -113,7 +121,12 @@ export function buildSpec(opts: SpecOptions, env: NodeJS.ProcessEnv, cwd: string
     asUsage(() => compileGlob(anchored));
     return anchored;
   });
-  return { version: 1, profile, roots, excludes, sha512: Boolean(opts.sha512) };
+  if (opts.attributes !== undefined && opts.attributes.trim() === '') throw new UsageError('--attributes must not be empty');
+  // --sha512 and an attribute list naming sha512 mean the same thing.
+  const list = opts.attributes ?? PROFILE_ATTRIBUTES[profile ?? 'none'];
+  const attributes = asUsage(() => parseAttributes(opts.sha512 ? `${list},sha512` : list));
+  const sha512 = attributes.includes('sha512');
+  return { version: 1, profile, roots, excludes, sha512, attributes };
 }
 
 /**

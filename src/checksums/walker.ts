@@ -58,6 +58,8 @@ export interface WalkItem {
   type: FileType;
   stat: BigIntStats | null;
   linkTarget: string | null;
+  /** A directory's number of names, once it was listed (a new file shows in its directory). */
+  entries?: number;
 }
 
 /** The result of a walk, sorted by nothing in particular: callers sort what they keep. */
@@ -120,7 +122,7 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
   };
 
   /** Walk below `dir`; `keep` decides which paths are recorded, `depth` limits globs. */
-  const descend = (dir: string, st: BigIntStats, ancestors: Set<string>, keep: (p: string) => boolean, depth: number) => {
+  const descend = (dir: string, st: BigIntStats, ancestors: Set<string>, keep: (p: string) => boolean, depth: number, item?: WalkItem) => {
     const id = `${st.dev}:${st.ino}`;
     const first = walkedDirs.get(id);
     if (first !== undefined) {
@@ -143,6 +145,7 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
       result.unreadable.push({ path: dir, reason: reasonFor(err), isDir: true });
       return;
     }
+    if (item) item.entries = entries.length; // every name, excluded ones too: it is what the directory holds
     const inner = new Set(ancestors).add(id);
     for (const { name, isFile } of entries) {
       const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
@@ -161,8 +164,8 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
         }
         continue; // gone between readdir and lstat: a removal, reported by comparison
       }
-      if (keep(path)) record(path, cst);
-      if (fileType(cst) === 'dir') descend(path, cst, inner, keep, depth - 1);
+      const item = keep(path) ? record(path, cst) : undefined;
+      if (fileType(cst) === 'dir') descend(path, cst, inner, keep, depth - 1, item);
     }
   };
 
@@ -180,8 +183,8 @@ export function walk(selection: Selection, fs: WalkFs = NODE_FS): WalkResult {
     }
     if (!root.pattern) {
       if (excluded(root.base)) continue;
-      record(root.base, st);
-      if (fileType(st) === 'dir') descend(root.base, st, new Set(), () => true, Infinity);
+      const item = record(root.base, st);
+      if (fileType(st) === 'dir') descend(root.base, st, new Set(), () => true, Infinity, item);
       else if (fileType(st) === 'symlink') {
         result.notes.push(`${root.base} is a symbolic link: recorded as a link, not followed`);
       }

@@ -8,6 +8,7 @@ import { lstatSync } from 'node:fs';
 import type { CurrentState } from '../checksums/capture.js';
 import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
 import { compareToBaseline, initFindings } from '../checksums/compare.js';
+import { attributeSetOf } from '../checksums/attribute-groups.js';
 import { loadKey } from '../checksums/key-file.js';
 import { canSign, type SigningKey } from '../checksums/signing.js';
 import { buildSpec, type BaselineSpec, type SpecOptions } from '../checksums/profiles.js';
@@ -76,7 +77,7 @@ export async function updateBaseline(ctx: OperationContext, name: string, opts: 
   const state = await captureWithProgress(ctx, spec, `baseline ${name}`);
   if (state.records.length === 0) throw emptySelection(spec, state);
   const tally = { added: 0, removed: 0, changed: 0 };
-  for (const f of compareToBaseline(entries, state)) if (f.kind === 'added' || f.kind === 'removed' || f.kind === 'changed') tally[f.kind]++;
+  for (const f of compareToBaseline(entries, state, attributeSetOf(spec))) if (f.kind === 'added' || f.kind === 'removed' || f.kind === 'changed') tally[f.kind]++;
   const updated = await withWriteTransaction(db, () => {
     const head = findBaseline(db, name);
     if (!head || head.generation !== row.generation) {
@@ -113,6 +114,8 @@ export interface BaselineSummary {
   paths: string[];
   excludes: string[];
   sha512: boolean;
+  /** What it records and compares (src/checksums/attribute-groups.ts). */
+  attributes: string[];
   created_at: string;
   updated_at: string;
   last_scan: { scan: number; exit_code: number; findings: number } | null;
@@ -132,6 +135,7 @@ export function listBaselines(ctx: OperationContext): BaselineSummary[] {
       paths: namedPaths(spec),
       excludes: spec.excludes,
       sha512: spec.sha512,
+      attributes: [...attributeSetOf(spec).names],
       created_at: b.created_at,
       updated_at: b.updated_at,
       last_scan: last ? { scan: last.scan, exit_code: last.exit_code, findings: last.findings.length } : null,

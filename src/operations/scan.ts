@@ -10,6 +10,7 @@ import { findingRecords } from '../checksums/events.js';
 import { loadKey } from '../checksums/key-file.js';
 import type { SigningKey } from '../checksums/signing.js';
 import { selectionOf, type BaselineSpec } from '../checksums/profiles.js';
+import { attributeSetOf } from '../checksums/attribute-groups.js';
 import { auditRecordsBaseline } from '../db/audit.js';
 import { findBaseline, listBaselineRows, type BaselineRow } from '../db/integrity.js';
 import { withWriteTransaction, type DB } from '../db/open.js';
@@ -85,7 +86,7 @@ export async function scanBaselines(ctx: OperationContext, params: ScanParams): 
     if (!v) throw new Error('baseline was not verified'); // unreachable: meanwhile always runs
     const { head: row, entries } = v;
     notes.push(...state.notes);
-    const findings = compareToBaseline(entries, state);
+    const findings = compareToBaseline(entries, state, attributeSetOf(spec));
     const code = exitCodeFor(
       findings.map((f) => f.kind),
       failOn,
@@ -184,6 +185,7 @@ export async function captureWithProgress(
   try {
     return await captureState(selectionOf(spec), {
       sha512: spec.sha512,
+      attributes: attributeSetOf(spec),
       worker: ctx.env.PAYRECON_HASH_WORKERS !== '0',
       meanwhile,
       checkInterrupted: () => ctx.checkInterrupted(),

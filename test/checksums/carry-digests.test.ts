@@ -21,6 +21,12 @@ describe('keepDigestsOfUnread (baseline update)', () => {
     expect(keepDigestsOfUnread(old, records, unreadable).map((r) => [r.sha256, r.sha512])).toEqual(digests);
   });
 
+  it('extended attributes not read now keep their old values; those read are accepted', () => {
+    const before = new Map([['/k/a', file('/k/a', { xattrs: '{"user.a":"11"}', caps: 'cap_setuid=ep', acl: '' })]]);
+    const [r] = keepDigestsOfUnread(before, [file('/k/a', { sha256: null, sha512: null, xattrs: null, caps: null, acl: 'user::rw-,user:0:r--,group::---,mask::r--,other::---' })], denied('/k/a'));
+    expect([r.xattrs, r.caps, r.acl]).toEqual(['{"user.a":"11"}', 'cap_setuid=ep', 'user::rw-,user:0:r--,group::---,mask::r--,other::---']);
+  });
+
   it('keeps the new mode of an unreadable file', () => {
     const [r] = keepDigestsOfUnread(old, [file('/k/a', { sha256: null, sha512: null, mode: 0o000 })], denied('/k/a'));
     expect(r.mode).toBe(0o000);

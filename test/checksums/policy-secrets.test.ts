@@ -12,7 +12,8 @@ const PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT
 const PEM_CERT = '-----BEGIN CERTIFICATE-----\nMIIBszCCAV2gAwIBAgIUJ\n-----END CERTIFICATE-----\n';
 
 function record(path: string): FileRecord {
-  return { path, type: 'file', size: 1n, mode: 0o644, uid: 1000, gid: 1000, inode: 1n, nlink: 1, mtime: 0n, ctime: 0n, link_target: null, sha256: 'x', sha512: null };
+  return { path, type: 'file', size: 1n, mode: 0o644, uid: 1000, gid: 1000, inode: 1n, nlink: 1, mtime: 0n, ctime: 0n, link_target: null, sha256: 'x', sha512: null,
+    xattrs: null, acl: null, default_acl: null, caps: null, selinux: null, entries: null };
 }
 
 describe('which world-readable files are policy findings', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
-const PURE = ['attributes', 'compare', 'policy', 'sensitive', 'signing', 'verify', 'render', 'work-queue'];
+const PURE = ['attributes', 'attribute-groups', 'compare', 'path-order', 'policy', 'sensitive', 'signing', 'verify', 'render', 'work-queue', 'xattr-decode'];
 const FORBIDDEN = [/from 'node:fs'/, /from '\.\.\/db\//, /better-sqlite3/, /Date\.now\(/, /new Date\(\)/, /process\.env/, /from '\.\.\/ui\//];
 
 describe('pure checksum modules', () => {

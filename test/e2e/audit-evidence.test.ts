@@ -223,7 +223,7 @@ describe('old databases', () => {
   it('a log written before keys existed migrates, verifies, and is keyed from the next entry on', () => {
     const n = night(false);
     // Make it what an older payrecon left: no head record, no key columns, schema version 5.
-    // (and none of what later migrations added: exception work, the bank leg).
+    // (and none of what later migrations added: exception work, the bank leg, extended attributes).
     n.sql(
       `DROP TABLE audit_head; ALTER TABLE audit_log DROP COLUMN key_id; ALTER TABLE audit_log DROP COLUMN mac;
        DROP TABLE manual_match_rows; DROP TABLE manual_matches; DROP TABLE proposals; DROP TABLE reason_codes;
@@ -232,6 +232,9 @@ describe('old databases', () => {
        DROP TABLE scan_changes; DROP TABLE open_findings; DROP TABLE scan_checkpoints;
        ALTER TABLE scans DROP COLUMN format; ALTER TABLE scans DROP COLUMN change_count; ALTER TABLE scans DROP COLUMN changes_digest;
        ALTER TABLE baselines DROP COLUMN checkpoint_id; ALTER TABLE baselines DROP COLUMN checkpoint_mac; ALTER TABLE baselines DROP COLUMN head_mac;
+       ALTER TABLE baseline_entries DROP COLUMN xattrs; ALTER TABLE baseline_entries DROP COLUMN acl;
+       ALTER TABLE baseline_entries DROP COLUMN default_acl; ALTER TABLE baseline_entries DROP COLUMN caps;
+       ALTER TABLE baseline_entries DROP COLUMN selinux; ALTER TABLE baseline_entries DROP COLUMN entries;
        PRAGMA user_version = 5`,
     );
     const plain = n.verify('--json');

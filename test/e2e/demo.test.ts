@@ -32,7 +32,7 @@ it('the demo runs end to end on the bundled fixtures', () => {
     expect(out).toMatch(/payout_not_deposited 240\.18 USD \[po_1DemoP02\] NOT_DEPOSITED/);
     expect(out).toMatch(/unexplained_deposit -500\.00 EUR \[2025031400017\] UNEXPLAINED_CREDIT/);
     expect(out).toMatch(/audit log verifies/);
-    expect(out).toMatch(/1 added, 0 removed, 2 changed[\s\S]*\(exit 5\)/);
+    expect(out).toMatch(/1 added, 0 removed, 3 changed[\s\S]*\(exit 5\)/); // app/ changed too: a name was added to it
     expect(out).not.toMatch(/\u001b\[/); // no colour codes into a pipe
     for (const f of ['report.html', 'report.csv', 'junit.xml']) expect(existsSync(join(dir, f))).toBe(true);
   } finally {

@@ -113,7 +113,8 @@ describe('real output matches the schemas', () => {
     expect(envelope.scans).toHaveLength(1);
     expectValid('scan.schema.json', envelope, 'scan --json (one baseline)');
     const doc = envelope.scans[0];
-    expect(doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed']);
+    // a.conf changed, new.conf added, and the directory holding it changed (entries).
+    expect(doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed', 'changed']);
     const both = runCli(['--db', db, '--json', 'scan', '--key-file', key]);
     expect(JSON.parse(both.stdout).scans).toHaveLength(2);
     expectValid('scan.schema.json', JSON.parse(both.stdout), 'scan --json (several baselines)');

@@ -138,7 +138,7 @@ describe('profiles', () => {
     // The expanded selection is signed with the baseline: a scan without those variables looks at the same places.
     writeFileSync(join(home, '.ssh', 'id_ed25519'), 'new key', { mode: 0o600 });
     const scan = t.run(['--json', 'scan', 'creds']);
-    expect(scan.code).toBe(1);
+    expect(scan.code).toBe(5); // the key, and ~/.ssh whose entries changed
     expect(parseJson(scan).scans[0].findings).toContainEqual(expect.objectContaining({ kind: 'added', path: join(home, '.ssh', 'id_ed25519') }));
   });
 });

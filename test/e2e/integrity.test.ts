@@ -41,18 +41,25 @@ describe('baseline init and scan', () => {
     });
   });
 
-  it('a file added exits 1', () => {
+  it('a file added exits 5: the file (1) and its directory, whose entries changed (4), with the cause', () => {
     writeFileSync(join(t.tree, 'sub', 'new.conf'), 'new\n');
     const r = scan('conf');
-    expect(r.code).toBe(1);
-    expect(r.doc.findings).toEqual([{ path: join(t.tree, 'sub', 'new.conf'), kind: 'added', severity: 'medium', first_seen_scan: 1 }]);
+    expect(r.code).toBe(5);
+    expect(r.doc.findings).toEqual([
+      { path: join(t.tree, 'sub'), kind: 'changed', attributes: ['mtime', 'ctime', 'entries'], severity: 'medium',
+        reason: expect.stringMatching(/^mtime \S+ -> \S+; entries 1 -> 2 \(added new\.conf\)$/), first_seen_scan: 1 },
+      { path: join(t.tree, 'sub', 'new.conf'), kind: 'added', severity: 'medium', first_seen_scan: 1 },
+    ]);
   });
 
   it('a file removed exits 2', () => {
     rmSync(join(t.tree, 'b.conf'));
     const r = scan('conf');
-    expect(r.code).toBe(2);
-    expect(r.doc.findings).toMatchObject([{ path: join(t.tree, 'b.conf'), kind: 'removed', severity: 'high' }]);
+    expect(r.code).toBe(6);
+    expect(r.doc.findings).toMatchObject([
+      { path: t.tree, kind: 'changed', reason: expect.stringContaining('entries 3 -> 2 (removed b.conf)') },
+      { path: join(t.tree, 'b.conf'), kind: 'removed', severity: 'high' },
+    ]);
     expect(r.doc.counts).toMatchObject({ files: 4, removed: 1 });
   });
 
@@ -81,7 +88,7 @@ describe('baseline init and scan', () => {
     expect(scan('conf').code).toBe(7);
     const narrowed = scan('conf', '--fail-on', 'removed');
     expect(narrowed.code).toBe(2);
-    expect(narrowed.doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed', 'removed']);
+    expect(narrowed.doc.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['added', 'changed', 'changed', 'removed']);
     expect(t.run(['scan', '--fail-on', 'bogus']).code).toBe(16);
   });
 
@@ -91,7 +98,8 @@ describe('baseline init and scan', () => {
     rmSync(join(t.tree, 'b.conf'));
     const second = scan('conf');
     const byKind = Object.fromEntries(second.doc.findings.map((f: { kind: string; first_seen_scan: number }) => [f.kind, f.first_seen_scan]));
-    expect(byKind).toEqual({ added: first.doc.scan, removed: second.doc.scan });
+    // The directory's change is new: its mtime and entries moved again.
+    expect(byKind).toEqual({ added: first.doc.scan, removed: second.doc.scan, changed: second.doc.scan });
   });
 
   it('baseline update accepts the current state (audited) and the next scan is clean', () => {
@@ -116,11 +124,11 @@ describe('baseline init and scan', () => {
       rmSync(join(second.tree, 'x.key'));
       writeFileSync(join(t.tree, 'added.conf'), '+');
       const r = t.run(['--json', 'scan']);
-      expect(r.code).toBe(3);
+      expect(r.code).toBe(7);
       const doc = parseJson(r);
-      expect(doc.exit_code).toBe(3);
+      expect(doc.exit_code).toBe(7);
       expect(doc.scans.map((s: { baseline: string; exit_code: number }) => [s.baseline, s.exit_code])).toEqual([
-        ['conf', 1],
+        ['conf', 5],
         ['more', 2],
       ]);
     } finally {
@@ -140,8 +148,8 @@ describe('baseline init and scan', () => {
   it('plain output in CI: a summary line and one line per finding', () => {
     writeFileSync(join(t.tree, 'new.conf'), 'n');
     const r = t.run(['scan']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^scan 1 of baseline "conf": 6 files: 1 added, 0 removed, 0 changed, 0 unreadable, 0 policy - exit 1\n/);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/^scan 1 of baseline "conf": 6 files: 1 added, 0 removed, 1 changed, 0 unreadable, 0 policy - exit 5\n/);
     expect(r.stdout).toContain(`  added      ${join(t.tree, 'new.conf')}`);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
@@ -151,7 +159,7 @@ describe('baseline init and scan', () => {
     const bad = t.run(['scan', '--report', join(t.dir, 'r.txt')]);
     expect(bad.code).toBe(16);
     const r = t.run(['--json', 'scan', '--report', join(t.dir, 'r.json')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     expect(parseJson(r).scans[0].scan).toBe(1); // the refused run recorded nothing
     expect(readFileSync(join(t.dir, 'r.json'), 'utf8')).toContain(join(t.tree, 'new.conf'));
   });
@@ -168,7 +176,7 @@ describe('baseline init and scan', () => {
     const threaded = scan('many');
     const single = { ...t.run(['--json', 'scan', 'many'], { PAYRECON_HASH_WORKERS: '0' }) };
     expect(threaded.code).toBe(6);
-    expect(brief(threaded)).toEqual([`changed ${join(many, 'f0')}`, `removed ${join(many, 'f200')}`, `changed ${join(many, 'f399')}`]);
+    expect(brief(threaded)).toEqual([`changed ${many}`, `changed ${join(many, 'f0')}`, `removed ${join(many, 'f200')}`, `changed ${join(many, 'f399')}`]);
     expect(brief({ doc: parseJson(single).scans[0] })).toEqual(brief(threaded));
     expect(threaded.doc.counts.files).toBe(400);
   });
