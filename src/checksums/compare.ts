@@ -4,6 +4,7 @@
  * db, no clock. Something that could not be read is reported as such, never as unchanged and
  * never as removed.
  */
+import { displayPath } from '../domain/byte-path.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
 import {
   changeSeverity,
@@ -90,7 +91,8 @@ function withCauses(findings: ScanFinding[]): ScanFinding[] {
     if (f.kind !== 'added' && f.kind !== 'removed') continue;
     const slash = f.path.lastIndexOf('/');
     const parent = slash > 0 ? f.path.slice(0, slash) : '/';
-    below.set(parent, [...(below.get(parent) ?? []), `${f.kind} ${f.path.slice(slash + 1)}`]);
+    // A reason is stored as text and signed: a byte that is not UTF-8 is written \xNN, as people see it.
+    below.set(parent, [...(below.get(parent) ?? []), `${f.kind} ${displayPath(f.path.slice(slash + 1))}`]);
   }
   return findings.map((f) => {
     const causes = f.kind === 'changed' ? below.get(f.path) : undefined;

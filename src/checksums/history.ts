@@ -30,14 +30,20 @@ export interface ChangeSigned extends Omit<OpenFinding, 'seq'> {
 }
 export type ChangeRow = ChangeSigned & { mac: string };
 
+/**
+ * A reason is stored as SQLite text, which cannot hold a lone surrogate (a path byte that is not
+ * UTF-8, escaped): what is signed is what the database will give back.
+ */
+const asStored = (text: string | null): string | null => (text === null ? null : Buffer.from(text, 'utf8').toString('utf8'));
+
 export function changeCanonical(c: ChangeSigned): Canonical {
-  return ['change', c.scan_id, c.seq, c.op, c.path, c.kind, c.attributes, c.severity, c.reason, c.first_seen_scan];
+  return ['change', c.scan_id, c.seq, c.op, c.path, c.kind, c.attributes, c.severity, asStored(c.reason), c.first_seen_scan];
 }
 
 /** Digest of the open findings in order (signed inside the scan's MAC). */
 export function openDigest(findings: Iterable<OpenFinding>): string {
   const h = createHash('sha256');
-  for (const f of findings) h.update(JSON.stringify([f.path, f.kind, f.attributes, f.severity, f.reason, f.first_seen_scan])).update('\n');
+  for (const f of findings) h.update(JSON.stringify([f.path, f.kind, f.attributes, f.severity, asStored(f.reason), f.first_seen_scan])).update('\n');
   return h.digest('hex');
 }
 
