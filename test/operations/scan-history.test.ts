@@ -44,23 +44,25 @@ async function tamperError(run: () => Promise<unknown>): Promise<string> {
 
 describe('checkpoints', () => {
   it('every 100 scans; a scan verifies from the newest, --verify-history from the first', async () => {
-    writeFileSync(join(t.tree, 'new.conf'), 'n'); // one finding that persists through every scan
-    for (let i = 0; i < 230; i++) expect((await scan()).exitCode).toBe(1);
+    // Findings that persist through every scan: new.conf added, and its directory changed (exit 1 + 4).
+    writeFileSync(join(t.tree, 'new.conf'), 'n');
+    for (let i = 0; i < 230; i++) expect((await scan()).exitCode).toBe(5);
     expect(rows('SELECT scan_id, pruned_before FROM scan_checkpoints ORDER BY id')).toEqual([
       { scan_id: 100, pruned_before: null },
       { scan_id: 200, pruned_before: null },
     ]);
     // Only the scan that opened the finding stored a change; the others only their own row.
-    expect(rows('SELECT scan_id, op FROM scan_changes')).toEqual([{ scan_id: 1, op: 'open' }]);
+    // Two findings opened in scan 1 (the file and its directory), nothing stored since.
+    expect(rows('SELECT scan_id, op FROM scan_changes')).toEqual([{ scan_id: 1, op: 'open' }, { scan_id: 1, op: 'open' }]);
     const last = await scan();
-    expect(last.scans[0].findings).toMatchObject([{ kind: 'added', first_seen_scan: 1 }]);
+    expect(last.scans[0].findings).toMatchObject([{ kind: 'changed', first_seen_scan: 1 }, { kind: 'added', first_seen_scan: 1 }]);
 
     // Behind the newest checkpoint an edit is found on demand, not by every scan.
     ctx.db().prepare('UPDATE scans SET exit_code = 0 WHERE id = 150').run();
-    expect((await scan()).exitCode).toBe(1);
+    expect((await scan()).exitCode).toBe(5);
     expect(await tamperError(() => scan(true))).toMatch(/scan 150 was altered outside payrecon/);
-    ctx.db().prepare('UPDATE scans SET exit_code = 1 WHERE id = 150').run();
-    expect((await scan(true)).exitCode).toBe(1);
+    ctx.db().prepare('UPDATE scans SET exit_code = 5 WHERE id = 150').run(); // restored
+    expect((await scan(true)).exitCode).toBe(5);
     // After it, every scan finds it.
     ctx.db().prepare('DELETE FROM scans WHERE id = 210').run();
     expect(await tamperError(() => scan())).toMatch(/scan 211 does not follow the previous scan/);
