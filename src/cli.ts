@@ -213,7 +213,7 @@ export function buildProgram(io: CliIo): Command {
       .description('acknowledge, resolve or write off discrepancies (by id, by filters, or from an edited CSV); audited')
       .argument('[discrepancy-id...]', 'discrepancy ids (or select with the filters)')
       .option('--note <text>', 'why (kept in the audit log); required to change a status')
-      .addOption(new Option('--status <status>', 'new status (default resolved)').choices(['acknowledged', 'resolved', 'written_off']))
+      .addOption(new Option('--status <status>', 'new status (default resolved); open reopens a mistaken settlement').choices(['acknowledged', 'resolved', 'written_off', 'open']))
       .option('--reason <code>', 'written_off: a reason code (payrecon reasons)')
       .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
       .addOption(new Option('--current-status <status>', 'filter: only items now open, or now acknowledged').choices(['open', 'acknowledged'])),
@@ -229,6 +229,7 @@ export function buildProgram(io: CliIo): Command {
     .command('report')
     .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
     .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
+    .option('--since <date>', '"Resolved this period" starts here (YYYY-MM-DD or ISO time; default: when the run before it started)')
     .requiredOption('--out <path>', 'output file')
     .action(action(() => import('./commands/report.js')));
 

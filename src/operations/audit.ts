@@ -44,6 +44,16 @@ export function auditAnchor(db: DB): AuditAnchor {
   return { entries: h?.entries ?? 0, head: h?.hash ?? null, keyed: Boolean(h?.key_id) };
 }
 
+/**
+ * The chain's hashes and links walked from the first entry to the head, without a key: cheap
+ * enough for every report (one SHA-256 per entry), it catches an edited or deleted entry. MACs
+ * and the replay against the tables are `audit verify`'s.
+ */
+export function checkAuditChain(db: DB): { ok: boolean; broken?: { id: number; reason: string } } {
+  const c = verifyChain(iterateAudit(db), readAuditHead(db), null);
+  return c.ok ? { ok: true } : { ok: false, broken: c.broken };
+}
+
 export interface AuditVerifyResult {
   ok: boolean;
   chain: ChainVerification;

@@ -9,7 +9,14 @@ import type { ReconcileReportData, ReconcileStreamData, Write } from './types.js
 /** The streaming view of whole report data. */
 export function streamDataOf(data: ReconcileReportData): ReconcileStreamData {
   const { discrepancies: _items, ...header } = data.document;
-  return { header, rows: data.rows, matched: data.matched, writtenOff: data.writtenOff, scans: data.scans, cash: data.cash, generatedAt: data.generatedAt };
+  return {
+    header,
+    rows: data.rows, matched: data.matched, writtenOff: data.writtenOff, scans: data.scans, cash: data.cash,
+    generatedAt: data.generatedAt,
+    audit: data.audit,
+    resolved: data.resolved,
+    auditChain: data.auditChain,
+  };
 }
 
 /** Run a streaming renderer over whole data and return its text. */
