@@ -252,9 +252,12 @@ export function buildProgram(io: CliIo): Command {
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit })), { createsDb: true }));
   baseline
     .command('update')
-    .description('accept the current state as the baseline (audited)')
+    .description('accept the current state as the baseline (audited: which paths, old and new digest prefixes)')
     .argument('<name>', 'baseline name')
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
+    .option('--dry-run', 'show what would be accepted (paths, attributes, digest prefixes); change nothing')
+    .option('--path <glob>', 'accept only changes under this path or matching this glob; repeatable (the rest stay findings)', collect)
+    .option('--note <text>', 'why (kept in the audit log with the approved paths)')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runUpdate }))));
   baseline
     .command('list')
