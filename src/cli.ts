@@ -263,6 +263,12 @@ export function buildProgram(io: CliIo): Command {
     .command('list')
     .description('list baselines')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runList }))));
+  baseline
+    .command('show')
+    .description('what a baseline covers: its places (profiles expanded), attributes, key id, dates and files')
+    .argument('<name>', 'baseline name')
+    .option('--key-file <path>', 'HMAC key file to verify the files against (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runShow }))));
 
   program
     .command('scan')
@@ -272,6 +278,13 @@ export function buildProgram(io: CliIo): Command {
     .option('--key-file <path>', 'HMAC key file (default: $PAYRECON_KEY_FILE)')
     .option('--report <path>', 'also write a report (.html .csv .json .xml)')
     .action(action(() => import('./commands/scan.js')));
+
+  program
+    .command('scans')
+    .description('the history of scans, newest first (id, baseline, time, counts, exit code)')
+    .argument('[baseline]', 'only the scans of this baseline')
+    .option('--limit <n>', 'newest n scans', positiveInt('--limit'), 20)
+    .action(action(() => import('./commands/scans.js')));
 
   program
     .command('schedule')

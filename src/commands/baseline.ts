@@ -1,5 +1,5 @@
 /**
- * `payrecon baseline init|update|list`: the baseline operations (src/operations/baseline.ts),
+ * `payrecon baseline init|update|list|show`: the baseline operations (src/operations/baseline.ts),
  * rendered. Exit 8 when something could not be read (the baseline is incomplete), else 0.
  */
 import { findingLine } from '../checksums/render.js';
@@ -7,6 +7,7 @@ import type { SpecOptions } from '../checksums/profiles.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../domain/exit-codes.js';
 import { initBaseline, listBaselines, updateBaseline, type BaselineOutcome } from '../operations/baseline.js';
+import { showBaseline } from '../operations/baseline-show.js';
 import { formatBytes, printable } from '../output.js';
 import type { BaselineChange } from '../checksums/approve.js';
 import { displayPath } from '../domain/byte-path.js';
@@ -67,6 +68,29 @@ export async function runList(_opts: unknown, ctx: CommandContext): Promise<numb
     ctx.out.info(`${c.bold(printable(b.name))}  ${b.files} files  generation ${b.generation}  updated ${printable(b.updated_at)}  ${scan}`);
     ctx.out.info(c.dim(`  ${printable(what)}${b.sha512 ? '  (+SHA-512)' : ''}`));
   }
+  return ExitCode.OK;
+}
+
+/** `baseline show <name>`: what it covers, the attributes it records, its key id and its files. */
+export async function runShow(name: string, opts: { keyFile?: string }, ctx: CommandContext): Promise<number> {
+  const b = showBaseline(ctx, name, opts);
+  if (ctx.out.json) {
+    ctx.out.emitJson(b);
+    return ExitCode.OK;
+  }
+  const c = ctx.out.c;
+  const scan = b.last_scan ? `last scan ${b.last_scan.scan}: exit ${b.last_scan.exit_code}` : 'never scanned';
+  ctx.out.info(`${c.bold(`baseline "${printable(b.name)}"`)}  generation ${b.generation}  ${b.files} files  key id ${b.key_id}  ${scan}`);
+  ctx.out.info(`created ${printable(b.created_at)}  updated ${printable(b.updated_at)}`);
+  ctx.out.info(`covers${b.profile ? ` (profile ${b.profile} expanded)` : ''}:`);
+  for (const r of b.roots) {
+    const where = printable(displayPath(r.pattern ? `${r.path}/${r.pattern}` : r.path));
+    ctx.out.info(`  ${where}  ${c.dim(r.from === 'profile' ? `profile${r.exists ? '' : ', absent'}` : r.exists ? 'path' : 'path, absent now')}`);
+  }
+  if (b.excludes.length) ctx.out.info(`excludes: ${b.excludes.map((e) => printable(e)).join(', ')}`);
+  ctx.out.info(`attributes: ${b.attributes.join(', ')}`);
+  ctx.out.info(b.verified ? 'files (signatures verified):' : c.yellow('files (NOT verified: no key given; pass --key-file or set PAYRECON_KEY_FILE):'));
+  for (const e of b.entries) ctx.out.info(`  ${e.type.padEnd(8)} ${printable(displayPath(e.path))}`);
   return ExitCode.OK;
 }
 
