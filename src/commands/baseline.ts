@@ -104,7 +104,7 @@ function render(ctx: CommandContext, o: BaselineOutcome): number {
       files: b.entry_count,
       exit_code: o.exitCode,
       ...(o.accepted ? { accepted: o.accepted } : {}),
-      ...(o.changes ? { changes: o.changes.accepted, left: o.changes.left.length } : {}),
+      ...(o.changes ? { changes: o.changes.accepted, left: o.changes.left } : {}),
       findings: o.findings,
     });
     return o.exitCode;
