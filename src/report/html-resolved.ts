@@ -50,11 +50,12 @@ export function resolvedSection(r: ResolvedSection | undefined): Html {
 /** The audit log's anchor (entries = the newest entry's number, head hash) and whether its chain walked clean. */
 export function auditLine(a: AuditAnchor | undefined, chain?: AuditChainCheck): Html {
   if (!a) return raw('');
+  const scope = chain && chain.checked < a.entries ? `the newest ${chain.checked} entries and the head` : 'hashes and links';
   const walked = !chain
     ? ''
     : chain.ok
       ? a.entries
-        ? ' · chain intact when written (hashes and links; MACs: payrecon audit verify)'
+        ? ` · chain intact when written (${scope}; the whole chain and MACs: payrecon audit verify)`
         : ''
       : ` · CHAIN BROKEN at entry ${chain.broken?.id}: ${chain.broken?.reason} (run payrecon audit verify)`;
   return html`<p class="meta audit${chain && !chain.ok ? ' bad' : ''}">${describeAnchor(a)}${walked}</p>`;

@@ -29,6 +29,8 @@ export interface CashSection {
 /** The audit chain walked when the report was written: hashes and links, not MACs (`audit verify` checks those). */
 export interface AuditChainCheck {
   ok: boolean;
+  /** How many of the newest entries were walked: all of them, or the tail of a long log. */
+  checked: number;
   /** The first entry that does not verify, and why. */
   broken?: { id: number; reason: string };
 }

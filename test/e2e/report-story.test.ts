@@ -4,6 +4,7 @@
  * (the HTML read in a real chromium), the report carries the audit head, and a mistaken
  * resolution reopened goes back to the open queue with `audit verify` still agreeing.
  */
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,6 +116,19 @@ describe('the report tells what was settled since the last run', () => {
     const bad = cli(['report', '--since', 'last week', '--out', join(dir, 'x.json')]);
     expect(bad.code).toBe(16);
     expect(bad.stderr).toContain('--since must be a date');
+  });
+
+  it('an audit log edited behind payrecon\'s back shows as a broken chain in the HTML report', () => {
+    seededCopy(dir, db);
+    const [a] = openIds();
+    expect(cli(['resolve', String(a.id), '--note', 'fine']).code).toBe(0);
+    const h = new Database(db);
+    const entry = h.prepare("SELECT id FROM audit_log WHERE action = 'resolve'").pluck().get() as number;
+    h.prepare(`UPDATE audit_log SET details = '{"note":"invented"}' WHERE id = ?`).run(entry);
+    h.close();
+    expect(cli(['report', '--out', join(dir, 'r.html')]).code).toBe(0);
+    const page = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(page).toContain(`CHAIN BROKEN at entry ${entry}: its content was altered after it was written`);
   });
 
   it.skipIf(!existsSync(CHROMIUM))('the HTML report, opened in chromium, shows the section and the audit head', async () => {
