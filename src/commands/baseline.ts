@@ -31,6 +31,7 @@ export async function runUpdate(name: string, opts: { keyFile?: string; dryRun?:
 /** `baseline update --dry-run`: what would be accepted and what left; nothing written, exit 0. */
 function renderPreview(ctx: CommandContext, o: BaselineOutcome): number {
   const { accepted, left } = o.changes!;
+  for (const note of o.notes) ctx.out.warn(printable(note));
   if (ctx.out.json) {
     ctx.out.emitJson({ baseline: o.baseline.name, dry_run: true, generation: o.baseline.generation, files: o.baseline.entry_count, exit_code: 0, accepted: o.accepted, changes: accepted, left });
     return ExitCode.OK;

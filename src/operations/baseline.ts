@@ -108,7 +108,10 @@ export async function updateBaseline(ctx: OperationContext, name: string, opts: 
       `see them with: payrecon baseline update ${name} --dry-run`,
     );
   }
-  if (opts.dryRun) return { ...outcome(row, state, tally), changes, dryRun: true, exitCode: ExitCode.OK };
+  // A --path that selected nothing is probably a typo: say so (the others still apply).
+  const unmatched = (opts.paths ?? []).filter((g) => !approval.accepted.some((c) => approvalMatcher([anchorGlob(g, ctx.cwd)])(c.path)));
+  const withNotes = (o: BaselineOutcome): BaselineOutcome => ({ ...o, notes: [...o.notes, ...unmatched.map((g) => `--path ${g} selected no change`)] });
+  if (opts.dryRun) return withNotes({ ...outcome(row, state, tally), changes, dryRun: true, exitCode: ExitCode.OK });
   const updated = await withWriteTransaction(db, () => {
     const head = findBaseline(db, name);
     if (!head || head.generation !== row.generation) {
@@ -133,7 +136,7 @@ export async function updateBaseline(ctx: OperationContext, name: string, opts: 
     });
     return b;
   });
-  return { ...outcome(updated, state, tally), changes };
+  return withNotes({ ...outcome(updated, state, tally), changes });
 }
 
 /** A relative glob with a slash is anchored at the working directory, as `--path` and `--exclude` are at init. */

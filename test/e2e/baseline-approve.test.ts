@@ -101,6 +101,10 @@ describe('baseline update --path', () => {
     expect(r.code).toBe(16);
     expect(r.stderr).toContain('selects none of the 4 changes');
     expect(env.run(['scan', 'cfg']).code).toBe(7);
+    // One typo among several: the others apply, the typo is named.
+    const typo = env.run(['baseline', 'update', 'cfg', '--dry-run', '--path', 'tree/conf/*.conf', '--path', 'tree/cnof']);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toContain('--path tree/cnof selected no change');
     const empty = env.run(['baseline', 'update', 'cfg', '--note', '  ']);
     expect(empty.code).toBe(16);
   });
