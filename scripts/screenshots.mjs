@@ -62,6 +62,7 @@ const doc = JSON.parse(payrecon('reconcile', '--json').stdout);
 const ids = doc.discrepancies.map((d) => d.id);
 payrecon('resolve', String(ids[0]), String(ids[3]), '--note', 'booked in April, matched by hand');
 payrecon('resolve', String(ids[5]), '--status', 'acknowledged', '--note', 'asked Stripe support');
+payrecon('resolve', String(ids[7]), '--status', 'written_off', '--reason', 'fx_rounding', '--note', 'conversion rounding, agreed with finance');
 
 // A baseline of a key directory and one changed key, so the report shows integrity findings.
 const keys = join(dir, 'keys');

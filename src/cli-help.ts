@@ -45,13 +45,15 @@ export const HELP_TABLE: Readonly<Record<string, CommandHelp>> = {
   discrepancies: {
     examples: ['payrecon discrepancies --period 2025-03 --kind amount_mismatch,fee_mismatch', 'payrecon discrepancies --status live --wide | less -S', 'payrecon discrepancies --out queue.csv'],
   },
-  resolve: { examples: ['payrecon resolve 12 --note "booked late, see JE-881"', 'payrecon resolve --kind fee_mismatch --max-amount 0.05 --status written_off --reason fx_rounding --note "cent rounding" --yes'] },
+  resolve: { examples: ['payrecon resolve 12 --note "booked late, see JE-881"', 'payrecon resolve 12 --status open --note "resolved by mistake"', 'payrecon resolve --kind fee_mismatch --max-amount 0.05 --status written_off --reason fx_rounding --note "cent rounding" --yes'] },
   report: { examples: ['payrecon report --out march.html', 'payrecon report --run 7 --out run7.xml   # JUnit for CI'] },
   tui: { examples: ['payrecon tui'] },
   baseline: { examples: ['payrecon baseline init keys --profile keystores --path /srv/app/certs', 'payrecon baseline list'], findings: 'scan' },
   'baseline init': { examples: ['payrecon baseline init keys --profile keystores --path /srv/app/certs', "payrecon baseline init etc --path /etc/payrecon --exclude '*.bak' --sha512"], findings: 'scan' },
-  'baseline update': { examples: ['payrecon baseline update keys'] },
+  'baseline update': { examples: ['payrecon baseline update keys --dry-run', "payrecon baseline update keys --path '*.pem' --note \"rotated the TLS certificates, CHG-1142\""] },
   'baseline list': { examples: ['payrecon baseline list', 'payrecon --json baseline list'] },
+  'baseline show': { examples: ['payrecon baseline show keys', 'payrecon --json baseline show keys --key-file /etc/payrecon/keys/payrecon-ed25519.pub'] },
+  scans: { examples: ['payrecon scans keys --limit 10', 'payrecon --json scans'] },
   'baseline prune': { examples: ['payrecon baseline prune keys --keep 90d', 'payrecon baseline prune keys --keep 1000'] },
   scan: {
     examples: ['payrecon scan keys', 'payrecon --json scan --fail-on added,removed,changed,unreadable,policy', 'payrecon scan keys --jsonl >> /var/log/payrecon/events.jsonl'],

@@ -227,7 +227,7 @@ export function buildProgram(io: CliIo): Command {
       .description('acknowledge, resolve or write off discrepancies (by id, by filters, or from an edited CSV); audited')
       .argument('[discrepancy-id...]', 'discrepancy ids (or select with the filters)')
       .option('--note <text>', 'why (kept in the audit log); required to change a status')
-      .addOption(new Option('--status <status>', 'new status (default resolved)').choices(['acknowledged', 'resolved', 'written_off']))
+      .addOption(new Option('--status <status>', 'new status (default resolved); open reopens a mistaken settlement').choices(['acknowledged', 'resolved', 'written_off', 'open']))
       .option('--reason <code>', 'written_off: a reason code (payrecon reasons)')
       .option('--by <name>', 'who (default: $PAYRECON_ACTOR or the login name)')
       .addOption(listOption('--current-status <status>', 'filter: only items now open, or now acknowledged', ['open', 'acknowledged'])),
@@ -243,6 +243,7 @@ export function buildProgram(io: CliIo): Command {
     .command('report')
     .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
     .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
+    .option('--since <date>', '"Resolved this period" starts here (YYYY-MM-DD or ISO time; default: when the run before it started)')
     .requiredOption('--out <path>', 'output file')
     .addOption(csvDialectOption())
     .action(action(() => import('./commands/report.js')));
@@ -267,14 +268,23 @@ export function buildProgram(io: CliIo): Command {
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runInit })), { createsDb: true }));
   baseline
     .command('update')
-    .description('accept the current state as the baseline (audited)')
+    .description('accept the current state as the baseline (audited: which paths, old and new digest prefixes)')
     .argument('<name>', 'baseline name')
     .option('--key-file <path>', 'key file: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
+    .option('--dry-run', 'show what would be accepted (paths, attributes, digest prefixes); change nothing')
+    .option('--path <glob>', 'accept only changes under this path or matching this glob; repeatable (the rest stay findings)', collect)
+    .option('--note <text>', 'why (kept in the audit log with the approved paths)')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runUpdate }))));
   baseline
     .command('list')
     .description('list baselines')
     .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runList }))));
+  baseline
+    .command('show')
+    .description('what a baseline covers: its places (profiles expanded), attributes, key id, dates and files')
+    .argument('<name>', 'baseline name')
+    .option('--key-file <path>', 'key file to verify the files against: HMAC, or Ed25519 private/public key (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/baseline.js').then((m) => ({ run: m.runShow }))));
   baseline
     .command('prune')
     .description('drop old scans of a baseline behind a signed checkpoint (the rest stays verifiable)')
@@ -318,6 +328,13 @@ export function buildProgram(io: CliIo): Command {
         })),
       ),
     );
+
+  program
+    .command('scans')
+    .description('the history of scans, newest first (id, baseline, time, counts, exit code)')
+    .argument('[baseline]', 'only the scans of this baseline')
+    .option('--limit <n>', 'newest n scans', positiveInt('--limit'), 20)
+    .action(action(() => import('./commands/scans.js')));
 
   program
     .command('schedule')

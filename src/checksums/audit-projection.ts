@@ -80,6 +80,15 @@ export function replayAudit(entries: Iterable<Pick<AuditEntry, 'id' | 'at' | 'ac
       case 'unmatch_reopen':
         keepRecord(d, e, 'open');
         break;
+      // `resolve <id> --status open`: a mistaken settlement undone; the reopen note replaces
+      // the old one (kept in the entry's details) and the resolver and time are cleared.
+      case 'reopen': {
+        const id = number(e.subject, 'discrepancy');
+        if (id === null) break;
+        const note = typeof details.note === 'string' ? details.note : null;
+        d.discrepancies.set(id, { id, status: 'open', note, resolved_by: null, resolved_at: null, entry: e.id });
+        break;
+      }
       // A spreadsheet edit of the note alone.
       case 'note': {
         const id = number(e.subject, 'discrepancy');

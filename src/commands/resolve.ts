@@ -1,5 +1,5 @@
 /**
- * `payrecon resolve [<id...>] [--status acknowledged|resolved|written_off] [--reason <code>]
+ * `payrecon resolve [<id...>] [--status open|acknowledged|resolved|written_off] [--reason <code>]
  * --note <text> [--by] [--max-amount] [filters] [--assign <name>] [--yes | --dry-run]`, and
  * `resolve --from-file <file.csv> [--partial]`: audited, all or nothing.
  */
@@ -13,7 +13,7 @@ import { printable } from '../output.js';
 
 export interface ResolveOptions extends FilterOptions {
   note?: string;
-  status?: 'acknowledged' | 'resolved' | 'written_off';
+  status?: 'open' | 'acknowledged' | 'resolved' | 'written_off';
   reason?: string;
   by?: string;
   currentStatus?: 'open' | 'acknowledged' | Array<'open' | 'acknowledged'>;
@@ -34,7 +34,9 @@ export async function run(ids: string[], opts: ResolveOptions, ctx: CommandConte
   // --max-amount: with named ids a guard (refuse larger items), with filters a filter.
   const filters = parseFilterOptions(ids.length ? { ...opts, maxAmount: undefined } : opts);
   const status = opts.status ?? (opts.assign !== undefined ? undefined : 'resolved');
-  if (status && opts.note === undefined) throw new UsageError(`--note is required to ${status === 'written_off' ? 'write off' : status === 'resolved' ? 'resolve' : 'acknowledge'}`);
+  if (status && opts.note === undefined) throw new UsageError(`--note is required to ${VERB[status]}`);
+  // Reopening undoes a decision someone made about one item: name it, never a filter's worth.
+  if (status === 'open' && ids.length === 0) throw new UsageError('--status open reopens the discrepancies you name by id', 'e.g. payrecon resolve 42 --status open --note "resolved by mistake: the refund never arrived"');
   const req: TriageRequest = {
     ids: ids.map(Number),
     filter: { ...filters, status: opts.currentStatus },
@@ -43,7 +45,7 @@ export async function run(ids: string[], opts: ResolveOptions, ctx: CommandConte
     by: opts.by,
   };
   const { ids: selected, bulk } = selectItems(ctx, req);
-  const what = [status ? (status === 'written_off' ? `written off (${opts.reason ?? '?'})` : status) : null, opts.assign !== undefined ? `assigned to ${opts.assign || 'nobody'}` : null]
+  const what = [status ? (status === 'written_off' ? `written off (${opts.reason ?? '?'})` : status === 'open' ? 'reopened' : status) : null, opts.assign !== undefined ? `assigned to ${opts.assign || 'nobody'}` : null]
     .filter(Boolean)
     .join(' and ');
   if (opts.dryRun) {
@@ -68,11 +70,13 @@ export async function run(ids: string[], opts: ResolveOptions, ctx: CommandConte
   else if (bulk) ctx.out.info(`${r.views.length} discrepanc${r.views.length === 1 ? 'y' : 'ies'} ${what} by ${printable(r.by)}`);
   else {
     for (const v of r.views) {
-      const parts = [status ? `${status}${status === 'written_off' ? ` (${opts.reason})` : ''}` : null, r.assigned.includes(v.id) ? `assigned to ${v.assignee ?? 'nobody'}` : null].filter(Boolean);
+      const parts = [status ? (status === 'open' ? 'reopened' : `${status}${status === 'written_off' ? ` (${opts.reason})` : ''}`) : null, r.assigned.includes(v.id) ? `assigned to ${v.assignee ?? 'nobody'}` : null].filter(Boolean);
       ctx.out.info(`discrepancy ${v.id} (${v.kind}) ${parts.join(', ') || 'unchanged'} by ${printable(r.by)}${status ? `: ${printable(opts.note)}` : ''}`);
     }
   }
   return 0;
 }
+
+const VERB = { open: 'reopen', acknowledged: 'acknowledge', resolved: 'resolve', written_off: 'write off' } as const;
 
 export type { DiscrepancyKind };

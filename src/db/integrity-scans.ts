@@ -81,3 +81,35 @@ export function latestScanDocuments(db: DB): ScanDocument[] {
     .all() as Array<{ id: number }>;
   return ids.map((r) => scanDocument(db, r.id)).filter((d): d is ScanDocument => d !== undefined);
 }
+
+/** A line of scan history: what `payrecon scans` lists. */
+export interface ScanHistoryRow {
+  scan: number;
+  baseline: string;
+  generation: number;
+  started_at: string;
+  finished_at: string;
+  exit_code: number;
+  counts: ScanDocument['counts'];
+  findings: number;
+}
+
+/** The newest `limit` scans (of one baseline, or all), newest first, as stored. */
+export function listScanHistory(db: DB, baselineId: number | undefined, limit: number): ScanHistoryRow[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id, b.name, s.generation, s.started_at, s.finished_at, s.exit_code, s.counts, s.finding_count FROM scans s
+       JOIN baselines b ON b.id = s.baseline_id WHERE (@baseline IS NULL OR s.baseline_id = @baseline) ORDER BY s.id DESC LIMIT @limit`,
+    )
+    .all({ baseline: baselineId ?? null, limit }) as Array<{ id: number; name: string; generation: number; started_at: string; finished_at: string; exit_code: number; counts: string; finding_count: number }>;
+  return rows.map((r) => ({
+    scan: r.id,
+    baseline: r.name,
+    generation: r.generation,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    exit_code: r.exit_code,
+    counts: JSON.parse(r.counts) as ScanDocument['counts'],
+    findings: r.finding_count,
+  }));
+}

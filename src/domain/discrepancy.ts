@@ -112,3 +112,34 @@ export interface ReconcileDocument {
 
 /** A run's document without its items: what report headers and `getRunHeader` give. */
 export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
+
+/** An audited change that settled, closed or reopened an item (the report's "Resolved this period"). */
+export interface ResolvedEvent {
+  id: number;
+  kind: DiscrepancyKind;
+  currency: string | null;
+  reference: string | null;
+  difference: string | null;
+  /** The audit action: acknowledge, resolve, write_off, auto_close, match_close, unmatch_close, reopen. */
+  action: 'acknowledge' | 'resolve' | 'write_off' | 'auto_close' | 'match_close' | 'unmatch_close' | 'reopen';
+  by: string;
+  at: string;
+  /** write_off: the reason code. */
+  reason_code: string | null;
+  /** The note given (or, for a close, why it closed). */
+  note: string | null;
+  /** The item's status now (a resolution later reopened shows "open"). */
+  status_now: DiscrepancyStatus;
+  /** The audit log entry that recorded it. */
+  audit_entry: number;
+}
+
+/** What was settled or reopened from `since` (null: the start) to `until`, newest first. */
+export interface ResolvedSection {
+  since: string | null;
+  until: string;
+  /** Events in the period; `items` holds the newest of them (at most a report's limit). */
+  total: number;
+  by_action: Record<string, number>;
+  items: ResolvedEvent[];
+}

@@ -5,9 +5,11 @@
  * insecure or unreadable file does not make it fine.
  */
 import { lstatSync } from 'node:fs';
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
 import type { CurrentState } from '../checksums/capture.js';
-import { keepDigestsOfUnread } from '../checksums/carry-digests.js';
-import { compareToBaseline, initFindings } from '../checksums/compare.js';
+import { approvalMatcher, approveChanges, type BaselineChange } from '../checksums/approve.js';
+import { initFindings } from '../checksums/compare.js';
 import { attributeSetOf } from '../checksums/attribute-groups.js';
 import { loadKey } from '../checksums/key-file.js';
 import { canSign, type SigningKey } from '../checksums/signing.js';
@@ -19,6 +21,7 @@ import { scanDocument } from '../db/integrity-scans.js';
 import { withWriteTransaction } from '../db/open.js';
 import { ExitCode } from '../domain/exit-codes.js';
 import type { ScanFinding } from '../domain/integrity.js';
+import { displayPath } from '../domain/byte-path.js';
 import { IoError, ioErrorFor, UsageError } from '../errors.js';
 import type { OperationContext } from './context.js';
 import { insertBaseline, replaceEntries, verifyBaselineRow } from './integrity-store.js';
@@ -35,6 +38,10 @@ export interface BaselineOutcome {
   findings: ScanFinding[];
   /** update only: the changes accepted into the new generation. */
   accepted?: { added: number; removed: number; changed: number };
+  /** update only: each change accepted, and each left for the next scan (with --path). */
+  changes?: { accepted: BaselineChange[]; left: BaselineChange[] };
+  /** update --dry-run: nothing was written. */
+  dryRun?: boolean;
   /** What the walk noticed (globs that matched nothing, loops), for a person to read. */
   notes: string[];
   /** 8 when something could not be read (the baseline does not cover its content), else 0. */
@@ -67,7 +74,24 @@ export async function initBaseline(ctx: OperationContext, name: string, opts: Sp
   return outcome(row, state, undefined);
 }
 
-export async function updateBaseline(ctx: OperationContext, name: string, opts: { keyFile?: string }): Promise<BaselineOutcome> {
+export interface UpdateOptions {
+  keyFile?: string;
+  /** Show what would be accepted; change nothing. */
+  dryRun?: boolean;
+  /** Accept only changes whose path matches one of these globs (or lies under one of these paths). */
+  paths?: string[];
+  /** Why: kept in the audit entry. */
+  note?: string;
+}
+
+// An audit entry names at most this many approved paths (and says how many it left out): a
+// re-baselined /etc must not make one entry of megabytes.
+export const AUDIT_PATHS_LIMIT = 1000;
+
+export async function updateBaseline(ctx: OperationContext, name: string, opts: UpdateOptions): Promise<BaselineOutcome> {
+  const note = opts.note?.trim();
+  if (opts.note !== undefined && !note) throw new UsageError('--note must say why (it is kept in the audit log)');
+  const select = opts.paths?.length ? approvalMatcher(opts.paths.map((g) => anchorGlob(g, ctx.cwd))) : undefined;
   const key = signingKeyFor(ctx, opts.keyFile, 'update');
   const db = ctx.db();
   useAuditKey(db, key);
@@ -76,21 +100,58 @@ export async function updateBaseline(ctx: OperationContext, name: string, opts: 
   const spec = JSON.parse(row.spec) as BaselineSpec;
   const state = await captureWithProgress(ctx, spec, `baseline ${name}`);
   if (state.records.length === 0) throw emptySelection(spec, state);
+  const approval = approveChanges(entries, state, select, attributeSetOf(spec));
   const tally = { added: 0, removed: 0, changed: 0 };
-  for (const f of compareToBaseline(entries, state, attributeSetOf(spec))) if (f.kind === 'added' || f.kind === 'removed' || f.kind === 'changed') tally[f.kind]++;
+  for (const c of approval.accepted) tally[c.change]++;
+  const changes = { accepted: approval.accepted, left: approval.left };
+  if (select && approval.accepted.length === 0) {
+    const total = approval.left.length;
+    throw new UsageError(
+      `--path ${opts.paths!.join(', ')} selects none of the ${total} change${total === 1 ? '' : 's'} of baseline "${name}"; nothing was accepted`,
+      `see them with: payrecon baseline update ${name} --dry-run`,
+    );
+  }
+  // A --path that selected nothing is probably a typo: say so (the others still apply).
+  const unmatched = (opts.paths ?? []).filter((g) => !approval.accepted.some((c) => approvalMatcher([anchorGlob(g, ctx.cwd)])(c.path)));
+  const withNotes = (o: BaselineOutcome): BaselineOutcome => ({ ...o, notes: [...o.notes, ...unmatched.map((g) => `--path ${g} selected no change`)] });
+  if (opts.dryRun) return withNotes({ ...outcome(row, state, tally), changes, dryRun: true, exitCode: ExitCode.OK });
   const updated = await withWriteTransaction(db, () => {
     const head = findBaseline(db, name);
     if (!head || head.generation !== row.generation) {
       throw new UsageError(`baseline "${name}" was updated by another run meanwhile; run update again`);
     }
     verifyBaselineRow(key, head);
-    // Content that could not be read now is not accepted: such paths keep their old digests.
-    const records = keepDigestsOfUnread(entries, state.records, state.unreadable);
-    const b = replaceEntries(db, key, head, records, ctx.now().toISOString());
-    appendAudit(db, { action: 'baseline_update', subject: name, details: { files: state.records.length, generation: b.generation, ...tally } });
+    const b = replaceEntries(db, key, head, approval.records, ctx.now().toISOString());
+    const listed = approval.accepted.slice(0, AUDIT_PATHS_LIMIT).map((c) => ({ ...c, path: displayPath(c.path) }));
+    appendAudit(db, {
+      action: 'baseline_update',
+      subject: name,
+      details: {
+        files: b.entry_count,
+        generation: b.generation,
+        ...tally,
+        note: note ?? null,
+        selection: opts.paths ?? null,
+        left: approval.left.length,
+        paths: listed,
+        ...(approval.accepted.length > listed.length ? { paths_omitted: approval.accepted.length - listed.length } : {}),
+      },
+    });
     return b;
   });
-  return outcome(updated, state, tally);
+  return withNotes({ ...outcome(updated, state, tally), changes });
+}
+
+/** A relative glob with a slash is anchored at the working directory, as `--path` and `--exclude` are at init. */
+function anchorGlob(g: string, cwd: string): string {
+  if (g.trim() === '') throw new UsageError('--path must not be empty');
+  const anchored = g.startsWith('/') || g.startsWith('**') || !(g.includes('/') || !picomatch.scan(g).isGlob) ? g : resolve(cwd, g);
+  try {
+    approvalMatcher([anchored]);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return anchored;
 }
 
 /**

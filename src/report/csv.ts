@@ -119,7 +119,16 @@ export function streamReconcileCsv(data: ReconcileStreamData, write: Write): voi
     write('\r\n' + csvLine(WRITTEN_OFF_COLUMNS, dialect.delimiter) + '\r\n');
     for (const t of totals) write(csvRecord(dialect, WRITTEN_OFF_TYPES, [t.reason, t.currency, t.count, t.amount]) + '\r\n');
   }
+  // What was settled or reopened this period, newest first: a third table.
+  if (data.resolved?.items.length) {
+    write('\r\n' + csvLine(RESOLVED_COLUMNS) + '\r\n');
+    for (const e of data.resolved.items) {
+      write(csvLine([e.id, e.action, e.by, e.at, e.reason_code, e.note, e.kind, e.currency, e.reference, e.difference, e.status_now, e.audit_entry]) + '\r\n');
+    }
+  }
 }
+
+export const RESOLVED_COLUMNS = ['resolved_id', 'action', 'by', 'at', 'reason_code', 'note', 'kind', 'currency', 'reference', 'difference', 'status_now', 'audit_entry'];
 
 export function renderReconcileCsv(data: ReconcileReportData): string {
   return collect(streamReconcileCsv, data);

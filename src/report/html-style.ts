@@ -43,7 +43,8 @@ tr.group th{background:#eef1f6;font-size:13px;position:static}
 td.side{min-width:190px}td.ref{max-width:240px}
 th[data-sort]{white-space:nowrap}
 .sev-high{color:var(--bad);font-weight:600}.sev-medium{color:var(--warn)}.sev-low{color:var(--muted)}
-.st-resolved,.st-closed{color:var(--ok)}.st-acknowledged{color:var(--warn)}
+.st-resolved,.st-closed{color:var(--ok)}.st-acknowledged{color:var(--warn)}.st-reopened,.st-open{color:var(--bad)}
+table.resolved td.note-text{max-width:380px;white-space:pre-wrap}table.resolved td.when{white-space:nowrap}.audit.bad{color:var(--bad);font-weight:600}
 .note{background:#fffaeb;border:1px solid #fedf89;border-radius:6px;padding:8px 12px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 @media print{

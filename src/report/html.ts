@@ -1,17 +1,18 @@
 /**
- * The HTML report: one self-contained, printable file. Headline figures, four inline SVG
- * charts, the grouped discrepancy table and the latest integrity findings. No network, no
- * external fonts or scripts; every interpolated string is escaped (html-escape.ts).
+ * The HTML report: one self-contained, printable file. Headline figures, what was resolved this
+ * period (html-resolved.ts), four inline SVG charts, the grouped discrepancy table and the latest
+ * integrity findings. No network, no external fonts or scripts; every interpolated string is
+ * escaped (html-escape.ts).
  */
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 import type { ScanDocument } from '../domain/integrity.js';
-import { describeAnchor, type AuditAnchor } from '../domain/audit.js';
 import { barChart, columnChart, shareChart, type Bar } from './html-charts.js';
 import { html, raw, type Html } from './html-escape.js';
 import { formatMinor } from '../domain/money.js';
 import { CSS, SORT_SCRIPT, kindClass } from './html-style.js';
 import { HtmlTally } from './html-tally.js';
 import { discrepancyTable, integritySection } from './html-table.js';
+import { auditLine, resolvedSection } from './html-resolved.js';
 import { collect } from './stream.js';
 import { listOpenBySeverity, sortRisk } from './summary.js';
 import type { CashSection, MatchedTotal, WrittenOffTotal, ReconcileReportData, ReconcileStreamData, Reporter, RunHeader, ScanReportData, Write } from './types.js';
@@ -145,9 +146,10 @@ function reconcilePage(data: ReconcileStreamData, tally: HtmlTally): string {
   const cash = data.cash && (data.cash.accounts.length || data.cash.payouts.length) ? cashSection(data.cash) : raw('');
   return page(
     title,
-    html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>${auditLine(data.audit)}
+    html`<h1>${title}</h1><p class="meta">Window: ${window} · generated ${data.generatedAt}</p>${auditLine(data.audit, data.auditChain)}
 <h2>Summary</h2>${headline(d, tally, data.matched)}
 ${cash}${writtenOffSection(data.writtenOff ?? [])}
+${resolvedSection(data.resolved)}
 <h2>Charts</h2>${charts(tally)}
 <h2>Discrepancies</h2>${discrepancyTable(tally.table)}
 ${integrity}`,
@@ -165,10 +167,6 @@ export function renderScanHtml(data: ScanReportData): string {
   );
 }
 
-/** The audit log's anchor, so a printed or mailed report pins the log's state. */
-function auditLine(a: AuditAnchor | undefined) {
-  return a ? html`<p class="meta audit">${describeAnchor(a)}</p>` : raw('');
-}
 
 function sumCounts(scans: ScanDocument[]): ScanDocument['counts'] {
   const t = { files: 0, added: 0, removed: 0, changed: 0, unreadable: 0 };

@@ -1,5 +1,6 @@
 /**
- * JSON export: for a reconcile run, exactly the document `reconcile --json` printed for it;
+ * JSON export: for a reconcile run, exactly the document `reconcile --json` printed for it (then
+ * `written_off` to date and `resolved` this period, when there are any);
  * for scans, what `scan --json` prints: the scan document, or `{"exit_code", "scans": [...]}` for several.
  */
 import type { DiscrepancyItem } from '../domain/discrepancy.js';
@@ -27,10 +28,15 @@ export function streamReconcileJson(data: ReconcileStreamData, write: Write): vo
   const pieces = [...jsonWithArrayChunks(head, 'discrepancies', mapRows(data.rows))];
   // Write-offs to date, when there are any, as one more key after the items: without them the
   // file is byte for byte what `reconcile --json` printed.
+  // And what was settled or reopened in the report's period, when anything was.
+  const tail: Record<string, unknown> = {};
   const totals = data.writtenOff ?? [];
-  if (totals.length) {
+  if (totals.length) tail.written_off = totals;
+  if (data.resolved?.total) tail.resolved = data.resolved;
+  if (Object.keys(tail).length) {
     const last = pieces.pop()!; // "\n}\n": the document's closing brace
-    pieces.push(last.replace(/\n\}\n$/, `,\n  "written_off": ${JSON.stringify(totals, null, 2).replaceAll('\n', '\n  ')}\n}\n`));
+    const keys = Object.entries(tail).map(([k, v]) => `,\n  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replaceAll('\n', '\n  ')}`);
+    pieces.push(last.replace(/\n\}\n$/, () => `${keys.join('')}\n}\n`));
   }
   for (const piece of pieces) write(piece);
 }
@@ -46,7 +52,7 @@ export const jsonReporter: Reporter = {
   renderReconcile: (data) => {
     const { discrepancies, ...head } = data.document;
     const doc = data.audit ? { ...head, audit: data.audit, discrepancies } : data.document;
-    return JSON.stringify(data.writtenOff?.length ? { ...doc, written_off: data.writtenOff } : doc, null, 2) + '\n';
+    return JSON.stringify({ ...doc, ...(data.writtenOff?.length ? { written_off: data.writtenOff } : {}), ...(data.resolved?.total ? { resolved: data.resolved } : {}) }, null, 2) + '\n';
   },
   streamReconcile: streamReconcileJson,
   // As `scan --json` prints it: one envelope, the combined (OR-ed) findings bits on top.

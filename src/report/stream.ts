@@ -9,7 +9,15 @@ import type { ReconcileReportData, ReconcileStreamData, Write } from './types.js
 /** The streaming view of whole report data. */
 export function streamDataOf(data: ReconcileReportData): ReconcileStreamData {
   const { discrepancies: _items, ...header } = data.document;
-  return { header, rows: data.rows, matched: data.matched, writtenOff: data.writtenOff, scans: data.scans, cash: data.cash, generatedAt: data.generatedAt, csvDialect: data.csvDialect };
+  return {
+    header,
+    rows: data.rows, matched: data.matched, writtenOff: data.writtenOff, scans: data.scans, cash: data.cash,
+    generatedAt: data.generatedAt,
+    audit: data.audit,
+    resolved: data.resolved,
+    auditChain: data.auditChain,
+    csvDialect: data.csvDialect,
+  };
 }
 
 /** Run a streaming renderer over whole data and return its text. */

@@ -3,7 +3,9 @@
  * are pure: data in, text out. Gathering the data (database) and writing the file (fs) happen
  * in index.ts, so each format can be tested with hand-built documents.
  */
-import type { DiscrepancyView, ReconcileDocument, RunHeader, WrittenOffTotal } from '../domain/discrepancy.js';
+import type { DiscrepancyView, ReconcileDocument, ResolvedSection, RunHeader, WrittenOffTotal } from '../domain/discrepancy.js';
+
+export type { ResolvedSection };
 
 export type { WrittenOffTotal };
 
@@ -30,6 +32,15 @@ export interface CashSection {
   payouts: Array<{ currency: string; payouts: number; payouts_amount: string; found: number; found_amount: string; not_deposited: number; not_deposited_amount: string; in_transit: number; in_transit_amount: string }>;
 }
 
+/** The audit chain walked when the report was written: hashes and links, not MACs (`audit verify` checks those). */
+export interface AuditChainCheck {
+  ok: boolean;
+  /** How many of the newest entries were walked: all of them, or the tail of a long log. */
+  checked: number;
+  /** The first entry that does not verify, and why. */
+  broken?: { id: number; reason: string };
+}
+
 /** A discrepancy of the run together with its workflow state at the time of the report. */
 export type ReportRow = DiscrepancyView;
 
@@ -50,6 +61,9 @@ export interface ReconcileReportData extends FormatOptions {
   generatedAt: string;
   /** The audit log's anchor when the report was written. */
   audit?: AuditAnchor;
+  /** What was settled, closed or reopened in the report's period (absent: not gathered). */
+  resolved?: ResolvedSection;
+  auditChain?: AuditChainCheck;
 }
 
 /**
@@ -66,6 +80,9 @@ export interface ReconcileStreamData extends FormatOptions {
   cash?: CashSection;
   generatedAt: string;
   audit?: AuditAnchor;
+  /** What was settled, closed or reopened in the report's period (absent: not gathered). */
+  resolved?: ResolvedSection;
+  auditChain?: AuditChainCheck;
 }
 
 /** Receives the report text piece by piece, in order. */
