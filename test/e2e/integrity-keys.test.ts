@@ -38,7 +38,7 @@ describe('a host with only the public key', () => {
     expect(asHost(['scan', 'conf']).code).toBe(0);
     writeFileSync(join(t.tree, 'a.conf'), 'changed by someone');
     const doc = parseJson(asHost(['--json', 'scan', 'conf']));
-    expect(doc).toMatchObject({ exit_code: 4, findings: [{ kind: 'changed', attributes: expect.arrayContaining(['sha256']) }] });
+    expect(doc).toMatchObject({ exit_code: 4, scans: [{ findings: [{ kind: 'changed', attributes: expect.arrayContaining(['sha256']) }] }] });
     expect(asHost(['scan', '--verify-history', 'conf']).code).toBe(4);
     expect(asHost(['baseline', 'prune', 'conf', '--keep', '1']).code).toBe(0);
     const audit = asHost(['audit', 'verify']);

@@ -22,19 +22,22 @@ describe('scan --json: always {exit_code, scans, audit}', () => {
     writeFileSync(join(t.tree, 'sub', 'new.conf'), 'n');
     for (const [args, baselines] of [[['conf'], ['conf']], [['conf', 'sub'], ['conf', 'sub']], [[], ['conf', 'sub']]] as const) {
       const r = t.run(['--json', 'scan', ...args]);
-      expect(r.code, r.stderr).toBe(1);
+      expect(r.code, r.stderr).toBe(5); // added, and sub/ whose entries changed
       const doc = parseJson(r);
       expect(Object.keys(doc)).toEqual(['exit_code', 'scans', 'audit']);
-      expect(doc.exit_code).toBe(1);
+      expect(doc.exit_code).toBe(5);
       expect(doc.scans.map((s: { baseline: string }) => s.baseline)).toEqual(baselines);
-      expect(doc.scans[0].findings).toEqual([expect.objectContaining({ kind: 'added', path: join(t.tree, 'sub', 'new.conf') })]);
+      expect(doc.scans[0].findings).toEqual([
+        expect.objectContaining({ kind: 'changed', path: join(t.tree, 'sub') }),
+        expect.objectContaining({ kind: 'added', path: join(t.tree, 'sub', 'new.conf') }),
+      ]);
     }
   });
 
   it('--fail-on none reports the findings and exits 0; an error still exits non-zero', () => {
     const r = t.run(['--json', 'scan', 'conf', '--fail-on', 'none']);
     expect(r.code, r.stderr).toBe(0);
-    expect(parseJson(r)).toMatchObject({ exit_code: 0, scans: [{ exit_code: 0, findings: [expect.objectContaining({ kind: 'added' })] }] });
+    expect(parseJson(r)).toMatchObject({ exit_code: 0, scans: [{ exit_code: 0, findings: expect.arrayContaining([expect.objectContaining({ kind: 'added' })]) }] });
     expect(t.run(['scan', 'nope', '--fail-on', 'none']).code).toBeGreaterThanOrEqual(16);
     const mixed = t.run(['scan', '--fail-on', 'none,added']);
     expect(mixed.code).toBe(16);
@@ -42,7 +45,7 @@ describe('scan --json: always {exit_code, scans, audit}', () => {
   });
 
   it('--fail-on repeated is the same as comma-separated', () => {
-    expect(t.run(['scan', 'conf', '--fail-on', 'removed', '--fail-on', 'changed']).code).toBe(0);
+    expect(t.run(['scan', 'conf', '--fail-on', 'removed', '--fail-on', 'unreadable']).code).toBe(0);
     expect(t.run(['scan', 'conf', '--fail-on', 'removed', '--fail-on', 'added']).code).toBe(1);
     expect(t.run(['scan', 'conf', '--fail-on', 'removed,added']).code).toBe(1);
   });
