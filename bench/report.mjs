@@ -44,7 +44,10 @@ const fmtMinor = (minor, exp) => {
 };
 
 async function seed() {
-  cli(['discrepancies', '--json']); // creates and migrates the database
+  // Created and migrated by payrecon's own code: read-only commands refuse a database that does
+  // not exist (exit 19), so no CLI command can make an empty one here.
+  const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/db/open.js')).href);
+  openDatabase(DB).close();
   const { default: Database } = await import(pathToFileURL(join(ROOT, 'node_modules/better-sqlite3/lib/index.js')).href);
   const db = new Database(DB);
   const now = Date.now();
