@@ -17,8 +17,8 @@
  * The exact component values are never lost: every imported row keeps its original fields
  * (the `raw` column, docs/database.md).
  */
-import { AmountError, formatMinor, parseAmountToMinor } from '../domain/money.js';
-import { checkNet, RowError } from './row.js';
+import { formatMinor } from '../domain/money.js';
+import { amountText, checkNet, RowError } from './row.js';
 
 /** More decimals than any provider documents for a fee component: a garbled value, not a fee. */
 export const MAX_FEE_DECIMALS = 8;
@@ -29,37 +29,36 @@ export interface ExactFee {
   scale: number;
 }
 
-function decimalsOf(text: string): number {
-  const t = text.trim();
-  const dot = t.search(/[.,]/);
+/** Decimals that count (trailing zeros do not: "12.300" EUR has two). No regex: a row has four fee columns. */
+function decimalsOf(raw: string): number {
+  const text = raw.trimEnd();
+  const dot = text.indexOf('.');
   if (dot === -1) return 0;
-  return t.slice(dot + 1).replace(/0+$/, '').length;
+  let end = text.length;
+  while (end > dot + 1 && text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end - dot - 1;
 }
 
 /**
  * Sum of the stated fee components (`[column, text]`, empty texts skipped) at the finest scale
- * any of them uses, never coarser than `exponent`; null when no component is stated.
+ * any of them uses, never coarser than `exponent`; null when no component is stated. Each is
+ * read by amountText (its fast path for the usual whole-cent fee, its errors naming the column).
  */
 export function exactFee(parts: ReadonlyArray<readonly [string, string]>, exponent: number): ExactFee | null {
-  const stated = parts.filter(([, t]) => t.trim() !== '');
-  if (stated.length === 0) return null;
   let scale = exponent;
-  for (const [column, text] of stated) {
+  let stated = 0;
+  for (const [column, text] of parts) {
+    if (text.trim() === '') continue;
+    stated++;
     const places = decimalsOf(text);
     if (places > MAX_FEE_DECIMALS) {
       throw new RowError(column, `${column}: amount "${text.trim()}" has ${places} decimals; a fee may have at most ${MAX_FEE_DECIMALS}`);
     }
-    scale = Math.max(scale, places);
+    if (places > scale) scale = places;
   }
+  if (stated === 0) return null;
   let scaled = 0n;
-  for (const [column, text] of stated) {
-    try {
-      scaled += parseAmountToMinor(text, scale);
-    } catch (e) {
-      if (e instanceof AmountError) throw new RowError(column, `${column}: ${e.message}`);
-      throw e;
-    }
-  }
+  for (const [column, text] of parts) if (text.trim() !== '') scaled += amountText(text, column, scale);
   return { scaled, scale };
 }
 
