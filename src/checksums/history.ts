@@ -7,20 +7,12 @@
  * words (naming the scan, checkpoint or finding change), or null.
  */
 import { createHash } from 'node:crypto';
-import { mac, macEquals, scanCanonical, type BaselineSigned, type Canonical, type ScanSigned, type SigningKey } from './signing.js';
+import { mac, macEquals, scanCanonical, type BaselineSigned, type Canonical, type FindingSigned, type ScanSigned, type SigningKey } from './signing.js';
 
 export const CHECKPOINT_EVERY = 100;
 
-/** A finding as it is open after a scan (the scan's document lists these, in `seq` order). */
-export interface OpenFinding {
-  seq: number;
-  path: string;
-  kind: string;
-  attributes: string | null;
-  severity: string;
-  reason: string | null;
-  first_seen_scan: number;
-}
+/** A finding as it is open after a scan (the scan's document lists these, in `seq` order): a stored finding without its scan. */
+export type OpenFinding = Omit<FindingSigned, 'scan_id'>;
 
 /** One change of a scan: a finding that opened or closed. */
 export interface ChangeSigned extends Omit<OpenFinding, 'seq'> {
