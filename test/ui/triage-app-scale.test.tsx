@@ -6,28 +6,13 @@ import type { DiscrepancyView } from '../../src/domain/discrepancy.js';
 import { TriageApp } from '../../src/ui/triage-app.js';
 import { TRIAGE_KEYS } from '../../src/ui/triage-help.js';
 import { view } from '../helpers/report-sample.js';
+import { press, until } from '../helpers/ink-frames.js';
 
 afterEach(() => cleanup());
 
 const SIZE = { columns: 120, rows: 24 };
 const many = (n: number): DiscrepancyView[] =>
   Array.from({ length: n }, (_, i) => view({ id: i + 1, reference: `ORD-${i + 1}`, difference: `${(i * 37) % 500}.${String(i % 100).padStart(2, '0')}`, age_days: i % 40 }));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean): Promise<string> {
-  for (let i = 0; i < 500; i++) {
-    const f = frame() ?? '';
-    if (check(f)) return f;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`frame never matched:\n${frame()}`);
-}
-
-async function press(stdin: { write(s: string): void }, ...keys: string[]) {
-  for (const k of keys) {
-    stdin.write(k);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 const rows = (f: string) => f.split('\n').filter((l) => /^[› ][* ]\s*\d+ /.test(l));
 const cursorRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';

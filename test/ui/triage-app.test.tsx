@@ -5,6 +5,7 @@ import { cleanup } from 'ink-testing-library';
 import type { DiscrepancyView } from '../../src/domain/discrepancy.js';
 import { TriageApp } from '../../src/ui/triage-app.js';
 import { view } from '../helpers/report-sample.js';
+import { press, until } from '../helpers/ink-frames.js';
 
 const KEYS = { up: '\u001B[A', down: '\u001B[B', enter: '\r', esc: '\u001B', backspace: '\u007F' };
 const SIZE = { columns: 100, rows: 20 };
@@ -17,24 +18,6 @@ function items(): DiscrepancyView[] {
     view({ id: 43, kind: 'missing_in_psp', reference: 'ORD-43', psp: null, difference: '-1000', currency: 'JPY', status: 'acknowledged',
       ledger: { id: 'L-43', amount: '1000', source: 'ledger', file: '/in/ledger.csv', line: 5 } }),
   ];
-}
-
-/** Re-check until the frame satisfies `check` (ink renders asynchronously after input). */
-async function until(frame: () => string | undefined, check: (f: string) => boolean): Promise<string> {
-  // Generous: a loaded CI machine may take a while to re-render; a pass returns at once.
-  for (let i = 0; i < 500; i++) {
-    const f = frame() ?? '';
-    if (check(f)) return f;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`frame never matched:\n${frame()}`);
-}
-
-async function press(stdin: { write(s: string): void }, ...keys: string[]) {
-  for (const k of keys) {
-    stdin.write(k);
-    await new Promise((r) => setTimeout(r, 15));
-  }
 }
 
 function selectedLine(frame: string): string {
