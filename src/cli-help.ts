@@ -46,6 +46,7 @@ export const HELP_TABLE: Readonly<Record<string, CommandHelp>> = {
     examples: ['payrecon discrepancies --period 2025-03 --kind amount_mismatch,fee_mismatch', 'payrecon discrepancies --status live --wide | less -S', 'payrecon discrepancies --out queue.csv'],
   },
   resolve: { examples: ['payrecon resolve 12 --note "booked late, see JE-881"', 'payrecon resolve 12 --status open --note "resolved by mistake"', 'payrecon resolve --kind fee_mismatch --max-amount 0.05 --status written_off --reason fx_rounding --note "cent rounding" --yes'] },
+  show: { examples: ['payrecon show psp txn_3MtwBwLkdIwHu7ix0snN8B4p', 'payrecon show ledger L-9912 --raw >> corrected.csv', 'payrecon --json show psp 8815000000000002 --source adyen'] },
   report: { examples: ['payrecon report --out march.html', 'payrecon report --run 7 --out run7.xml   # JUnit for CI'] },
   tui: { examples: ['payrecon tui'] },
   baseline: { examples: ['payrecon baseline init keys --profile keystores --path /srv/app/certs', 'payrecon baseline list'], findings: 'scan' },

@@ -240,6 +240,15 @@ export function buildProgram(io: CliIo): Command {
     .action(action(() => import('./commands/resolve.js')));
 
   program
+    .command('show')
+    .description("one stored row beside its file's original record (read back from the file kept at import)")
+    .addArgument(new Argument('<side>', 'which side the row is on').choices(['psp', 'ledger']))
+    .argument('<id>', 'the row id reports and discrepancies show (its id in the file)')
+    .option('--source <name>', 'the source, when the id exists in more than one')
+    .option('--raw', 'print only the original record, exactly as in the file')
+    .action(action(() => import('./commands/show.js')));
+
+  program
     .command('report')
     .description('write a report of a reconcile run (format from the extension: .html .csv .json .xml)')
     .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))

@@ -1,7 +1,8 @@
 /**
  * Writing one imported file: its import record, its transactions (a PSP row's own id is
  * indexed by transactions_identity, its aliases by transaction_ids, for exact matching), and
- * its rejected rows. Prepared once per file; the caller owns
+ * its rejected rows (with their fields: the reason may be about any of them). The file's
+ * original bytes are stored beside them by src/db/original-bytes.ts. Prepared once per file; the caller owns
  * the transaction.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
@@ -35,6 +36,8 @@ export interface NewImport {
   sha256: string;
   format: string;
   source: string;
+  /** The CSV delimiter the file is read with (its blocks are read back alike). */
+  delimiter: string;
   importedAt: string;
 }
 
@@ -57,9 +60,10 @@ const IMPORTED: RowOutcome = { kind: 'imported' };
 const SKIPPED: RowOutcome = { kind: 'skipped' };
 
 // Rows per multi-row INSERT. One statement per row cost ~15% more of a million-row import
-// (statement overhead); 50 rows x 19 values stays far below SQLite's bound-parameter limit.
+// (statement overhead); 50 rows x 18 values stays far below SQLite's bound-parameter limit.
 const BATCH = 50;
-const TX_COLUMNS = 19;
+// No raw column: the original record is kept once, in the import's blocks (src/db/original-bytes.ts).
+const TX_COLUMNS = 18;
 
 // The fields that make two statements of one row "the same": what reconciliation compares.
 // The description and the raw layout may differ between a report and its restatement.
@@ -112,16 +116,16 @@ export class ImportWriter {
     this.importId = Number(
       db
         .prepare(
-          `INSERT INTO imports (side, path, file_name, size, sha256, format, source, header, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO imports (side, path, file_name, size, sha256, format, source, header, delimiter, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(imp.side, imp.path, imp.fileName, imp.size, imp.sha256, imp.format, imp.source, header ? JSON.stringify(header) : null, imp.importedAt)
+        .run(imp.side, imp.path, imp.fileName, imp.size, imp.sha256, imp.format, imp.source, header ? JSON.stringify(header) : null, imp.delimiter, imp.importedAt)
         .lastInsertRowid,
     );
     // The caller holds the write transaction, so nobody else takes ids after this one.
     this.nextId = Number(db.prepare('SELECT coalesce(max(id), 0) + 1 FROM transactions').pluck().get());
     const cols = `INSERT INTO transactions (id, import_id, side, source, external_id, reference, psp_reference, type, currency,
-         amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line, raw) VALUES `;
+         amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line) VALUES `;
     const row = `(${new Array(TX_COLUMNS).fill('?').join(', ')})`;
     const conflict = ' ON CONFLICT (side, source, external_id) DO NOTHING';
     this.insertTx = db.prepare(cols + row + conflict);
@@ -216,7 +220,6 @@ export class ImportWriter {
     p[o + 15] = tx.payoutId;
     p[o + 16] = tx.description;
     p[o + 17] = tx.line;
-    p[o + 18] = JSON.stringify(tx.raw);
   }
 
   /** Only aliases: a PSP row's own id is found through transactions_identity (migration 005). */

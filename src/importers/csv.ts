@@ -67,7 +67,12 @@ export class CsvTokenizer {
   constructor(
     private readonly file: string,
     private readonly delimiter = ',',
+    /** The line the text starts on: 1 for a file, a block's first line when reading one back. */
+    firstLine = 1,
   ) {
+    this.line = firstLine;
+    // A BOM can only lead the file itself, not a block read back from inside it.
+    this.started = firstLine > 1;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new InputError(`invalid CSV delimiter ${JSON.stringify(delimiter)}; expected one character such as , or ;`, {
         file,
@@ -79,6 +84,14 @@ export class CsvTokenizer {
   /** The line the next record will start on (or where an unfinished record started). */
   get currentLine(): number {
     return this.line;
+  }
+
+  /**
+   * Where the next record starts, for reading the file back from there (src/importers/
+   * csv-stream.ts): the text held for it, or null while an oversized record is being skipped.
+   */
+  get pending(): string | null {
+    return this.skipping ? null : this.rest;
   }
 
   /** Append complete records found in `text` (after what earlier chunks left over) to `out`. */

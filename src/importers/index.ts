@@ -14,7 +14,7 @@ import { paypalImporter } from './paypal.js';
 import { stripeImporter } from './stripe.js';
 import type { FileHead, Importer, ParseContext, ParseItem } from './types.js';
 
-export { readRecords, readRecordsSync } from './csv-stream.js';
+export { readRecordBatches, readRecords, readRecordsSync } from './csv-stream.js';
 export type { CsvRecord } from './csv.js';
 export { readHead } from './head.js';
 export { loadMappingImporter } from './mapping.js';

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
+import { BlockWriter } from '../db/original-bytes.js';
 import { findImportBySha, type ImportRecord, ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import { deferWindowIndexes } from '../db/window-indexes.js';
@@ -18,8 +19,9 @@ import { amountOutOfBounds, formatMinorWithExponent, MAX_ROW_MINOR } from '../do
 import { InputError, UsageError } from '../errors.js';
 import { MAX_FIELD_CHARS, MAX_RECORD_CHARS } from '../importers/csv.js';
 import { examineFile } from '../importers/examine.js';
-import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecords } from '../importers/index.js';
+import { identifyImporter, importerByName, loadMappingImporter, readHead, readRecordBatches } from '../importers/index.js';
 import type { Importer, ParseItem } from '../importers/types.js';
+import type { FileBlock } from '../importers/csv-stream.js';
 import { printable } from '../output.js';
 import type { OperationContext } from './context.js';
 import { importEachFile, type FileOutcome, type OnEachFile } from './each-file.js';
@@ -157,8 +159,19 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
 
   let importId = 0;
   let concurrent: ImportRecord | undefined;
+  // The file's own bytes, kept once (the rows keep only their line): stored as they are read.
+  let blocks: BlockWriter | undefined;
   try {
     await withWriteTransaction(db, async () => {
+      try {
+        await importRows();
+      } catch (err) {
+        // Blocks still being deflated must not be written once the transaction rolls back.
+        blocks?.abandon();
+        throw err;
+      }
+    });
+    async function importRows(): Promise<void> {
       // Checked again under the write lock: another run (the scheduler, a colleague) may have
       // imported the same bytes while this one was reading the file.
       concurrent = findImportBySha(db, req.side, facts.sha256);
@@ -166,6 +179,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       // ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough.
       const rebuildIndexes = deferWindowIndexes(db, facts.size / 100);
       let writer: ImportWriter | undefined;
+      const heldBlocks: FileBlock[] = [];
       // The file examined above, opened again as a regular file (a path swapped for a FIFO
       // meanwhile is refused, not waited on).
       const { fd } = openRegularFile(path, file);
@@ -173,6 +187,10 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       const consume = (items: ParseItem[]) => {
         // Created at the first item, when the parser has seen the header the raw fields follow.
         writer ??= newWriter();
+        if (!blocks) {
+          blocks = new BlockWriter(db, writer.importId);
+          for (const b of heldBlocks.splice(0)) blocks.add(b);
+        }
         counts.total += items.length;
         for (const item of items) writer.add(checked(item));
       };
@@ -187,8 +205,12 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
         }
       };
       try {
-        for await (const batch of readRecords(stream, file, importer.delimiter)) {
-          for (const rec of batch) {
+        for await (const batch of readRecordBatches(stream, file, importer.delimiter)) {
+          for (const b of batch.blocks) {
+            if (blocks) blocks.add(b);
+            else heldBlocks.push(b);
+          }
+          for (const rec of batch.records) {
             if (rec.oversized) {
               consume([oversizedReject(rec.line)]);
               continue;
@@ -214,6 +236,9 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       }
       writer!.flush();
       writer!.finish(counts);
+      await blocks!.finish(file, facts.size);
+      // The last moment a Ctrl-C still means "as before": past here the import commits.
+      ctx.checkInterrupted();
       rebuildIndexes();
       importId = writer!.importId;
       appendAudit(db, {
@@ -234,13 +259,14 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
             sha256: facts.sha256,
             format: importer.name,
             source,
+            delimiter: importer.delimiter ?? ',',
             importedAt: ctx.now().toISOString(),
           },
           parser.header(),
           onOutcome,
         );
       }
-    });
+    }
   } finally {
     progress.finish();
   }

@@ -1,0 +1,43 @@
+/**
+ * One stored row by the identifier users see in reports (its external id), with the file it
+ * came from: what `payrecon show` prints.
+ */
+import type { Side } from '../domain/transaction.js';
+import type { DB } from './open.js';
+
+export interface StoredRow {
+  id: bigint;
+  import_id: bigint;
+  side: Side;
+  source: string;
+  external_id: string;
+  reference: string | null;
+  psp_reference: string | null;
+  type: string;
+  currency: string;
+  amount_minor: bigint;
+  fee_minor: bigint | null;
+  net_minor: bigint | null;
+  settlement_currency: string | null;
+  exchange_rate: string | null;
+  booked_at: string;
+  payout_id: string | null;
+  description: string | null;
+  line: bigint;
+  /** Rows imported before migration 016 only: the record's fields as a JSON array. */
+  raw: string | null;
+  path: string;
+  format: string;
+  header: string | null;
+}
+
+/** Every row of `side` with this external id (one per source), optionally of one source. */
+export function findRowsByExternalId(db: DB, side: Side, externalId: string, source?: string): StoredRow[] {
+  return db
+    .prepare(
+      `SELECT t.*, i.path, i.format, i.header FROM transactions t JOIN imports i ON i.id = t.import_id
+       WHERE t.external_id = ? AND t.side = ? AND (? IS NULL OR t.source = ?) ORDER BY t.source`,
+    )
+    .safeIntegers(true)
+    .all(externalId, side, source ?? null, source ?? null) as StoredRow[];
+}
