@@ -109,6 +109,11 @@ export class ImportWriter {
     imp: NewImport,
     header: string[] | null,
     private readonly onOutcome: (o: RowOutcome) => void,
+    /**
+     * A bulk load (src/db/bulk-load.ts): no identity index to conflict on, so every row is
+     * inserted as new; the caller builds the unique index afterwards, which is the check.
+     */
+    bulk = false,
   ) {
     this.file = imp.path;
     this.side = imp.side;
@@ -127,7 +132,7 @@ export class ImportWriter {
     const cols = `INSERT INTO transactions (id, import_id, side, source, external_id, reference, psp_reference, type, currency,
          amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line) VALUES `;
     const row = `(${new Array(TX_COLUMNS).fill('?').join(', ')})`;
-    const conflict = ' ON CONFLICT (side, source, external_id) DO NOTHING';
+    const conflict = bulk ? '' : ' ON CONFLICT (side, source, external_id) DO NOTHING';
     this.insertTx = db.prepare(cols + row + conflict);
     this.insertTxBatch = db.prepare(cols + new Array(BATCH).fill(row).join(', ') + conflict);
     this.insertIdent = db.prepare('INSERT OR IGNORE INTO transaction_ids (ident, tx_id) VALUES (?, ?)');

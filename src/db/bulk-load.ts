@@ -1,0 +1,59 @@
+/**
+ * A bulk load (a first load, a month's backfill: at least half as many rows as the store holds)
+ * writes its rows with no secondary index on transactions and builds the indexes once, after
+ * the rows, inside the same transaction. Maintained row by row each index costs about 3 µs a
+ * row; built once from sorted keys, a third of that (docs/benchmarks/import.md). A night's file
+ * into a large store keeps them, as rebuilding the history's indexes would cost more.
+ *
+ * Without the unique identity index an insert cannot tell a restated row from a new one, so a
+ * bulk load inserts every row as new, and building the unique index afterwards is the check: if
+ * any identity is there twice (the file restates a row of its own or of the store), the build
+ * fails, and the import rolls back to before its rows and reads the file again the careful way
+ * (src/operations/import.ts). DDL is transactional in SQLite: an interrupted import rolls the
+ * indexes back with its rows.
+ */
+import type { DB } from './open.js';
+
+/** What a windowed reconcile selects through (migration 015). */
+export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 'transactions_payout', 'transaction_ids_tx'] as const;
+/** A row's identity (side, source, external id): unique. */
+export const IDENTITY_INDEX = 'transactions_identity';
+
+/** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
+const MIN_BULK_ROWS = 50_000;
+
+export interface IndexPlan {
+  /** The indexes are dropped: insert every row as new (no ON CONFLICT), then call `rebuild`. */
+  bulk: boolean;
+  /** Build the dropped indexes again; throws a duplicate identity (isDuplicateIdentity) when one is found. */
+  rebuild(): void;
+}
+
+/**
+ * Inside a write transaction: drop the secondary indexes of transactions when `incomingRows`
+ * (an estimate) is at least half the rows stored.
+ */
+export function planIndexes(db: DB, incomingRows: number): IndexPlan {
+  const stored = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get() as number;
+  if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return { bulk: false, rebuild: () => {} };
+  // Their definitions are read from the schema, so the migrations stay the one place they are written.
+  const names = [IDENTITY_INDEX, ...WINDOW_INDEXES];
+  const defs = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${names.map(() => '?').join(', ')})`)
+    .all(...names) as Array<{ name: string; sql: string }>;
+  // The unique index first: it is the check, and nothing else needs building if it fails.
+  defs.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+  for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  return {
+    bulk: defs.some((d) => d.name === IDENTITY_INDEX),
+    rebuild: () => {
+      for (const d of defs) db.exec(d.sql);
+    },
+  };
+}
+
+/** The unique identity index could not be built: some row's identity is there twice. */
+export function isDuplicateIdentity(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /\btransactions\.external_id\b/.test(e.message ?? '');
+}

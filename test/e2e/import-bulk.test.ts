@@ -1,0 +1,70 @@
+/**
+ * A bulk load (src/db/bulk-load.ts) inserts its rows with the identity index dropped and
+ * rebuilds it afterwards as the check. These files are large enough to take that path (at
+ * least 5 MB, i.e. 50,000 estimated rows): a restated row, within the file or against the
+ * store, must come out exactly as the careful path would have it, and the indexes must be back.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
+
+const HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
+const ctx = { dir: '', db: '' };
+useTempDb((t) => Object.assign(ctx, t));
+
+function ledger(name: string, ids: Iterable<number>, extra: string[] = []): string {
+  const rows = [HEADER];
+  for (const i of ids) rows.push(`L-${i},2025-03-03,ORD-${i},,charge,${i % 1000}.${String(i % 100).padStart(2, '0')},EUR,,a description long enough to make the file large ${i}`);
+  rows.push(...extra);
+  const path = join(ctx.dir, name);
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+function indexes(): string[] {
+  const db = new Database(ctx.db, { readonly: true });
+  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('transactions', 'transaction_ids') AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
+  db.close();
+  return names;
+}
+
+const ALL_INDEXES = ['transaction_ids_tx', 'transactions_identity', 'transactions_payout', 'transactions_psp_ref', 'transactions_window'];
+
+describe('bulk loads', () => {
+  it('a first load with no restated row: every row imported, every index back', () => {
+    const f = ledger('first.csv', range(0, 60_000));
+    const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', f]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(r).files[0].rows).toEqual({ total: 60_000, imported: 60_000, skipped: 0, rejected: 0 });
+    expect(indexes()).toEqual(ALL_INDEXES);
+  });
+
+  it('a file restating its own rows, identically and not: skipped and rejected as on the careful path', () => {
+    const f = ledger('restating.csv', range(0, 60_000), [
+      'L-7,2025-03-03,ORD-7,,charge,7.07,EUR,,a description long enough to make the file large 7',
+      'L-8,2025-03-03,ORD-8,,charge,9.99,EUR,,changed amount',
+    ]);
+    const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', f]);
+    expect(r.code, r.stderr).toBe(8);
+    const file = parseJson(r).files[0];
+    expect(file.rows).toEqual({ total: 60_002, imported: 60_000, skipped: 1, rejected: 1 });
+    expect(file.rejects[0]).toMatchObject({ line: 60_003 });
+    expect(file.rejects[0].reason).toMatch(/conflicting restatement of L-8, first imported from .*restating\.csv:10: amount_minor 808 -> 999/);
+    expect(indexes()).toEqual(ALL_INDEXES);
+  });
+
+  it('a large file restating a row of a smaller store: the stored row wins, the restatement is skipped', () => {
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', ledger('small.csv', range(0, 100))]).code).toBe(0);
+    const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', ledger('large.csv', range(50, 60_050))]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(r).files[0].rows).toEqual({ total: 60_000, imported: 59_950, skipped: 50, rejected: 0 });
+    expect(indexes()).toEqual(ALL_INDEXES);
+    const db = new Database(ctx.db, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(60_050);
+    db.close();
+  });
+});
