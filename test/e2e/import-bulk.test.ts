@@ -4,11 +4,11 @@
  * least 5 MB, i.e. 50,000 estimated rows): a restated row, within the file or against the
  * store, must come out exactly as the careful path would have it, and the indexes must be back.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { FIXTURES, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 
 const HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const ctx = { dir: '', db: '' };
@@ -65,6 +65,49 @@ describe('bulk loads', () => {
     expect(indexes()).toEqual(ALL_INDEXES);
     const db = new Database(ctx.db, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(60_050);
+    db.close();
+  });
+
+  it('a mapped export parsed on the worker thread: the same rows and rejects as the golden file says, per copy', () => {
+    const dir = join(FIXTURES, 'mapping');
+    const [header, ...body] = readFileSync(join(dir, 'erp-export-de.csv'), 'utf8').trimEnd().split('\n');
+    const expected = JSON.parse(readFileSync(join(dir, 'erp-export-de.expected.json'), 'utf8')) as { items: Array<{ tx?: { externalId: string; amountMinor: string; bookedAt: string; currency: string }; reject?: { line: number; reason: string } }> };
+    const copies = 8_000;
+    const rows = [header];
+    for (let k = 0; k < copies; k++) for (const line of body) rows.push(line.replace(/^BN-2025-/, `BN-${k}-`));
+    const f = join(ctx.dir, 'erp-big.csv');
+    writeFileSync(f, rows.join('\n') + '\n');
+    const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', f, '--mapping', join(dir, 'erp-export-de.mapping.json')]);
+    expect(r.code, r.stderr).toBe(8);
+    const txs = expected.items.filter((i) => i.tx).length;
+    const rejects = expected.items.filter((i) => i.reject).length;
+    expect(parseJson(r).files[0].rows).toEqual({ total: copies * body.length, imported: copies * txs, skipped: 0, rejected: copies * rejects });
+    const db = new Database(ctx.db, { readonly: true });
+    const last = copies - 1;
+    for (const item of expected.items) {
+      if (item.tx) {
+        const id = item.tx.externalId.replace(/^BN-2025-/, `BN-${last}-`);
+        expect(db.prepare('SELECT amount_minor, booked_at, currency FROM transactions WHERE external_id = ?').get(id), id).toEqual({ amount_minor: Number(item.tx.amountMinor), booked_at: item.tx.bookedAt, currency: item.tx.currency });
+      } else {
+        const line = item.reject!.line + last * body.length;
+        expect(db.prepare('SELECT reason FROM rejects WHERE line = ?').pluck().get(line), `line ${line}`).toBe(item.reject!.reason);
+      }
+    }
+    db.close();
+    // Its original records read back from the stored file, delimiter and all.
+    const shown = parseJson(runCli(['--db', ctx.db, '--json', 'show', 'ledger', `BN-${last}-0002`]));
+    expect(shown.original.text).toBe(body[1].replace(/^BN-2025-/, `BN-${last}-`));
+  });
+
+  it('a file the worker finds broken half-way (a quote that never closes) is refused whole, naming the line', () => {
+    const f = ledger('broken.csv', range(0, 60_000));
+    const text = readFileSync(f, 'utf8');
+    writeFileSync(f, text.replace(',,a description long enough to make the file large 40000\n', ',,"a description long enough to make the file large 40000\n'));
+    const r = runCli(['--db', ctx.db, 'import', 'ledger', f]);
+    expect(r.code).toBe(17);
+    expect(r.stderr).toMatch(/broken\.csv:40002: the record starting here has a quoted field that never closes/);
+    const db = new Database(ctx.db, { readonly: true });
+    expect(db.prepare('SELECT (SELECT count(*) FROM imports) + (SELECT count(*) FROM transactions) + (SELECT count(*) FROM import_blocks)').pluck().get()).toBe(0);
     db.close();
   });
 });
