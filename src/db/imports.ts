@@ -91,6 +91,7 @@ export class ImportWriter {
   private readonly insertTx;
   private readonly insertTxBatch;
   private readonly insertIdent;
+  private readonly bulk: boolean;
   private readonly insertIdentBatch;
   private readonly insertReject;
   private readonly findExisting;
@@ -135,8 +136,14 @@ export class ImportWriter {
     const conflict = bulk ? '' : ' ON CONFLICT (side, source, external_id) DO NOTHING';
     this.insertTx = db.prepare(cols + row + conflict);
     this.insertTxBatch = db.prepare(cols + new Array(BATCH).fill(row).join(', ') + conflict);
-    this.insertIdent = db.prepare('INSERT OR IGNORE INTO transaction_ids (ident, tx_id) VALUES (?, ?)');
-    this.insertIdentBatch = db.prepare(`INSERT OR IGNORE INTO transaction_ids (ident, tx_id) VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}`);
+    // A bulk load appends its aliases to a plain temporary table and moves them over sorted in
+    // finish(): inserted in file order, each landed at a random place in transaction_ids'
+    // primary key (about 1.6 CPU s of 1M Stripe rows).
+    if (bulk) db.exec('DROP TABLE IF EXISTS temp.bulk_aliases; CREATE TEMP TABLE bulk_aliases (ident TEXT NOT NULL, tx_id INTEGER NOT NULL)');
+    this.bulk = bulk;
+    const aliases = bulk ? 'INSERT INTO temp.bulk_aliases (ident, tx_id)' : 'INSERT OR IGNORE INTO transaction_ids (ident, tx_id)';
+    this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)`);
+    this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}`);
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
     this.insertReject = db.prepare(
       'INSERT INTO rejects (import_id, side, source, file, line, col, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -281,6 +288,10 @@ export class ImportWriter {
   }
 
   finish(counts: RowCounts): void {
+    if (this.bulk) {
+      this.db.exec(`INSERT OR IGNORE INTO transaction_ids (ident, tx_id) SELECT ident, tx_id FROM temp.bulk_aliases ORDER BY ident, tx_id;
+                    DROP TABLE temp.bulk_aliases`);
+    }
     this.db
       .prepare('UPDATE imports SET rows_total = ?, rows_imported = ?, rows_skipped = ?, rows_rejected = ? WHERE id = ?')
       .run(counts.total, counts.imported, counts.skipped, counts.rejected, this.importId);
