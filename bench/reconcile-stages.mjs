@@ -6,9 +6,11 @@
 //
 //   npm run build && node bench/reconcile-stages.mjs <db> [--from D --to D]
 //
+// PAYRECON_DIST=<dir> runs another build (a copy of dist/ made before a change), as in
+// bench/history.mjs, for a side-by-side comparison on the same store.
 // Prints one JSON document: { stages: [{ stage, seconds, cpu, rssMB }], peakRssMB }.
 import { cpuUsage, memoryUsage } from 'node:process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './lib.mjs';
 
 const [dbPath, ...rest] = process.argv.slice(2);
@@ -20,9 +22,10 @@ const opt = (name) => {
   const i = rest.indexOf(name);
   return i >= 0 ? rest[i + 1] : undefined;
 };
-const { openDatabase } = await import(join(ROOT, 'dist', 'db', 'open.js'));
-const { reconcile } = await import(join(ROOT, 'dist', 'operations', 'reconcile.js'));
-const { RECONCILE_DEFAULTS } = await import(join(ROOT, 'dist', 'domain', 'discrepancy.js'));
+const dist = resolve(process.env.PAYRECON_DIST ?? join(ROOT, 'dist'));
+const { openDatabase } = await import(join(dist, 'db', 'open.js'));
+const { reconcile } = await import(join(dist, 'operations', 'reconcile.js'));
+const { RECONCILE_DEFAULTS } = await import(join(dist, 'domain', 'discrepancy.js'));
 
 let handle = null;
 const stages = [];
