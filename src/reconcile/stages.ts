@@ -96,8 +96,9 @@ export class RunWorkspace extends Workspace {
     // Without a window the ledger is read NOT INDEXED, in rowid order: left to itself SQLite
     // walks the partial index transactions_psp_ref (migration 015) because it implies
     // `psp_reference IS NOT NULL`, and fetches every entry by rowid in reference order: random
-    // reads of the whole table (7.8 s instead of ~2 s CPU at 1M rows, worse as the table outgrows
-    // the cache), and candidates in random id order, so cand_l's upserts are no longer appends.
+    // reads of the whole table (~10% more CPU for this stage's fill at 3M rows with the store
+    // in the OS cache; disk seeks without it), and candidates in random id order, so cand_l's
+    // upserts are no longer appends. test/reconcile/plans.test.ts keeps it so.
     const byLedger = (ledger: string, scan = '') => `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l ${scan}
        CROSS JOIN transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'

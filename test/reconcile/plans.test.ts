@@ -3,8 +3,8 @@
  * migration 015 (transactions_psp_ref, transactions_payout) are for windowed runs: SQLite also
  * picks them for an unwindowed run, because their WHERE (`... IS NOT NULL`) is implied by the
  * query, and then fetches every row by rowid in index order: random reads over the whole
- * table, which made the identifier stage 4x slower at 1M rows and worse at 3M
- * (docs/benchmarks/reconcile.md, "3M x 3M"). No timing here: the plan of every statement the
+ * table (about 10% more CPU for the identifier stage at 3M rows with the store in the OS cache,
+ * disk seeks without it; docs/benchmarks/reconcile.md, "3M x 3M"). No timing here: the plan of every statement the
  * run prepares is checked for a walk of either index, and the findings are the same either way
  * (window.test.ts runs every edge case with and without a window).
  */
