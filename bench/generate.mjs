@@ -1,8 +1,10 @@
 // Generate a Stripe itemized balance-change report and a canonical ledger CSV of N rows each,
 // with about 1% planted faults, plus planted.json listing every fault the reconcile must find.
 //
-//   node bench/generate.mjs <dir> [rows=1000000] [seed=42]
+//   node bench/generate.mjs <dir> [rows=1000000] [seed=42] [days=31]
 //
+// Rows are spread evenly over `days` days from 2025-03-01 (bench/nightly.mjs asks for ~300
+// days of 10,000 rows for its history).
 // Deterministic for a given (rows, seed). Faults: missing_in_ledger, missing_in_psp,
 // amount_mismatch, currency_mismatch, duplicate, date_out_of_window (late booking). Daily
 // payout rows that add up, booked in the ledger by payout id. Amounts of rows planted as
@@ -10,9 +12,9 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [dir, rowsArg = '1000000', seedArg = '42'] = process.argv.slice(2);
+const [dir, rowsArg = '1000000', seedArg = '42', daysArg = '31'] = process.argv.slice(2);
 if (!dir) {
-  console.error('usage: node bench/generate.mjs <dir> [rows=1000000] [seed=42]');
+  console.error('usage: node bench/generate.mjs <dir> [rows=1000000] [seed=42] [days=31]');
   process.exit(16);
 }
 const N = Number(rowsArg);
@@ -44,7 +46,8 @@ const pickCurrency = () => {
 };
 
 const START = Date.UTC(2025, 2, 1);
-const SPAN = 31 * 86_400_000 - 1000;
+const days = Number(daysArg);
+const SPAN = days * 86_400_000 - 1000;
 const iso = (t) => new Date(t).toISOString().slice(0, 19).replace('T', ' ');
 const dayOf = (t) => new Date(t).toISOString().slice(0, 10);
 
@@ -77,7 +80,6 @@ const flushIfNeeded = async (force = false) => {
 };
 
 const payoutRowsPerDay = 4; // one per currency
-const days = 31;
 const chargeRows = N - days * payoutRowsPerDay;
 
 function closeDay(day) {

@@ -1,78 +1,72 @@
-// Reconcile benchmark: 1,000,000 Stripe balance-report rows against 1,000,000 ledger rows
-// with ~1% planted faults. Times `payrecon import psp`, `import ledger` and `reconcile --json`
-// (wall time and peak RSS of each), checks every planted fault is found and nothing else, and
-// times the sqlite3 CLI in the same run: `.import` both CSVs, index, join.
+// Reconcile benchmark (issue 15): N Stripe balance-report rows against N ledger rows with ~1%
+// planted faults, at each size given (default 1M and 3M). Per size: times `payrecon import psp`,
+// `import ledger` and `reconcile --json` on a fresh store (wall, CPU, peak RSS of each process),
+// checks every planted fault is found and nothing else, and times the sqlite3 CLI in the same
+// run (`.import` both CSVs, index, join). Then a dry-run reconcile in-process
+// (reconcile-stages.mjs) shows each stage's time and RSS, and across sizes the growth of every
+// step against the growth of the rows (no step may grow faster than the rows: 3.3x for 3x).
 //
-//   npm run build && node bench/reconcile.mjs [rows=1000000]
+//   npm run build && node bench/reconcile.mjs [rows...]      e.g. node bench/reconcile.mjs 20000 60000
 //
 // Data is generated once into bench/out/recon-<rows>/ (gitignored) and reused.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { fmt, HAS_GNU_TIME, table } from './lib.mjs';
+import { fmt, HAS_SQLITE3, measure, met, OUT, ratio, removeDb, ROOT, summary, table } from './lib.mjs';
 
-/** Like lib.mjs's measure, plus CPU seconds (user + sys): on a shared, busy machine wall time
- *  swings with the load, CPU time much less. */
-function measure(argv, opts = {}) {
-  const statFile = join(tmpdir(), `payrecon-bench-recon-${process.pid}-${Date.now()}.time`);
-  const cmd = HAS_GNU_TIME ? ['/usr/bin/time', '-o', statFile, '-f', '%e %U %S %M', ...argv] : argv;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...opts });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  let cpu = NaN;
-  let maxRssMB = NaN;
-  if (HAS_GNU_TIME && existsSync(statFile)) {
-    const [, user, sys, kb] = readFileSync(statFile, 'utf8').trim().split(/\s+/).slice(-4);
-    cpu = Number(user) + Number(sys);
-    maxRssMB = Number(kb) / 1024;
-    rmSync(statFile, { force: true });
-  }
-  return { seconds, cpu, maxRssMB, code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const ROOT = resolve(new URL('..', import.meta.url).pathname);
-const rows = Number(process.argv[2] ?? 1_000_000);
-const dir = join(ROOT, 'bench', 'out', `recon-${rows}`);
+const sizes = process.argv.slice(2).length ? process.argv.slice(2).map(Number) : [1_000_000, 3_000_000];
 const BIN = join(ROOT, 'bin', 'payrecon');
-
-if (!existsSync(join(dir, 'planted.json'))) {
-  console.log(`generating ${rows} + ${rows} rows into ${dir} ...`);
-  const g = spawnSync(process.execPath, [join(ROOT, 'bench', 'generate.mjs'), dir, String(rows)], { stdio: 'inherit' });
-  if (g.status !== 0) process.exit(g.status ?? 1);
-}
-const planted = JSON.parse(readFileSync(join(dir, 'planted.json'), 'utf8'));
-
-// ---- payrecon -------------------------------------------------------------------------------
-const db = join(dir, 'payrecon.db');
-for (const f of [db, db + '-wal', db + '-shm']) rmSync(f, { force: true });
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 const node = process.execPath;
-const steps = [
-  ['import psp', [node, BIN, '--db', db, '--json', 'import', 'psp', join(dir, 'stripe.csv')]],
-  ['import ledger', [node, BIN, '--db', db, '--json', 'import', 'ledger', join(dir, 'ledger.csv')]],
-  ['reconcile', [node, BIN, '--db', db, '--json', 'reconcile']],
-];
-const results = [];
-let doc;
-for (const [name, argv] of steps) {
-  const r = measure(argv, { env });
-  results.push({ name, ...r });
-  if (name === 'reconcile') {
-    try {
-      doc = JSON.parse(r.stdout);
-    } catch {
-      console.error(`reconcile did not print JSON (exit ${r.code}):\n${r.stderr}`);
-    }
-  } else if (r.code !== 0) {
-    console.error(`${name} exited ${r.code}:\n${r.stderr.slice(0, 2000)}`);
-  }
-}
 
-// ---- sqlite3 CLI baseline -------------------------------------------------------------------
-const sdb = join(dir, 'baseline.db');
-for (const f of [sdb, sdb + '-wal', sdb + '-shm']) rmSync(f, { force: true });
-const script = `
+function pipeline(rows) {
+  const dir = join(OUT, `recon-${rows}`);
+  if (!existsSync(join(dir, 'planted.json'))) {
+    console.log(`generating ${rows} + ${rows} rows into ${dir} ...`);
+    const g = spawnSync(node, [join(ROOT, 'bench', 'generate.mjs'), dir, String(rows)], { stdio: 'inherit' });
+    if (g.status !== 0) process.exit(g.status ?? 1);
+  }
+  const planted = JSON.parse(readFileSync(join(dir, 'planted.json'), 'utf8'));
+
+  // ---- payrecon -----------------------------------------------------------------------------
+  const db = join(dir, 'payrecon.db');
+  removeDb(db);
+  const steps = [
+    ['import psp', [node, BIN, '--db', db, '--json', 'import', 'psp', join(dir, 'stripe.csv')]],
+    ['import ledger', [node, BIN, '--db', db, '--json', 'import', 'ledger', join(dir, 'ledger.csv')]],
+    ['reconcile --json', [node, BIN, '--db', db, '--json', 'reconcile']],
+  ];
+  const results = [];
+  let doc;
+  for (const [name, argv] of steps) {
+    const r = measure(argv, { env });
+    results.push({ name, ...r });
+    if (name.startsWith('reconcile')) {
+      try {
+        doc = JSON.parse(r.stdout);
+      } catch {
+        console.error(`reconcile did not print JSON (exit ${r.code}):\n${r.stderr.slice(0, 2000)}`);
+      }
+    } else if (r.code !== 0) {
+      console.error(`${name} exited ${r.code}:\n${r.stderr.slice(0, 2000)}`);
+    }
+  }
+  // Stage by stage, in-process, as a dry run on the same store (a second run: its findings persist).
+  const st = measure([node, join(ROOT, 'bench', 'reconcile-stages.mjs'), db], { env });
+  let stages = null;
+  try {
+    stages = { ...JSON.parse(st.stdout), processPeakMB: st.maxRssMB };
+  } catch {
+    console.error(`reconcile-stages exited ${st.code}:\n${st.stderr.slice(0, 2000)}`);
+  }
+  removeDb(db);
+
+  // ---- sqlite3 CLI baseline -----------------------------------------------------------------
+  let base = null;
+  if (HAS_SQLITE3) {
+    const sdb = join(dir, 'baseline.db');
+    removeDb(sdb);
+    const script = `
 .mode csv
 .import ${join(dir, 'stripe.csv')} stripe
 .import ${join(dir, 'ledger.csv')} ledger
@@ -88,33 +82,74 @@ SELECT 'paired', count(*), sum(differs) FROM pairs;
 SELECT 'missing_in_ledger', count(*) FROM stripe s WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.psp_reference = s.source_id);
 SELECT 'missing_in_psp', count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM stripe s WHERE s.source_id = l.psp_reference);
 `;
-const scriptFile = join(dir, 'baseline.sql');
-writeFileSync(scriptFile, script);
-const base = measure(['sqlite3', sdb], { input: script });
-if (base.code !== 0) console.error(`sqlite3 exited ${base.code}: ${base.stderr}`);
+    writeFileSync(join(dir, 'baseline.sql'), script);
+    base = measure(['sqlite3', sdb], { input: script });
+    if (base.code !== 0) console.error(`sqlite3 exited ${base.code}: ${base.stderr}`);
+    removeDb(sdb);
+  }
 
-// ---- correctness: every planted fault found, nothing else -------------------------------------
-const key = (k, p, l) => `${k}|${p ?? '-'}|${l ?? '-'}`;
-const want = new Set(planted.faults.map((f) => key(f.kind, f.psp, f.ledger)));
-const got = new Set((doc?.discrepancies ?? []).map((d) => key(d.kind, d.psp?.id, d.ledger?.id)));
-const missed = [...want].filter((k) => !got.has(k));
-const extra = [...got].filter((k) => !want.has(k));
+  // ---- correctness: every planted fault found, nothing else ---------------------------------
+  const key = (k, p, l) => `${k}|${p ?? '-'}|${l ?? '-'}`;
+  const want = new Set(planted.faults.map((f) => key(f.kind, f.psp, f.ledger)));
+  const got = new Set((doc?.discrepancies ?? []).map((d) => key(d.kind, d.psp?.id, d.ledger?.id)));
+  const missed = [...want].filter((k) => !got.has(k));
+  const extra = [...got].filter((k) => !want.has(k));
 
-// ---- figures ------------------------------------------------------------------------------
-const total = results.reduce((s, r) => s + r.seconds, 0);
-const totalCpu = results.reduce((s, r) => s + r.cpu, 0);
-const peak = Math.max(...results.map((r) => r.maxRssMB));
-console.log(`\nrows: ${planted.rows.psp} PSP + ${planted.rows.ledger} ledger; planted faults: ${planted.faults.length}`);
-table([
-  ['step', 'wall s', 'cpu s', 'peak RSS MB', 'exit'],
-  ...results.map((r) => [r.name, fmt(r.seconds), fmt(r.cpu), fmt(r.maxRssMB, 0), r.code]),
-  ['payrecon total', fmt(total), fmt(totalCpu), fmt(peak, 0), ''],
-  ['sqlite3 CLI (import+index+join)', fmt(base.seconds), fmt(base.cpu), fmt(base.maxRssMB, 0), base.code],
-]);
-console.log(`\nratio payrecon / sqlite3: ${fmt(total / base.seconds)}x wall, ${fmt(totalCpu / base.cpu)}x cpu (target <= 2.0x); peak RSS ${fmt(peak, 0)} MB (target < 300 MB)`);
-console.log(`reconcile alone / sqlite3: ${fmt(results[2].seconds / base.seconds)}x wall, ${fmt(results[2].cpu / base.cpu)}x cpu`);
-console.log(`sqlite3 baseline says: ${base.stdout.trim().split('\n').join('; ')}`);
-console.log(`faults: ${want.size} planted, ${got.size} reported, ${missed.length} missed, ${extra.length} unexpected`);
-if (doc) console.log(`reconcile: ${JSON.stringify(doc.counts)} by kind ${JSON.stringify(doc.by_kind)}`);
-for (const k of missed.slice(0, 10)) console.log(`  missed: ${k}`);
-for (const k of extra.slice(0, 10)) console.log(`  unexpected: ${k}`);
+  const total = results.reduce((s, r) => s + r.seconds, 0);
+  const totalCpu = results.reduce((s, r) => s + r.cpu, 0);
+  const peak = Math.max(...results.map((r) => r.maxRssMB), stages?.processPeakMB ?? 0);
+  console.log(`\n${rows.toLocaleString('en-US')} x ${rows.toLocaleString('en-US')}: ${planted.rows.psp} PSP + ${planted.rows.ledger} ledger rows; planted faults: ${planted.faults.length}`);
+  table([
+    ['step', 'wall s', 'cpu s', 'peak RSS MB', 'load', 'exit'],
+    ...results.map((r) => [r.name, fmt(r.seconds), fmt(r.cpu), fmt(r.maxRssMB, 0), fmt(r.load), r.code]),
+    ['payrecon total', fmt(total), fmt(totalCpu), fmt(peak, 0), '', ''],
+    ['sqlite3 CLI (import+index+join)', fmt(base?.seconds), fmt(base?.cpu), fmt(base?.maxRssMB, 0), fmt(base?.load), base?.code ?? 'n/a'],
+  ]);
+  console.log(`ratio payrecon / sqlite3: ${ratio(total, base?.seconds)} wall, ${ratio(totalCpu, base?.cpu)} cpu; reconcile alone ${ratio(results[2].seconds, base?.seconds)} wall`);
+  if (base) console.log(`sqlite3 baseline says: ${base.stdout.trim().split('\n').join('; ')}`);
+  console.log(`faults: ${want.size} planted, ${got.size} reported, ${missed.length} missed, ${extra.length} unexpected`);
+  if (doc) console.log(`reconcile: ${JSON.stringify(doc.counts)} by kind ${JSON.stringify(doc.by_kind)}`);
+  for (const k of missed.slice(0, 10)) console.log(`  missed: ${k}`);
+  for (const k of extra.slice(0, 10)) console.log(`  unexpected: ${k}`);
+  if (stages) {
+    console.log(`stages (dry run in one process, peak RSS ${fmt(stages.processPeakMB, 0)} MB; "manual" includes opening the store and counting the scope):`);
+    table([['stage', 'wall s', 'cpu s', 'RSS after MB'], ...stages.stages.map((s) => [s.stage, fmt(s.seconds), fmt(s.cpu), fmt(s.rssMB, 0)])]);
+  }
+  return { rows, results, total, totalCpu, peak, base, stages, want: want.size, missed: missed.length, extra: extra.length };
+}
+
+const runs = sizes.map(pipeline);
+const sums = [];
+for (const r of runs) {
+  const n = r.rows.toLocaleString('en-US');
+  sums.push([
+    `import + reconcile ${n} x ${n}`,
+    `${fmt(r.total)} s (cpu ${fmt(r.totalCpu)}), ${ratio(r.total, r.base?.seconds)} / cpu ${ratio(r.totalCpu, r.base?.cpu)} sqlite3 ${fmt(r.base?.seconds)} s`,
+    '<= 2.00x sqlite3 import + index + join',
+    met(r.base ? r.total / r.base.seconds <= 2 : null),
+  ]);
+  sums.push([`peak RSS, every process, ${n} x ${n}`, `${fmt(r.peak, 0)} MB`, '< 300 MB', met(r.peak < 300)]);
+  sums.push([`planted faults, ${n} x ${n}`, `${r.want - r.missed} of ${r.want} found, ${r.extra} unexpected`, 'all, nothing else', met(r.missed === 0 && r.extra === 0)]);
+}
+if (runs.length > 1) {
+  const [a, b] = [runs[0], runs[runs.length - 1]];
+  const k = b.rows / a.rows;
+  const limit = 3.3 * (k / 3); // the issue's 3.3x for 3x the rows: 10% over linear
+  const label = `${b.rows.toLocaleString('en-US')} vs ${a.rows.toLocaleString('en-US')}`;
+  console.log(`\ngrowth ${label} (${fmt(k, 1)}x the rows; at most ${fmt(limit)}x)`);
+  const grow = [['step', 'wall', 'cpu', 'peak RSS MB']];
+  for (let i = 0; i < a.results.length; i++) {
+    grow.push([a.results[i].name, ratio(b.results[i].seconds, a.results[i].seconds), ratio(b.results[i].cpu, a.results[i].cpu), `${fmt(a.results[i].maxRssMB, 0)} -> ${fmt(b.results[i].maxRssMB, 0)}`]);
+  }
+  grow.push(['total', ratio(b.total, a.total), ratio(b.totalCpu, a.totalCpu), `${fmt(a.peak, 0)} -> ${fmt(b.peak, 0)}`]);
+  if (a.base && b.base) grow.push(['sqlite3 CLI', ratio(b.base.seconds, a.base.seconds), ratio(b.base.cpu, a.base.cpu), '']);
+  if (a.stages && b.stages) {
+    for (const s of a.stages.stages) {
+      const t = b.stages.stages.find((x) => x.stage === s.stage);
+      if (t && s.cpu >= 0.05) grow.push([`  stage: ${s.stage}`, ratio(t.seconds, s.seconds), ratio(t.cpu, s.cpu), `${fmt(s.rssMB, 0)} -> ${fmt(t.rssMB, 0)}`]);
+    }
+  }
+  table(grow);
+  sums.push([`import + reconcile ${label}`, `${ratio(b.total, a.total)} wall, ${ratio(b.totalCpu, a.totalCpu)} cpu`, `<= ${fmt(limit)}x`, `wall ${met(b.total / a.total <= limit)}, cpu ${met(b.totalCpu / a.totalCpu <= limit)}`]);
+}
+summary('reconcile', sums);

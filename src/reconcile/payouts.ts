@@ -29,6 +29,9 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
   `);
   // In a window only the batches its payout rows can name are summed (transactions_payout
   // index): a payout's own id, its payout_id and its aliases (the byIdent lookup below).
+  // Without one, every PSP row is read NOT INDEXED, in rowid order: SQLite would otherwise walk
+  // the partial index transactions_payout (it implies `payout_id IS NOT NULL`) and fetch each
+  // row by rowid in batch order, random reads of the whole table.
   const keys = bounded(scope) ? batchKeys(db, payouts) : null;
   db
     .prepare(
@@ -36,7 +39,7 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
       SELECT source, payout_id, cur, net / ${SPLIT}, net % ${SPLIT}, n FROM (
         SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
           CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net, type <> 'payout' AS n
-        FROM transactions WHERE +side = 'psp' AND payout_id IS NOT NULL
+        FROM transactions ${keys === null ? 'NOT INDEXED' : ''} WHERE +side = 'psp' AND payout_id IS NOT NULL
           ${keys === null ? '' : 'AND payout_id IN (SELECT value FROM json_each(@keys))'} AND true)
       WHERE true
       ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows`,
@@ -63,9 +66,17 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
     )
     .pluck()
     .safeIntegers(false);
+  // Payout rows by the batch they name, so each batch finds its own (not every batch x every payout row).
+  const byBatch = new Map<string, MatchRow[]>();
+  for (const r of payouts.values()) {
+    if (r.payoutId === null) continue;
+    const list = byBatch.get(r.payoutId);
+    if (list) list.push(r);
+    else byBatch.set(r.payoutId, [r]);
+  }
   for (const g of groups) {
     const rows = new Map<number, MatchRow>();
-    for (const r of payouts.values()) if (r.payoutId === g.payout_id) rows.set(r.id, r);
+    for (const r of byBatch.get(g.payout_id) ?? []) rows.set(r.id, r);
     for (const id of byIdent.all({ ident: g.payout_id }) as number[]) {
       const r = payouts.get(id);
       if (r) rows.set(r.id, r);
