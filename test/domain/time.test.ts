@@ -180,3 +180,35 @@ describe('compileDateFormat', () => {
   });
   it('a format naming a field twice is refused', () => expect(() => compileDateFormat('YYYY-MM-DD MM')).toThrow(/names the month twice/));
 });
+
+describe('zoneOffsetAt remembers steady quarter hours', () => {
+  it('agrees with Intl at every instant sampled around the year\'s changes, in zones with odd offsets and odd change times', async () => {
+    const { zoneOffsetAt: cached, offsetFromIntl } = await import('../../src/domain/time.js');
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Europe/Dublin', 'Africa/Casablanca'];
+    const spans: Array<[string, number]> = [
+      ['2025-03-08', 24],
+      ['2025-04-05', 3],
+      ['2025-09-27', 10],
+      ['2025-10-25', 10],
+      ['1995-09-20', 12], // Lord Howe and others changed on other rules then
+    ];
+    let checked = 0;
+    let changes = 0;
+    for (const zone of zones) {
+      let previous: number | null = null;
+      for (const [day, days] of spans) {
+        const from = Date.parse(`${day}T00:00:00Z`);
+        for (let t = from; t < from + days * 86_400_000; t += 97_000) {
+          const want = offsetFromIntl(zone, t);
+          expect(cached(zone, t), `${zone} ${new Date(t).toISOString()}`).toBe(want);
+          if (previous !== null && want !== previous) changes++;
+          previous = want;
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100_000);
+    // The spans do cross changes (else the test would prove nothing about them).
+    expect(changes).toBeGreaterThan(15);
+  });
+});
