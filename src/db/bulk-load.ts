@@ -44,10 +44,19 @@ export function planIndexes(db: DB, incomingRows: number): IndexPlan {
   // The unique index first: it is the check, and nothing else needs building if it fails.
   defs.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
   for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  // Rows appended with no index to keep in order need little page cache: 16 MiB instead of the
+  // connection's 64 MiB (src/db/open.ts) kept a 1M-row load's peak RSS 50 MB lower for 2-4%
+  // more time (the index builds sort in more, smaller runs). Restored after the builds.
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma('cache_size = -16384');
   return {
     bulk: defs.some((d) => d.name === IDENTITY_INDEX),
     rebuild: () => {
-      for (const d of defs) db.exec(d.sql);
+      try {
+        for (const d of defs) db.exec(d.sql);
+      } finally {
+        db.pragma(`cache_size = ${cache}`);
+      }
     },
   };
 }
