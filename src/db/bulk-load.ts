@@ -27,6 +27,8 @@ export interface IndexPlan {
   bulk: boolean;
   /** Build the dropped indexes again; throws a duplicate identity (isDuplicateIdentity) when one is found. */
   rebuild(): void;
+  /** Give the connection its page cache back (rebuild does; call it when the load failed). */
+  release(): void;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface IndexPlan {
  */
 export function planIndexes(db: DB, incomingRows: number): IndexPlan {
   const stored = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get() as number;
-  if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return { bulk: false, rebuild: () => {} };
+  if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return { bulk: false, rebuild: () => {}, release: () => {} };
   // Their definitions are read from the schema, so the migrations stay the one place they are written.
   const names = [IDENTITY_INDEX, ...WINDOW_INDEXES];
   const defs = db
@@ -49,15 +51,17 @@ export function planIndexes(db: DB, incomingRows: number): IndexPlan {
   // more time (the index builds sort in more, smaller runs). Restored after the builds.
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -16384');
+  const release = () => db.pragma(`cache_size = ${cache}`);
   return {
     bulk: defs.some((d) => d.name === IDENTITY_INDEX),
     rebuild: () => {
       try {
         for (const d of defs) db.exec(d.sql);
       } finally {
-        db.pragma(`cache_size = ${cache}`);
+        release();
       }
     },
+    release,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
-import { isDuplicateIdentity, planIndexes } from '../db/bulk-load.js';
+import { isDuplicateIdentity, planIndexes, type IndexPlan } from '../db/bulk-load.js';
 import { findImportBySha, type ImportRecord, type RowCounts } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
@@ -153,14 +153,16 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
 async function bulkPass(ctx: OperationContext, input: Omit<PassInput, 'bulk'>): Promise<PassResult | undefined> {
   const db = input.db;
   db.exec('SAVEPOINT bulk_import');
+  let plan: IndexPlan | undefined;
   try {
     // ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough.
-    const plan = planIndexes(db, input.size / 100);
+    plan = planIndexes(db, input.size / 100);
     const pass = plan.bulk ? await importPass(ctx, { ...input, bulk: true }) : undefined;
     plan.rebuild();
     db.exec('RELEASE bulk_import');
     return pass;
   } catch (err) {
+    plan?.release();
     // A failed statement may have ended the transaction itself (a full disk): then there is no
     // savepoint left, and the caller's rollback has nothing to do either.
     if (db.inTransaction) {
