@@ -5,18 +5,20 @@
  * check fails (src/db/bulk-load.ts), a second, careful one after rolling the first back.
  */
 import { createReadStream } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { ImportWriter, type RowCounts, type RowOutcome } from '../db/imports.js';
 import { BlockWriter } from '../db/original-bytes.js';
 import type { DB } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
 import { openRegularFile } from '../domain/input-file.js';
+import { amountOutOfBounds, formatMinorWithExponent, MAX_ROW_MINOR } from '../domain/money.js';
 import type { Progress } from '../domain/progress.js';
 import { InputError } from '../errors.js';
+import { MAX_FIELD_CHARS, MAX_RECORD_CHARS } from '../importers/csv.js';
 import type { FileBlock } from '../importers/csv-stream.js';
-import { parseHere, parseInWorker, type ParsedFile } from '../importers/parallel.js';
-import type { Importer } from '../importers/types.js';
+import { readRecordBatches } from '../importers/index.js';
+import type { Importer, ParseItem } from '../importers/types.js';
+import { printable } from '../output.js';
 import type { OperationContext } from './context.js';
 
 export interface RejectSummary {
@@ -37,8 +39,6 @@ export interface PassInput {
   source: string;
   referenceColumn?: string | readonly string[];
   progress: Progress;
-  /** The mapping file the importer was loaded from (a mapped ledger export). */
-  mapping?: string;
   /** Insert every row as new: the caller checks identities by building the unique index. */
   bulk: boolean;
 }
@@ -52,9 +52,13 @@ export interface PassResult {
 
 const MAX_LISTED_REJECTS = 100;
 
+/** The longest reject reason kept: reasons may quote a cell, and a cell may be a megabyte. */
+const MAX_REASON_CHARS = 500;
+
 /** Read the whole file into the store. Blocks still deflating are dropped if the pass fails. */
 export async function importPass(ctx: OperationContext, a: PassInput): Promise<PassResult> {
   const { db, file, importer } = a;
+  const parser = importer.open({ file, source: a.source, referenceColumn: a.referenceColumn });
   const counts: RowCounts = { total: 0, imported: 0, skipped: 0, rejected: 0 };
   const rejects: RejectSummary[] = [];
   let writer: ImportWriter | undefined;
@@ -72,7 +76,6 @@ export async function importPass(ctx: OperationContext, a: PassInput): Promise<P
       if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: r.line, column: r.column ?? null, reason: r.reason });
     }
   };
-  let parsed: ParsedFile | undefined;
   const open = (): ImportWriter => {
     // Created at the first item, when the parser has seen the header the raw fields follow.
     if (writer) return writer;
@@ -89,7 +92,7 @@ export async function importPass(ctx: OperationContext, a: PassInput): Promise<P
         delimiter: importer.delimiter ?? ',',
         importedAt: ctx.now().toISOString(),
       },
-      parsed!.header(),
+      parser.header(),
       onOutcome,
       a.bulk,
     );
@@ -98,35 +101,39 @@ export async function importPass(ctx: OperationContext, a: PassInput): Promise<P
     for (const b of heldBlocks.splice(0)) blocks.add(b);
     return w;
   };
-  let stream: ReturnType<typeof createReadStream> | undefined;
+  const consume = (items: ParseItem[]) => {
+    const w = open();
+    counts.total += items.length;
+    for (const item of items) w.add(checked(item));
+  };
   try {
-    if (a.bulk && availableParallelism() > 1) {
-      // A bulk load parses on a second thread while this one writes (its rows need no raw
-      // fields: they are compared with no restatement). On one core that would only add the
-      // copying between threads.
-      parsed = parseInWorker({ path: a.path, file, importer: importer.name, mapping: a.mapping, source: a.source, referenceColumn: a.referenceColumn }, a.side);
-    } else {
-      // The file examined before, opened again as a regular file (a path swapped for a FIFO
-      // meanwhile is refused, not waited on).
-      const { fd } = openRegularFile(a.path, file);
-      stream = createReadStream('', { fd, autoClose: true });
-      parsed = parseHere(stream, file, importer, importer.open({ file, source: a.source, referenceColumn: a.referenceColumn }));
-    }
-    for await (const batch of parsed.batches) {
-      for (const b of batch.blocks) {
-        if (blocks) blocks.add(b);
-        else heldBlocks.push(b);
+    // The file examined before, opened again as a regular file (a path swapped for a FIFO
+    // meanwhile is refused, not waited on).
+    const { fd } = openRegularFile(a.path, file);
+    const stream = createReadStream('', { fd, autoClose: true });
+    try {
+      for await (const batch of readRecordBatches(stream, file, importer.delimiter)) {
+        for (const b of batch.blocks) {
+          if (blocks) blocks.add(b);
+          else heldBlocks.push(b);
+        }
+        for (const rec of batch.records) {
+          if (rec.oversized) {
+            consume([oversizedReject(rec.line)]);
+            continue;
+          }
+          const items = parser.record(rec.fields, rec.line);
+          if (items.length) consume(items);
+        }
+        ctx.checkInterrupted();
+        a.progress.update(stream.bytesRead);
+        await new Promise(setImmediate);
       }
-      if (batch.items.length) {
-        const w = open();
-        counts.total += batch.items.length;
-        for (const item of batch.items) w.add(item);
-      }
-      ctx.checkInterrupted();
-      a.progress.update(batch.bytesRead);
-      await new Promise(setImmediate);
+    } finally {
+      stream.destroy();
     }
-    if (counts.total === 0 && !parsed.countedEmpty()) {
+    consume(parser.end());
+    if (counts.total === 0 && !parser.countedEmpty?.()) {
       throw new InputError(
         `no data rows: the file has a ${importer.name} header but nothing under it`,
         { file },
@@ -142,7 +149,40 @@ export async function importPass(ctx: OperationContext, a: PassInput): Promise<P
     // Blocks still being deflated must not be written once the transaction rolls back.
     blocks?.abandon();
     throw err;
-  } finally {
-    stream?.destroy();
   }
+}
+
+/**
+ * What the import operation checks of every item, whichever importer made it: a reason is one
+ * escaped line of bounded length, and no amount, fee or net is past MAX_ROW_MINOR (a rejected
+ * row, bit 8, instead of a value the store cannot hold).
+ */
+function checked(item: ParseItem): ParseItem {
+  if ('reject' in item) {
+    const reason = printable(item.reject.reason);
+    if (reason === item.reject.reason && reason.length <= MAX_REASON_CHARS) return item;
+    return { reject: { ...item.reject, reason: reason.length > MAX_REASON_CHARS ? reason.slice(0, MAX_REASON_CHARS) + '...' : reason } };
+  }
+  const tx = item.tx;
+  const over = amountOutOfBounds({ amount: tx.amountMinor, fee: tx.feeMinor, net: tx.netMinor });
+  if (!over) return item;
+  return {
+    reject: {
+      line: tx.line,
+      column: over,
+      reason: `${over}: larger than any amount payrecon accepts (at most ${formatMinorWithExponent(MAX_ROW_MINOR, 0)} minor units per row; a dropped decimal point?)`,
+      raw: tx.raw,
+    },
+  };
+}
+
+/** The rejected row standing for a record the CSV reader would not hold (src/importers/csv.ts). */
+function oversizedReject(line: number): ParseItem {
+  return {
+    reject: {
+      line,
+      reason: `a field is longer than ${MAX_FIELD_CHARS} characters (or the record longer than ${MAX_RECORD_CHARS}); the row was not read`,
+      raw: [],
+    },
+  };
 }

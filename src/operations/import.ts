@@ -114,7 +114,6 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
     importer,
     source,
     referenceColumn: req.referenceColumn,
-    mapping: req.mapping ? resolve(ctx.cwd, req.mapping) : undefined,
     progress,
   };
 

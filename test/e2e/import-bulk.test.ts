@@ -68,7 +68,7 @@ describe('bulk loads', () => {
     db.close();
   });
 
-  it('a mapped export parsed on the worker thread: the same rows and rejects as the golden file says, per copy', () => {
+  it('a mapped export loaded in bulk: the same rows and rejects as the golden file says, per copy', () => {
     const dir = join(FIXTURES, 'mapping');
     const [header, ...body] = readFileSync(join(dir, 'erp-export-de.csv'), 'utf8').trimEnd().split('\n');
     const expected = JSON.parse(readFileSync(join(dir, 'erp-export-de.expected.json'), 'utf8')) as { items: Array<{ tx?: { externalId: string; amountMinor: string; bookedAt: string; currency: string }; reject?: { line: number; reason: string } }> };
@@ -99,7 +99,7 @@ describe('bulk loads', () => {
     expect(shown.original.text).toBe(body[1].replace(/^BN-2025-/, `BN-${last}-`));
   });
 
-  it('a file the worker finds broken half-way (a quote that never closes) is refused whole, naming the line', () => {
+  it('a bulk load found broken half-way (a quote that never closes) is refused whole, naming the line', () => {
     const f = ledger('broken.csv', range(0, 60_000));
     const text = readFileSync(f, 'utf8');
     writeFileSync(f, text.replace(',,a description long enough to make the file large 40000\n', ',,"a description long enough to make the file large 40000\n'));
