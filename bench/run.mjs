@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const ALL = ['import', 'reconcile', 'nightly', 'integrity', 'history', 'report', 'alerts', 'bank', 'triage', 'watchers', 'tui'];
+const ALL = ['import', 'reconcile', 'nightly', 'integrity', 'history', 'report', 'reconcile-json', 'alerts', 'bank', 'triage', 'watchers', 'tui'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {
