@@ -3,15 +3,14 @@
 // of the same items, against two native baselines that do less: sqlite3's own CSV dump of the
 // discrepancies table, and a bare Node script that selects the same rows with better-sqlite3
 // and JSON.stringify()s them. The HTML report is then loaded in headless chromium (when
-// installed) to show it stays usable. Last, `reconcile --json` of a real run with about
-// 140,000 discrepancies (200,000 generated Stripe rows against 60,000 of their ledger rows),
-// whose document is printed item by item.
+// installed) to show it stays usable. `reconcile --json` of real runs (140,000 and 1,000,000
+// discrepancies) is bench/reconcile-json.mjs.
 //
-//   npm run build && node bench/report.mjs [discrepancies=100000] [--no-reconcile]
+//   npm run build && node bench/report.mjs [discrepancies=100000]
 //
 // Data lives under bench/out/report/ (gitignored). Never fails because a machine is slow.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HAS_GNU_TIME, fmt, measure, table } from './lib.mjs';
@@ -21,7 +20,6 @@ const BIN = join(ROOT, 'bin', 'payrecon');
 const OUT = join(ROOT, 'bench', 'out', 'report');
 const ARGS = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const TARGET = Number(ARGS[0] ?? 100_000);
-const WITH_RECONCILE = !process.argv.includes('--no-reconcile');
 mkdirSync(OUT, { recursive: true });
 const DB = join(OUT, `report-${TARGET}.db`);
 
@@ -135,7 +133,6 @@ writeFileSync(process.argv[3], JSON.stringify(db.prepare('SELECT * FROM discrepa
   const r = measure([process.execPath, floor, DB, out]);
   rows.push(['baseline: node select + JSON.stringify', fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(statSync(out).size / 1e6, 1)]);
 }
-if (WITH_RECONCILE) reconcileJson(rows);
 console.log('');
 table(rows);
 if (!HAS_GNU_TIME) console.log('(peak RSS needs /usr/bin/time)');
@@ -161,40 +158,4 @@ if (existsSync('/usr/bin/chromium')) {
   console.log(`\nchromium: HTML report loaded in ${fmt(loadMs / 1000)} s; table rows in the page: ${shown}; sort by a column: ${fmt(sortMs, 0)} ms`);
 } else {
   console.log('\nchromium not installed (apt-get install -y chromium): HTML load time not measured');
-}
-
-/**
- * `reconcile --json` of a real run with ~140,000 discrepancies: the generated 200,000-row
- * Stripe report (bench/generate.mjs) against only the first 60,000 ledger rows, imported once
- * into a template database that each measurement copies (a reconcile writes).
- */
-function reconcileJson(rows) {
-  const dir = join(ROOT, 'bench', 'out', 'recon-200000');
-  if (!existsSync(join(dir, 'stripe.csv'))) {
-    spawnSync(process.execPath, [join(ROOT, 'bench', 'generate.mjs'), dir, '200000'], { stdio: 'inherit' });
-  }
-  const work = join(OUT, 'reconcile-json');
-  mkdirSync(work, { recursive: true });
-  const template = join(work, 'imported.db');
-  if (!existsSync(template)) {
-    const ledger = readFileSync(join(dir, 'ledger.csv'), 'utf8').split('\n').slice(0, 60_001).join('\n') + '\n';
-    writeFileSync(join(work, 'ledger.csv'), ledger);
-    for (const args of [['import', 'psp', join(dir, 'stripe.csv')], ['import', 'ledger', join(work, 'ledger.csv')]]) {
-      const r = spawnSync(process.execPath, [BIN, '--db', template, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
-      if (r.status !== 0) {
-        console.error(`payrecon ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-        return;
-      }
-    }
-  }
-  const db = join(work, 'run.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  for (const suffix of ['', '-wal']) if (existsSync(template + suffix)) copyFileSync(template + suffix, db + suffix);
-  const r = measure([process.execPath, BIN, '--db', db, 'reconcile', '--json'], { env: { ...process.env, CI: '1' } });
-  if (r.code === null || r.code >= 16) {
-    console.error(`reconcile exited ${r.code}: ${r.stderr}`);
-    return;
-  }
-  const n = JSON.parse(r.stdout).discrepancies.length;
-  rows.push([`payrecon reconcile --json (${n.toLocaleString('en-US')} items)`, fmt(r.seconds), fmt(r.maxRssMB, 0), fmt(Buffer.byteLength(r.stdout) / 1e6, 1)]);
 }

@@ -1,4 +1,7 @@
-/** Who gets colour and who gets a progress bar: decided once, from the streams, the environment and the flags. */
+/**
+ * Who gets colour and who gets a progress bar: decided once, from the streams, the environment
+ * and the flags. And a streamed JSON document: items taken only as the reader takes the text.
+ */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Output, type OutputOptions } from '../src/output.js';
@@ -45,5 +48,63 @@ describe('progress bars', () => {
     ['a pipe', {}, PIPE, {}, false],
   ])('%s: %s', (_name, opts, tty, env, bar) => {
     expect(output(opts, tty, env).showsProgress).toBe(bar);
+  });
+});
+
+describe('a streamed JSON document (emitJsonStream)', () => {
+  const N = 5000;
+  /** Items as a database cursor gives them: counted as they are taken, closed when dropped. */
+  function cursor() {
+    const state = { taken: 0, closed: false };
+    function* items() {
+      try {
+        for (let i = 1; i <= N; i++) {
+          state.taken++;
+          yield { id: i, kind: 'missing_in_ledger', reason: `no ledger entry books txn_${i}`, psp: { id: `txn_${i}`, amount: '12.30' } };
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    return { state, items: items() };
+  }
+  /** A pipe nobody reads yet: small buffers, as between two processes. */
+  function pipe() {
+    const stdout = new PassThrough({ highWaterMark: 16 * 1024 });
+    const out = new Output({ json: true }, { stdout, stderr: new PassThrough(), env: {} });
+    return { stdout, out };
+  }
+  /** Until the writer waits for the reader (a generous bound on event-loop turns, not a time). */
+  async function untilFull(stdout: PassThrough) {
+    for (let turn = 0; turn < 10_000 && !stdout.writableNeedDrain; turn++) await new Promise(setImmediate);
+    expect(stdout.writableNeedDrain).toBe(true);
+  }
+
+  it('takes items only as the reader drains the text, and prints exactly JSON.stringify(doc, null, 2)', async () => {
+    const { state, items } = cursor();
+    const { stdout, out } = pipe();
+    const printing = out.emitJsonStream({ run: 7, counts: { discrepancies: N } }, 'discrepancies', items);
+    await untilFull(stdout);
+    // The reader has taken nothing: the writer holds at most a chunk of items, not the run.
+    expect(state.taken).toBeGreaterThan(0);
+    expect(state.taken).toBeLessThan(N / 4);
+    let text = '';
+    stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+    await printing;
+    expect(state.taken).toBe(N);
+    const doc = JSON.parse(text);
+    expect(doc.discrepancies).toHaveLength(N);
+    expect(text).toBe(JSON.stringify(doc, null, 2) + '\n');
+  });
+
+  it('stops taking items and closes the cursor when the reader goes away (| head)', async () => {
+    const { state, items } = cursor();
+    const { stdout, out } = pipe();
+    const printing = out.emitJsonStream({ run: 7 }, 'discrepancies', items);
+    await untilFull(stdout);
+    stdout.destroy();
+    await printing;
+    expect(state.closed).toBe(true);
+    expect(state.taken).toBeLessThan(N / 4);
   });
 });

@@ -295,6 +295,14 @@ export function* iterateRunItems(db: DB, runId: number): Generator<DiscrepancyIt
   }
 }
 
+/**
+ * A recorded run's items in document order, read afresh from the database (row by row) each
+ * time they are iterated: what a reconcile hands its caller instead of an array of them.
+ */
+export function runItems(db: DB, runId: number): Iterable<DiscrepancyItem> {
+  return { [Symbol.iterator]: () => iterateRunItems(db, runId) };
+}
+
 /** The document `reconcile --json` printed for that run (latest run if undefined); UsageError if no such run. */
 export function getRunDocument(db: DB, runId?: number): ReconcileDocument {
   const header = getRunHeader(db, runId);

@@ -113,6 +113,17 @@ export interface ReconcileDocument {
 /** A run's document without its items: what report headers and `getRunHeader` give. */
 export type RunHeader = Omit<ReconcileDocument, 'discrepancies'>;
 
+/**
+ * What a reconcile run returns: the document's head, and its items as something to iterate
+ * rather than an array. For a recorded run each iteration reads the items from the database
+ * row by row, so a run with a million discrepancies is never held at once; read anything else
+ * from the same connection before iterating (the query keeps it busy until the loop ends).
+ * `reconcile --json` prints it as a ReconcileDocument, byte for byte.
+ */
+export interface ReconcileResult extends RunHeader {
+  discrepancies: Iterable<DiscrepancyItem>;
+}
+
 /** An audited change that settled, closed or reopened an item (the report's "Resolved this period"). */
 export interface ResolvedEvent {
   id: number;

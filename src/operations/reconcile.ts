@@ -4,7 +4,7 @@
  * (by the command's option parsing, or by the scheduler's config schema).
  */
 import { Decimal } from 'decimal.js';
-import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
+import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileResult } from '../domain/discrepancy.js';
 import { runReconcile } from '../reconcile/engine.js';
 import type { OperationContext } from './context.js';
 
@@ -26,8 +26,11 @@ export interface ReconcileParams {
   dryRun?: boolean;
 }
 
-/** Reconcile and record the run; the document is what `reconcile --json` prints. */
-export async function reconcile(ctx: OperationContext, params: ReconcileParams): Promise<ReconcileDocument> {
+/**
+ * Reconcile and record the run; the result is what `reconcile --json` prints, its items read
+ * from the database as they are iterated (ReconcileResult), so none of them is held at once.
+ */
+export async function reconcile(ctx: OperationContext, params: ReconcileParams): Promise<ReconcileResult> {
   // A bar on a terminal (a no-op in a pipe, in CI and with --json): a million rows take seconds.
   const progress = await ctx.progress({ label: 'reconcile', total: 0, unit: 'rows' });
   try {

@@ -6,7 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
-import { getRunDocument } from '../db/discrepancies.js';
+import { getRunDocument, getRunHeader, runItems } from '../db/discrepancies.js';
 import { type DB, withWriteTransaction } from '../db/open.js';
 import { makeScope, narrowScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
@@ -14,7 +14,7 @@ import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
 import { storeProposals } from '../db/proposals.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
-import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument } from '../domain/discrepancy.js';
+import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument, type ReconcileResult, type RunHeader } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
 
 export interface EngineParams {
@@ -52,8 +52,16 @@ function hasTransactions(db: DB): boolean {
   return db.prepare('SELECT EXISTS (SELECT 1 FROM transactions)').pluck().get() === 1;
 }
 
-export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
-  if (!p.dryRun) return record(ctx, p);
+/**
+ * A recorded run hands back its head and its items as a query, read after the commit and once
+ * the workspace is gone: holding a million items as objects would cost more than the run itself.
+ * A dry run must read its items before rolling them back, so it holds them.
+ */
+export async function runReconcile(ctx: OperationContext, p: EngineParams): Promise<ReconcileResult> {
+  if (!p.dryRun) {
+    const header = await record(ctx, p);
+    return { ...header, discrepancies: runItems(ctx.db(), header.run) };
+  }
   try {
     await record(ctx, p);
   } catch (err) {
@@ -63,15 +71,17 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
   throw new Error('unreachable: a dry run always rolls back');
 }
 
-async function record(ctx: OperationContext, p: EngineParams): Promise<ReconcileDocument> {
+async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader> {
   const db = ctx.db();
-  // The working tables (temp.cand & co.: one row per identifier pair, ~65 bytes a pair) go to a
-  // temp file behind a bounded page cache, not to memory: in memory they grew the run by 200 MB
-  // at 3M x 3M rows (341 MB peak). A temp file lives in the OS page cache and is never synced,
-  // so it costs little. This connection only.
+  // The working tables (temp.cand & co.: one row per identifier pair, ~65 bytes a pair; temp.f:
+  // every finding with its JSON sides) and the merge's sort live in a temp file behind a bounded
+  // cache, this connection only. In memory (temp_store = MEMORY) they grew a 3M x 3M run by 200
+  // MB and took 1.3 GB at a million findings. A temp file lives in the OS page cache and is never
+  // synced; a 16 MB main and 8 MB temp cache cost no CPU against 32 + 32 MB at 1M x 1M rows and
+  // cut the peak by about 50 MB (docs/benchmarks/reports.md, docs/benchmarks/reconcile.md).
   db.pragma('temp_store = FILE');
-  db.pragma('cache_size = -32768');
-  db.pragma('temp.cache_size = -32768');
+  db.pragma('temp.cache_size = -8192');
+  db.pragma('cache_size = -16384');
   const opts = { tolerance: p.tolerance, dateWindowDays: p.dateWindow };
   const actor = defaultActor(ctx.env);
   const startedAt = ctx.now().toISOString();
@@ -157,9 +167,8 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<Reconcile
         at: finishedAt,
       });
       await step(STORE_LABEL);
-      const doc = getRunDocument(db, runId);
-      if (p.dryRun) throw new DryRunRollback(doc);
-      return doc;
+      if (p.dryRun) throw new DryRunRollback(getRunDocument(db, runId));
+      return getRunHeader(db, runId);
     } finally {
       ws.dispose();
     }

@@ -5,14 +5,14 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { Decimal } from 'decimal.js';
-import type { DiscrepancyItem, ReconcileDocument, Severity } from '../domain/discrepancy.js';
+import type { DiscrepancyItem, ReconcileResult, Severity } from '../domain/discrepancy.js';
 import { DISCREPANCY_KINDS } from '../domain/discrepancy.js';
 import { printable } from '../output.js';
 import type { CashSection } from '../report/types.js';
 
 const TOP = 10;
 
-export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: Array<{ currency: string; count: number; amount: string }> = []): string[] {
+export function formatSummary(doc: ReconcileResult, c: ChalkInstance, totals: Array<{ currency: string; count: number; amount: string }> = []): string[] {
   const lines: string[] = [];
   const window = doc.window.from || doc.window.to ? ` ${doc.window.from ?? '…'} to ${doc.window.to ?? '…'}` : '';
   lines.push(
@@ -24,7 +24,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     lines.push(`${window ? `the window${window}` : 'the scope'} held no PSP rows or ledger entries: nothing new to match`);
   }
   for (const t of totals) lines.push(`  matched ${printable(t.currency)}: ${t.count} row${t.count === 1 ? '' : 's'}, gross ${t.amount}`);
-  if (doc.discrepancies.length === 0) {
+  if (doc.counts.discrepancies === 0) {
     lines.push(c.green('everything in scope matched'));
     return lines;
   }
@@ -52,7 +52,7 @@ export function formatSummary(doc: ReconcileDocument, c: ChalkInstance, totals: 
     lines.push(`largest differences (PSP minus ledger):`);
     for (const { item } of largest) lines.push('  ' + itemLine(item, c));
   }
-  const rest = doc.discrepancies.length - largest.length;
+  const rest = doc.counts.discrepancies - largest.length;
   if (rest > 0) lines.push(`  ... ${rest} more: payrecon discrepancies (or --json)`);
   return lines;
 }

@@ -13,7 +13,7 @@ import { auditAnchor } from '../operations/audit.js';
 import { importFiles } from '../operations/import.js';
 import { formatLocation, type InputError, IoError } from '../errors.js';
 import { printable } from '../output.js';
-import { RECONCILE_DEFAULTS } from '../domain/discrepancy.js';
+import { RECONCILE_DEFAULTS, type DiscrepancyItem } from '../domain/discrepancy.js';
 import { reconcile } from '../operations/reconcile.js';
 import { requireClean } from '../operations/require-clean.js';
 import { scanBaselines } from '../operations/scan.js';
@@ -73,10 +73,12 @@ async function runReconcileJob(ctx: OperationContext, job: JobConfig, keyFile: s
   });
   codes.push(doc.exit_code);
   const kinds = spec.failOn ? new Set<string>(spec.failOn) : undefined;
+  const items: DiscrepancyItem[] = [];
+  for (const d of doc.discrepancies) if (!kinds || kinds.has(d.kind)) items.push(d);
   return {
     exitCode: combineExitCodes(codes),
     counts: { import: imported, run: doc.run, ...doc.counts, by_kind: doc.by_kind },
-    items: doc.discrepancies.filter((d) => !kinds || kinds.has(d.kind)),
+    items,
     error: problems.length ? `import failed for ${problems.length} file(s): ${problems.join('; ')}` : undefined,
     audit: auditAnchor(ctx.db()),
   };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createContext, type CommandContext } from '../../src/context.js';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { parseMoney } from '../../src/domain/money.js';
+import type { ReconcileDocument, ReconcileResult } from '../../src/domain/discrepancy.js';
 import { tempDir } from './cli.js';
 
 export interface RowSpec {
@@ -126,4 +127,12 @@ export class TestStore {
     this.db.close();
     this.cleanup();
   }
+}
+
+/**
+ * A run's result as the document it prints, items read now: the result reads them from the
+ * database when iterated, so a test that closes its context afterwards reads them first.
+ */
+export function documentOf(result: ReconcileResult): ReconcileDocument {
+  return { ...result, discrepancies: [...result.discrepancies] };
 }

@@ -8,13 +8,15 @@ import type { CommandContext } from '../../src/context.js';
 import { reconcile as reconcileOperation } from '../../src/operations/reconcile.js';
 import { listDiscrepancies, matchedTotals, setDiscrepancyStatus } from '../../src/db/discrepancies.js';
 import type { ReconcileDocument } from '../../src/domain/discrepancy.js';
-import { TestStore, type RowSpec } from '../helpers/test-store.js';
+import { documentOf, TestStore, type RowSpec } from '../helpers/test-store.js';
 
 let store: TestStore | undefined;
 
 /** What `payrecon reconcile` does with its options: parse them (16 when wrong), then reconcile. */
 function reconcile(ctx: CommandContext, opts: ReconcileOptions): Promise<ReconcileDocument> {
-  return Promise.resolve().then(() => reconcileOperation(ctx, parseReconcileOptions(opts)));
+  return Promise.resolve()
+    .then(() => reconcileOperation(ctx, parseReconcileOptions(opts)))
+    .then(documentOf);
 }
 afterEach(() => {
   store?.close();

@@ -9,7 +9,7 @@ import { makeScope, narrowScope } from '../../src/reconcile/rows.js';
 import { reconcile } from '../../src/operations/reconcile.js';
 import { parseReconcileOptions, type ReconcileOptions } from '../../src/commands/reconcile.js';
 import type { ReconcileDocument } from '../../src/domain/discrepancy.js';
-import { TestStore, type RowSpec } from '../helpers/test-store.js';
+import { documentOf, TestStore, type RowSpec } from '../helpers/test-store.js';
 
 let store: TestStore | undefined;
 afterEach(() => {
@@ -32,7 +32,7 @@ async function run(rows: RowSpec[], opts: ReconcileOptions): Promise<ReconcileDo
   store = new TestStore().add(...(withHistory ? HISTORY : []), ...rows);
   const ctx = store.context();
   try {
-    return await reconcile(ctx, parseReconcileOptions(opts));
+    return documentOf(await reconcile(ctx, parseReconcileOptions(opts)));
   } finally {
     ctx.close();
   }
