@@ -12,7 +12,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { DB } from '../../src/db/open.js';
 import { reconcile } from '../../src/operations/reconcile.js';
 import { parseReconcileOptions, type ReconcileOptions } from '../../src/commands/reconcile.js';
-import { TestStore, type RowSpec } from '../helpers/test-store.js';
+import { documentOf, TestStore, type RowSpec } from '../helpers/test-store.js';
 
 let store: TestStore | undefined;
 afterEach(() => {
@@ -55,7 +55,7 @@ async function plansOf(rows: RowSpec[], opts: ReconcileOptions): Promise<{ plans
       },
     }) as DB);
   try {
-    const doc = await reconcile(ctx, parseReconcileOptions(opts));
+    const doc = documentOf(await reconcile(ctx, parseReconcileOptions(opts)));
     return { plans, kinds: doc.discrepancies.map((d) => d.kind) };
   } finally {
     ctx.close();
