@@ -4,6 +4,7 @@
  * record is read back by inflating the block it starts in and reading records from the block's
  * first line on. Nothing a file said is lost, and a row no longer carries its fields twice.
  */
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync, constants } from 'node:zlib';
 import { InputError } from '../errors.js';
@@ -26,6 +27,8 @@ export class BlockWriter {
   private failure: unknown = null;
   private closed = false;
   private bytes = 0;
+  // Of the bytes stored, in order: they must be the file that was hashed before the import.
+  private readonly hash = createHash('sha256');
 
   constructor(
     db: DB,
@@ -36,6 +39,7 @@ export class BlockWriter {
 
   add(block: FileBlock): void {
     this.bytes += block.bytes.length;
+    this.hash.update(block.bytes);
     // A block starting inside a record has no first line of its own: it is found by offset.
     // One output chunk for the whole block: zlib's default 16 KiB chunks cost the main thread a
     // callback each (~0.8 s of a 140 MB import, measured).
@@ -58,15 +62,21 @@ export class BlockWriter {
   }
 
   /**
-   * Wait for every block to be stored. `size` is the file's size when it was hashed: a file
-   * that grew or shrank while it was read is refused, as its rows may not be what was hashed.
+   * Wait for every block to be stored. `size` and `sha256` are the file's when it was examined,
+   * before the import: a file changed while it was read is refused, as its rows may not be what
+   * was hashed (and the blocks, in order, must be the file the import names).
    */
-  async finish(file: string, size: number): Promise<void> {
+  async finish(file: string, size: number, sha256: string): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
     this.closed = true;
     if (this.failure) throw this.failure;
-    if (this.bytes !== size) {
-      throw new InputError(`the file changed while it was imported (${size} bytes when hashed, ${this.bytes} read); nothing was imported`, { file }, 'import it again once whatever writes it has finished');
+    const read = this.hash.digest('hex');
+    if (this.bytes !== size || read !== sha256) {
+      throw new InputError(
+        `the file changed while it was imported (${size} bytes, SHA-256 ${sha256.slice(0, 12)}... when examined; ${this.bytes} bytes, ${read.slice(0, 12)}... read); nothing was imported`,
+        { file },
+        'import it again once whatever writes it has finished',
+      );
     }
   }
 

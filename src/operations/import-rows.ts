@@ -143,7 +143,7 @@ export async function importPass(ctx: OperationContext, a: PassInput): Promise<P
     const w = open();
     w.flush();
     w.finish(counts);
-    await blocks!.finish(file, a.size);
+    await blocks!.finish(file, a.size, a.sha256);
     return { importId: w.importId, counts, rejects };
   } catch (err) {
     // Blocks still being deflated must not be written once the transaction rolls back.

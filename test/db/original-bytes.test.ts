@@ -3,6 +3,7 @@
  * cuts are the file, byte for byte, and every record is read back from its block and line alone,
  * whatever the line ends, quoting, encoding or chunking.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BlockWriter, readOriginalRecord } from '../../src/db/original-bytes.js';
@@ -74,7 +75,7 @@ describe('blocks of the original file', () => {
         const id = storeImport(db, delimiter);
         const writer = new BlockWriter(db, id);
         for (const b of blocks) writer.add(b);
-        await writer.finish('f.csv', bytes.length);
+        await writer.finish('f.csv', bytes.length, createHash('sha256').update(bytes).digest('hex'));
         // Every 701st record, the first and the last: fields equal, text is the record as written.
         const sample = expected.filter((_, i) => i % 701 === 0 || i === 1 || i === expected.length - 1);
         for (const r of sample) {
@@ -89,14 +90,21 @@ describe('blocks of the original file', () => {
     });
   }
 
-  it('a file that changed size while read is refused, and an abandoned import writes no late block', async () => {
+  it('a file that changed while read (size or bytes) is refused, and an abandoned import writes no late block', async () => {
     const db = openDatabase(':memory:');
     const id = storeImport(db, ',');
     const bytes = Buffer.from(bigRows(30_000, '\n'));
     const { blocks } = await cutBlocks(bytes, 65_536, ',');
     const w = new BlockWriter(db, id);
     for (const b of blocks) w.add(b);
-    await expect(w.finish('f.csv', bytes.length + 1)).rejects.toThrow(/the file changed while it was imported/);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await expect(w.finish('f.csv', bytes.length + 1, sha)).rejects.toThrow(/the file changed while it was imported/);
+    // The same size, one byte different from what was examined.
+    const same = new BlockWriter(db, storeImport(db, ','));
+    for (const b of blocks) same.add(b);
+    const other = Buffer.from(bytes);
+    other[100] ^= 1;
+    await expect(same.finish('f.csv', bytes.length, createHash('sha256').update(other).digest('hex'))).rejects.toThrow(/the file changed while it was imported \(\d+ bytes, SHA-256 [0-9a-f]{12}\.\.\. when examined/);
     const late = new BlockWriter(db, id);
     late.add({ ...blocks[0], byteOffset: 1e9, firstLine: 1e9 });
     late.abandon();
