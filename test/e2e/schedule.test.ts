@@ -146,11 +146,11 @@ describe('payrecon schedule', () => {
     cleanups.push(() => other.open && other.close());
     other.exec('BEGIN IMMEDIATE');
     const scansBefore = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
-    const nextSecond = Math.ceil(Date.now() / 1000) * 1000;
-    await new Promise((r) => setTimeout(r, nextSecond - Date.now() + 600));
+    // Wait until a run is in flight: the scheduler's thread sleeping in SQLite's busy handler
+    // on the lock held here (not a guess at when the next tick has come: a busy machine delays it).
+    await waitUntil('a run waiting on the lock', () => inBusySleep(p.child.pid!), 60_000);
     const killedAt = Date.now();
     p.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
     other.exec('COMMIT');
     const r = await p.done;
     expect(r.code, r.stderr).toBe(0);
@@ -342,3 +342,21 @@ describe('a second signal (issue 19, item 11)', () => {
     expect(logLines(r.stderr).at(-1)).toMatchObject({ level: 'error', event: 'interrupted_again' });
   });
 });
+
+/** Whether process `pid`'s main thread is in a sleep system call (nanosleep or clock_nanosleep): SQLite's busy handler waiting on a lock. Linux. */
+function inBusySleep(pid: number): boolean {
+  try {
+    const nr = Number(readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[0]);
+    return nr === 35 || nr === 230;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(what: string, cond: () => boolean, deadlineMs: number): Promise<void> {
+  const started = Date.now();
+  while (!cond()) {
+    if (Date.now() - started > deadlineMs) throw new Error(`gave up waiting for ${what} after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
