@@ -67,7 +67,7 @@ export class BlockWriter {
    * was hashed (and the blocks, in order, must be the file the import names).
    */
   async finish(file: string, size: number, sha256: string): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.settled();
     this.closed = true;
     if (this.failure) throw this.failure;
     const read = this.hash.digest('hex');
@@ -78,6 +78,11 @@ export class BlockWriter {
         'import it again once whatever writes it has finished',
       );
     }
+  }
+
+  /** Every block added so far is deflated and stored (or, once abandoned, dropped). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   /** The import failed: late blocks are dropped instead of written. */

@@ -108,7 +108,7 @@ describe('blocks of the original file', () => {
     const late = new BlockWriter(db, id);
     late.add({ ...blocks[0], byteOffset: 1e9, firstLine: 1e9 });
     late.abandon();
-    await new Promise((r) => setTimeout(r, 200));
+    await late.settled();
     expect(db.prepare('SELECT count(*) FROM import_blocks WHERE byte_offset = 1e9').pluck().get()).toBe(0);
     db.close();
   });
