@@ -14,39 +14,11 @@ function utf8Error(file: string, line: number): InputError {
 
 /**
  * Stream `input` (bytes or text) as batches of records. UTF-8 with or without BOM; invalid
- * UTF-8 and CSV syntax errors throw InputError naming the file and line.
+ * UTF-8 and CSV syntax errors throw InputError naming the file and line. The records of
+ * `readRecordBatches`, the reader imports use, without the file's blocks.
  */
-export async function* readRecords(
-  input: NodeJS.ReadableStream,
-  file: string,
-  delimiter = ',',
-): AsyncIterable<CsvRecord[]> {
-  const tokenizer = new CsvTokenizer(file, delimiter);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else {
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch {
-        throw utf8Error(file, tokenizer.currentLine);
-      }
-    }
-    const out: CsvRecord[] = [];
-    tokenizer.push(text, out);
-    if (out.length > 0) yield out;
-  }
-  const out: CsvRecord[] = [];
-  let tail: string;
-  try {
-    tail = decoder.decode();
-  } catch {
-    throw utf8Error(file, tokenizer.currentLine);
-  }
-  if (tail) tokenizer.push(tail, out);
-  tokenizer.end(out);
-  if (out.length > 0) yield out;
+export async function* readRecords(input: NodeJS.ReadableStream, file: string, delimiter = ','): AsyncIterable<CsvRecord[]> {
+  for await (const batch of readRecordBatches(input, file, delimiter)) if (batch.records.length > 0) yield batch.records;
 }
 
 /** The same records as `readRecords`, synchronously from text (tests, small files). */

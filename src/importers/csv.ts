@@ -96,7 +96,9 @@ export class CsvTokenizer {
 
   /** Append complete records found in `text` (after what earlier chunks left over) to `out`. */
   push(text: string, out: CsvRecord[]): void {
-    if (!this.started) {
+    // The BOM check waits for the first character: a stream may hand over '' first (the BOM's
+    // first bytes, still inside the decoder).
+    if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
