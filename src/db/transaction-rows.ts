@@ -5,9 +5,9 @@
 import type { Side } from '../domain/transaction.js';
 import type { DB } from './open.js';
 
-export interface StoredRow {
+/** The columns of a `transactions` row that matching and display both read (safe integers as bigint). */
+export interface TransactionColumns {
   id: bigint;
-  import_id: bigint;
   side: Side;
   source: string;
   external_id: string;
@@ -19,11 +19,16 @@ export interface StoredRow {
   fee_minor: bigint | null;
   net_minor: bigint | null;
   settlement_currency: string | null;
-  exchange_rate: string | null;
   booked_at: string;
   payout_id: string | null;
-  description: string | null;
   line: bigint;
+}
+
+/** A whole stored row, with the import it came from. */
+export interface StoredRow extends TransactionColumns {
+  import_id: bigint;
+  exchange_rate: string | null;
+  description: string | null;
   /** Rows imported before migration 016 only: the record's fields as a JSON array. */
   raw: string | null;
   path: string;

@@ -4,6 +4,7 @@
  */
 import type { MatchRow } from '../matchers/types.js';
 import type { DB } from '../db/open.js';
+import type { TransactionColumns } from '../db/transaction-rows.js';
 
 /** The dates a run covers. PSP rows by their own date; ledger rows widened by the date window. */
 export interface RunScope {
@@ -89,23 +90,9 @@ export const ledgerReported = (a: string, s: RunScope) => `${side(a, s)} = 'ledg
 /** Does the run select a narrow window through indexes (narrowScope)? */
 export const bounded = (s: RunScope) => s.narrow;
 
-interface StoredRow {
-  id: bigint;
-  side: 'psp' | 'ledger';
-  source: string;
-  external_id: string;
-  reference: string | null;
-  psp_reference: string | null;
-  type: string;
-  currency: string;
-  amount_minor: bigint;
-  fee_minor: bigint | null;
-  net_minor: bigint | null;
-  settlement_currency: string | null;
-  booked_at: string;
-  payout_id: string | null;
+/** What ROW_COLUMNS selects. */
+interface StoredRow extends TransactionColumns {
   file_name: string;
-  line: bigint;
 }
 
 export const ROW_COLUMNS = `t.id, t.side, t.source, t.external_id, t.reference, t.psp_reference, t.type, t.currency,
