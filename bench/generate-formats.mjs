@@ -10,6 +10,7 @@
 // fixtures/mapping (see the importers in src/importers/ for what each column means).
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { decimalText, mulberry32 } from './lib.mjs';
 
 const [dir, rowsArg = '1000000', seedArg = '11'] = process.argv.slice(2);
 if (!dir) {
@@ -19,24 +20,10 @@ if (!dir) {
 const N = Number(rowsArg);
 mkdirSync(dir, { recursive: true });
 
-function mulberry32(a) {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(Number(seedArg));
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
 const pad = (n, w = 2) => String(n).padStart(w, '0');
-/** Minor units (an integer number) as decimal text with two decimals, without floats. */
-const cents = (minor) => {
-  const neg = minor < 0;
-  const s = String(Math.abs(minor)).padStart(3, '0');
-  return `${neg ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`;
-};
+const cents = (minor) => decimalText(minor, 2);
 /** Checkout.com writes decimals unpadded: 42.5, 41, -0.3. */
 const unpadded = (minor) => cents(minor).replace(/\.?0+$/, '').replace(/^(-?)$/, '$10') || '0';
 /** German: 1.250,00 */

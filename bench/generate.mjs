@@ -11,6 +11,7 @@
 // missing on either side come from disjoint ranges, so no amount-only match can pair them.
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decimalText, mulberry32 } from './lib.mjs';
 
 const [dir, rowsArg = '1000000', seedArg = '42', daysArg = '31'] = process.argv.slice(2);
 if (!dir) {
@@ -20,25 +21,10 @@ if (!dir) {
 const N = Number(rowsArg);
 mkdirSync(dir, { recursive: true });
 
-function mulberry32(a) {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(Number(seedArg));
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
 
-// Minor units as decimal text without floats.
-const fmt = (minor, exp) => {
-  const neg = minor < 0;
-  const s = String(Math.abs(minor)).padStart(exp + 1, '0');
-  const out = exp ? `${s.slice(0, -exp)}.${s.slice(-exp)}` : s;
-  return neg ? '-' + out : out;
-};
+const fmt = decimalText;
 const EXP = { usd: 2, eur: 2, gbp: 2, jpy: 0 };
 const pickCurrency = () => {
   const r = rnd();

@@ -77,3 +77,22 @@ export function summary(name, rows) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), load: loadNow(), rows }, null, 1) + '\n');
 }
+
+/** A seeded PRNG (mulberry32): the generators write the same data for the same seed. */
+export function mulberry32(a) {
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Minor units (an integer number) as decimal text with `exp` decimals, without floats. */
+export function decimalText(minor, exp = 2) {
+  const neg = minor < 0;
+  const s = String(Math.abs(minor)).padStart(exp + 1, '0');
+  const out = exp ? `${s.slice(0, -exp)}.${s.slice(-exp)}` : s;
+  return neg ? '-' + out : out;
+}
