@@ -40,8 +40,9 @@ export function findBankImportBySha(db: DB, sha256: string): BankImportRecord | 
 export function insertBankImport(db: DB, imp: Omit<BankImportRecord, 'id' | 'statements' | 'entries'>): number {
   return Number(
     db
-      .prepare('INSERT INTO bank_imports (path, file_name, size, sha256, format, imported_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(imp.path, imp.file_name, imp.size, imp.sha256, imp.format, imp.imported_at).lastInsertRowid,
+      .prepare('INSERT INTO bank_imports (path, file_name, size, sha256, format, imported_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
+      .pluck()
+      .get(imp.path, imp.file_name, imp.size, imp.sha256, imp.format, imp.imported_at),
   );
 }
 
@@ -83,9 +84,10 @@ export function insertStatement(db: DB, importId: number, head: StatementHead, a
       .prepare(
         `INSERT INTO bank_statements (import_id, account, currency, statement_id, sequence, message, opening_minor, opening_date,
            opening_code, closing_minor, closing_date, closing_code, line)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
-      .run(
+      .pluck()
+      .get(
         importId,
         account,
         head.currency,
@@ -99,7 +101,7 @@ export function insertStatement(db: DB, importId: number, head: StatementHead, a
         head.closing?.date ?? null,
         head.closing?.code ?? null,
         head.line,
-      ).lastInsertRowid,
+      ),
   );
 }
 

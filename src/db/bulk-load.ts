@@ -12,7 +12,7 @@
  * (src/operations/import.ts). DDL is transactional in SQLite: an interrupted import rolls the
  * indexes back with its rows.
  */
-import type { DB } from './open.js';
+import { type DB, dialectOf, sqliteSetting } from './open.js';
 
 /** What a windowed reconcile selects through (migration 015). */
 export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 'transactions_payout', 'transaction_ids_tx'] as const;
@@ -36,6 +36,9 @@ export interface IndexPlan {
  * (an estimate) is at least half the rows stored.
  */
 export function planIndexes(db: DB, incomingRows: number): IndexPlan {
+  // SQLite only: it reads the index definitions from sqlite_master. A PostgreSQL server loads
+  // in bulk its own way (COPY), not by dropping indexes other sessions may be using.
+  if (dialectOf(db) !== 'sqlite') return { bulk: false, rebuild: () => {}, release: () => {} };
   const stored = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get() as number;
   if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return { bulk: false, rebuild: () => {}, release: () => {} };
   // Their definitions are read from the schema, so the migrations stay the one place they are written.
@@ -49,9 +52,9 @@ export function planIndexes(db: DB, incomingRows: number): IndexPlan {
   // Rows appended with no index to keep in order need little page cache: 16 MiB instead of the
   // connection's 64 MiB (src/db/open.ts) kept a 1M-row load's peak RSS 50 MB lower for 2-4%
   // more time (the index builds sort in more, smaller runs). Restored after the builds.
-  const cache = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -16384');
-  const release = () => db.pragma(`cache_size = ${cache}`);
+  const cache = sqliteSetting(db, 'cache_size', true) as number;
+  sqliteSetting(db, 'cache_size = -16384');
+  const release = () => sqliteSetting(db, `cache_size = ${cache}`);
   return {
     bulk: defs.some((d) => d.name === IDENTITY_INDEX),
     rebuild: () => {

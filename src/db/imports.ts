@@ -123,10 +123,10 @@ export class ImportWriter {
       db
         .prepare(
           `INSERT INTO imports (side, path, file_name, size, sha256, format, source, header, delimiter, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
-        .run(imp.side, imp.path, imp.fileName, imp.size, imp.sha256, imp.format, imp.source, header ? JSON.stringify(header) : null, imp.delimiter, imp.importedAt)
-        .lastInsertRowid,
+        .pluck()
+        .get(imp.side, imp.path, imp.fileName, imp.size, imp.sha256, imp.format, imp.source, header ? JSON.stringify(header) : null, imp.delimiter, imp.importedAt),
     );
     // The caller holds the write transaction, so nobody else takes ids after this one.
     this.nextId = Number(db.prepare('SELECT coalesce(max(id), 0) + 1 FROM transactions').pluck().get());
@@ -141,9 +141,10 @@ export class ImportWriter {
     // primary key (about 1.6 CPU s of 1M Stripe rows).
     if (bulk) db.exec('DROP TABLE IF EXISTS temp.bulk_aliases; CREATE TEMP TABLE bulk_aliases (ident TEXT NOT NULL, tx_id INTEGER NOT NULL)');
     this.bulk = bulk;
-    const aliases = bulk ? 'INSERT INTO temp.bulk_aliases (ident, tx_id)' : 'INSERT OR IGNORE INTO transaction_ids (ident, tx_id)';
-    this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)`);
-    this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}`);
+    const aliases = bulk ? 'INSERT INTO temp.bulk_aliases (ident, tx_id)' : 'INSERT INTO transaction_ids (ident, tx_id)';
+    const ignore = bulk ? '' : ' ON CONFLICT DO NOTHING';
+    this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)${ignore}`);
+    this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}${ignore}`);
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
     this.insertReject = db.prepare(
       'INSERT INTO rejects (import_id, side, source, file, line, col, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -31,8 +31,9 @@ export function insertManualMatch(
 ): number {
   const id = Number(
     db
-      .prepare('INSERT INTO manual_matches (origin, currency, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(m.origin, m.currency, m.note, m.by, m.at).lastInsertRowid,
+      .prepare('INSERT INTO manual_matches (origin, currency, note, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+      .pluck()
+      .get(m.origin, m.currency, m.note, m.by, m.at),
   );
   const ins = db.prepare('INSERT INTO manual_match_rows (match_id, side, source, external_id) VALUES (?, ?, ?, ?)');
   for (const r of m.rows) ins.run(id, r.side, r.source, r.external_id);
@@ -151,10 +152,11 @@ export function insertMatchDifference(db: DB, matchId: number, row: MatchDiffere
       .prepare(
         `INSERT INTO discrepancies (fingerprint, kind, severity, reason, currency, reference, psp, ledger, difference, difference_minor,
            scope_date, status, first_seen_run, first_seen_at, last_seen_run)
-         VALUES (?, 'amount_mismatch', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+         VALUES (?, 'amount_mismatch', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`,
       )
-      .run(row.fingerprint, row.severity, row.reason, row.currency, row.reference, row.psp, row.ledger, row.difference, row.differenceMinor,
-        row.scopeDate, who.run, who.at, who.run).lastInsertRowid,
+      .pluck()
+      .get(row.fingerprint, row.severity, row.reason, row.currency, row.reference, row.psp, row.ledger, row.difference, row.differenceMinor,
+        row.scopeDate, who.run, who.at, who.run),
   );
   appendAudit(db, { action: 'match_difference', subject: `discrepancy ${id}`, details: { match: matchId, difference: row.difference, currency: row.currency }, actor: who.by, at: who.at });
   return id;

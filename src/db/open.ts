@@ -7,8 +7,29 @@ import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseError, IoError, ioErrorFor, PayreconError } from '../errors.js';
+import type { Dialect, Port } from './port.js';
 
-export type DB = Database.Database;
+/** A connection as the floors above db/ see it (src/db/port.ts); SQLite or PostgreSQL. */
+export type DB = Port;
+
+/** The SQLite connection behind `db`, or null on PostgreSQL: for what only SQLite has (PRAGMAs). */
+export function sqliteOf(db: DB): Database.Database | null {
+  return db instanceof Database ? db : null;
+}
+
+/**
+ * A SQLite setting (`PRAGMA <setting>`; with `read`, its value). These are knobs of SQLite's own
+ * file and caches (cache_size, temp_store, secure_delete); a PostgreSQL server has no per-
+ * connection equivalent, so there this does nothing and returns undefined.
+ */
+export function sqliteSetting(db: DB, setting: string, read = false): unknown {
+  const s = sqliteOf(db);
+  return s ? s.pragma(setting, { simple: read }) : undefined;
+}
+
+export function dialectOf(db: DB): Dialect {
+  return db instanceof Database ? 'sqlite' : 'postgres';
+}
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -69,7 +90,7 @@ export function defaultBusyTimeout(env: NodeJS.ProcessEnv = process.env): number
 export function openDatabase(path: string, opts: OpenOptions = {}): DB {
   const timeout = opts.busyTimeoutMs ?? defaultBusyTimeout();
   if (path !== ':memory:') ensureFile(path, opts.create ?? true);
-  let db: DB;
+  let db: Database.Database;
   try {
     db = new Database(path, { timeout, readonly: opts.readonly ?? false });
   } catch (err) {
@@ -93,7 +114,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DB {
   return db;
 }
 
-export function migrate(db: DB, path: string, migrations = loadMigrations()): void {
+export function migrate(db: Database.Database, path: string, migrations = loadMigrations()): void {
   const known = migrations.length ? migrations[migrations.length - 1].version : 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > known) {

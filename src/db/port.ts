@@ -33,17 +33,23 @@ export interface Statement<Row = unknown> {
   safeIntegers(toggle?: boolean): this;
 }
 
-export interface Transaction<F extends (...args: never[]) => unknown> {
-  (...args: Parameters<F>): ReturnType<F>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as better-sqlite3 declares it
+type AnyFunction = (...params: any[]) => unknown;
+type ArgumentTypes<F extends AnyFunction> = F extends (...args: infer A) => unknown ? A : never;
+
+export interface Transaction<F extends AnyFunction> {
+  (...args: ArgumentTypes<F>): ReturnType<F>;
   /** SQLite: BEGIN IMMEDIATE, taking the write lock before reading. */
-  immediate(...args: Parameters<F>): ReturnType<F>;
+  immediate(...args: ArgumentTypes<F>): ReturnType<F>;
 }
 
 /** Only what payrecon calls; better-sqlite3's Database satisfies it as it is. */
 export interface Port {
   prepare<Row = unknown>(sql: string): Statement<Row>;
   exec(sql: string): unknown;
-  transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F>;
+  transaction<F extends AnyFunction>(fn: F): Transaction<F>;
   readonly inTransaction: boolean;
+  /** What error messages call the store: its file path, or its URL without the password. */
+  readonly name: string;
   close(): unknown;
 }

@@ -31,10 +31,11 @@ export function insertRun(db: DB, r: NewRun): number {
     .prepare(
       `INSERT INTO recon_runs (started_at, finished_at, actor, window_from, window_to, amount_tolerance, date_window, fail_on,
          exit_code, psp_count, ledger_count, matched_count, discrepancy_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, 0)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, 0) RETURNING id`,
     )
-    .run(r.startedAt, r.startedAt, r.actor, r.from, r.to, r.amountTolerance, r.dateWindow, r.failOn ? JSON.stringify(r.failOn) : null, r.pspCount, r.ledgerCount);
-  return Number(info.lastInsertRowid);
+    .pluck()
+    .get(r.startedAt, r.startedAt, r.actor, r.from, r.to, r.amountTolerance, r.dateWindow, r.failOn ? JSON.stringify(r.failOn) : null, r.pspCount, r.ledgerCount);
+  return Number(info);
 }
 
 const I64_MAX = 2n ** 63n - 1n;

@@ -7,7 +7,7 @@ import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument, getRunHeader, runItems } from '../db/discrepancies.js';
-import { type DB, withWriteTransaction } from '../db/open.js';
+import { type DB, sqliteSetting, withWriteTransaction } from '../db/open.js';
 import { makeScope, narrowScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
@@ -79,9 +79,9 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
   // MB and took 1.3 GB at a million findings. A temp file lives in the OS page cache and is never
   // synced; a 16 MB main and 8 MB temp cache cost no CPU against 32 + 32 MB at 1M x 1M rows and
   // cut the peak by about 50 MB (docs/benchmarks/reports.md, docs/benchmarks/reconcile.md).
-  db.pragma('temp_store = FILE');
-  db.pragma('temp.cache_size = -8192');
-  db.pragma('cache_size = -16384');
+  sqliteSetting(db, 'temp_store = FILE');
+  sqliteSetting(db, 'temp.cache_size = -8192');
+  sqliteSetting(db, 'cache_size = -16384');
   const opts = { tolerance: p.tolerance, dateWindowDays: p.dateWindow };
   const actor = defaultActor(ctx.env);
   const startedAt = ctx.now().toISOString();

@@ -4,8 +4,8 @@
  * their write transactions across awaits, and a synchronous wait here would block the very
  * event loop those jobs need to finish. A busy database is retried asynchronously instead.
  */
-import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import type { Statement } from '../db/port.js';
+import { type DB, sqliteSetting } from '../db/open.js';
 import { DatabaseError } from '../errors.js';
 
 /** One pending delivery of one alert to one sink. */
@@ -86,7 +86,7 @@ export class Outbox {
         for (const sink of rec.sinks) enqueue.run(rec.alert.id, sink, rec.nowMs);
       }
       const add = this.sql(
-        'INSERT OR IGNORE INTO schedule_alerted (job, fingerprint, kind, alert_id, first_alerted_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO schedule_alerted (job, fingerprint, kind, alert_id, first_alerted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       );
       for (const r of rec.remember) add.run(rec.job, r.fingerprint, r.kind, rec.alert?.id ?? '', rec.alert?.at ?? new Date(rec.nowMs).toISOString());
     });
@@ -170,7 +170,7 @@ export class Outbox {
     const legacyQuery = "SELECT DISTINCT sink FROM schedule_outbox WHERE sink LIKE 'webhook %' AND sink NOT LIKE 'webhook sha256:%'";
     if (!this.sql(legacyQuery).get()) return 0;
     // Without secure_delete the replaced keys would linger in freed space of the file.
-    this.db.pragma('secure_delete = ON');
+    sqliteSetting(this.db, 'secure_delete = ON');
     try {
       return await this.write(() => {
         let changed = 0;
@@ -180,7 +180,7 @@ export class Outbox {
         return changed;
       });
     } finally {
-      this.db.pragma('secure_delete = OFF');
+      sqliteSetting(this.db, 'secure_delete = OFF');
     }
   }
 
