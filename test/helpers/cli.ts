@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
+import { onBackend } from './backend.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'payrecon');
@@ -31,9 +32,10 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const run = onBackend(args, cliEnv(opts.env), opts.cwd ?? ROOT);
+  const r = spawnSync(process.execPath, [BIN, ...run.args], {
     cwd: opts.cwd ?? ROOT,
-    env: cliEnv(opts.env),
+    env: run.env,
     input: opts.input ?? '',
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -43,7 +45,8 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
 
 /** Async variant, for tests that must send signals or run two commands at once. */
 export function startCli(args: string[], opts: CliOptions = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env) });
+  const run = onBackend(args, cliEnv(opts.env), opts.cwd ?? ROOT);
+  const child = spawn(process.execPath, [BIN, ...run.args], { cwd: opts.cwd ?? ROOT, env: run.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
