@@ -75,7 +75,7 @@ export function iterateAudit(db: DB): IterableIterator<AuditEntry> {
 }
 
 export function latestAudit(db: DB, limit: number): AuditEntry[] {
-  return db.prepare(`SELECT * FROM (SELECT ${ENTRY_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?) ORDER BY id`).all(limit) as AuditEntry[];
+  return db.prepare(`SELECT * FROM (SELECT ${ENTRY_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`).all(limit) as AuditEntry[];
 }
 
 /** Whether any entry records a baseline (then "no baselines" means they were deleted). */

@@ -35,8 +35,8 @@ export function activeDeposits(db: DB, from: string | null, to: string | null): 
          e.fx_minor, e.fx_rate, e.line, i.file_name, s.statement_id
        FROM bank_entries e JOIN bank_statements s ON s.id = e.statement_row JOIN bank_imports i ON i.id = s.import_id
        WHERE s.status = 'active' AND e.amount_minor <> 0
-         AND (@from IS NULL OR coalesce(e.booking_date, e.value_date) >= @from)
-         AND (@to IS NULL OR coalesce(e.booking_date, e.value_date) <= @to)
+         AND (CAST(@from AS TEXT) IS NULL OR coalesce(e.booking_date, e.value_date) >= @from)
+         AND (CAST(@to AS TEXT) IS NULL OR coalesce(e.booking_date, e.value_date) <= @to)
        ORDER BY e.id`,
     )
     .safeIntegers(true)
@@ -52,7 +52,7 @@ export function bankCoverage(db: DB): Map<string, string> {
          SELECT currency, closing_date AS d FROM bank_statements WHERE status = 'active' AND closing_date IS NOT NULL
          UNION ALL
          SELECT s.currency, max(coalesce(e.booking_date, e.value_date)) FROM bank_entries e JOIN bank_statements s ON s.id = e.statement_row
-         WHERE s.status = 'active' GROUP BY s.currency)
+         WHERE s.status = 'active' GROUP BY s.currency) AS covered
        GROUP BY currency`,
     )
     .all() as Array<{ currency: string; until: string | null }>;

@@ -99,7 +99,7 @@ export function listScanHistory(db: DB, baselineId: number | undefined, limit: n
   const rows = db
     .prepare(
       `SELECT s.id, b.name, s.generation, s.started_at, s.finished_at, s.exit_code, s.counts, s.finding_count FROM scans s
-       JOIN baselines b ON b.id = s.baseline_id WHERE (@baseline IS NULL OR s.baseline_id = @baseline) ORDER BY s.id DESC LIMIT @limit`,
+       JOIN baselines b ON b.id = s.baseline_id WHERE (CAST(@baseline AS BIGINT) IS NULL OR s.baseline_id = @baseline) ORDER BY s.id DESC LIMIT @limit`,
     )
     .all({ baseline: baselineId ?? null, limit }) as Array<{ id: number; name: string; generation: number; started_at: string; finished_at: string; exit_code: number; counts: string; finding_count: number }>;
   return rows.map((r) => ({

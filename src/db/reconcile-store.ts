@@ -92,7 +92,7 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
     .prepare(
       `SELECT id, kind, fingerprint FROM discrepancies
        WHERE status IN ('open', 'acknowledged') AND last_seen_run <> @run
-         AND (scope_date IS NULL OR ((@from IS NULL OR scope_date >= @from) AND (@to IS NULL OR scope_date <= @to)))
+         AND (scope_date IS NULL OR ((CAST(@from AS TEXT) IS NULL OR scope_date >= @from) AND (CAST(@to AS TEXT) IS NULL OR scope_date <= @to)))
        ORDER BY id`,
     )
     .all({ run: runId, from: window.from, to: window.to }) as Array<{ id: number; kind: string; fingerprint: string }>;

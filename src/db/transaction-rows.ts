@@ -41,7 +41,7 @@ export function findRowsByExternalId(db: DB, side: Side, externalId: string, sou
   return db
     .prepare(
       `SELECT t.*, i.path, i.format, i.header FROM transactions t JOIN imports i ON i.id = t.import_id
-       WHERE t.external_id = ? AND t.side = ? AND (? IS NULL OR t.source = ?) ORDER BY t.source`,
+       WHERE t.external_id = ? AND t.side = ? AND (CAST(? AS TEXT) IS NULL OR t.source = ?) ORDER BY t.source`,
     )
     .safeIntegers(true)
     .all(externalId, side, source ?? null, source ?? null) as StoredRow[];

@@ -72,7 +72,7 @@ export const STORY_ACTIONS = ['acknowledge', 'resolve', 'write_off', 'auto_close
  */
 export function resolvedSince(db: DB, since: string | null, until: string, limit: number): ResolvedSection {
   const actions = STORY_ACTIONS.map((a) => `'${a}'`).join(', ');
-  const where = `a.action IN (${actions}) AND a.at <= @until AND (@since IS NULL OR a.at >= @since)`;
+  const where = `a.action IN (${actions}) AND a.at <= @until AND (CAST(@since AS TEXT) IS NULL OR a.at >= @since)`;
   const counts = db.prepare(`SELECT a.action AS action, count(*) AS n FROM audit_log a WHERE ${where} GROUP BY a.action`).all({ since, until }) as Array<{
     action: string;
     n: number;
