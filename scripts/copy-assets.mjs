@@ -1,4 +1,7 @@
-// tsc does not copy non-TypeScript files: the numbered SQL migrations ship beside the compiled code.
+// tsc does not copy non-TypeScript files: the numbered SQL migrations (SQLite's, and
+// PostgreSQL's in migrations-pg) ship beside the compiled code.
 import { cpSync, mkdirSync } from 'node:fs';
-mkdirSync('dist/db/migrations', { recursive: true });
-cpSync('src/db/migrations', 'dist/db/migrations', { recursive: true });
+for (const dir of ['migrations', 'migrations-pg']) {
+  mkdirSync(`dist/db/${dir}`, { recursive: true });
+  cpSync(`src/db/${dir}`, `dist/db/${dir}`, { recursive: true });
+}
