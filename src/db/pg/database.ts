@@ -28,6 +28,7 @@ export class PgError extends Error {
   readonly code?: string;
   readonly detail?: string;
   readonly hint?: string;
+  readonly where?: string;
   readonly constraint?: string;
   readonly table?: string;
   readonly schema?: string;
@@ -35,7 +36,7 @@ export class PgError extends Error {
   constructor(w: WireError) {
     super(w.message);
     this.name = 'PgError';
-    Object.assign(this, { code: w.code, detail: w.detail, hint: w.hint, constraint: w.constraint, table: w.table, schema: w.schema, column: w.column });
+    Object.assign(this, { code: w.code, detail: w.detail, hint: w.hint, where: w.where, constraint: w.constraint, table: w.table, schema: w.schema, column: w.column });
   }
 }
 

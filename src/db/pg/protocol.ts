@@ -40,6 +40,8 @@ export interface WireError {
   code?: string;
   detail?: string;
   hint?: string;
+  /** Where in the statement (COPY: "COPY c, line 3, column minor"). */
+  where?: string;
   constraint?: string;
   table?: string;
   schema?: string;

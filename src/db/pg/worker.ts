@@ -55,11 +55,11 @@ function txStatus(): Reply['tx'] {
 }
 
 function wireError(e: unknown, connecting = false): WireError {
-  const err = e as Partial<Record<'message' | 'code' | 'detail' | 'hint' | 'constraint' | 'table' | 'schema' | 'column', string>>;
+  const err = e as Partial<Record<'message' | 'code' | 'detail' | 'hint' | 'where' | 'constraint' | 'table' | 'schema' | 'column', string>>;
   const message = scrub(String(err?.message ?? e), secrets);
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const w: WireError = { message, code, connection: connecting || isConnectionFailure(code, message) };
-  for (const k of ['detail', 'hint', 'constraint', 'table', 'schema', 'column'] as const) {
+  for (const k of ['detail', 'hint', 'where', 'constraint', 'table', 'schema', 'column'] as const) {
     if (typeof err?.[k] === 'string') w[k] = scrub(err[k]!, secrets);
   }
   return w;
