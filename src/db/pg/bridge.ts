@@ -18,6 +18,12 @@ import { DEAD, FLAG, HEARTBEAT, WAITING, type Reply, type Request } from './prot
 const STALL_MS = 30_000;
 const SLICE_MS = 500;
 
+export interface BridgeOptions {
+  /** The worker script (tests substitute one that dies or hangs). */
+  workerUrl?: URL;
+  stallMs?: number;
+}
+
 /** dist/db/pg/worker.js; from the TypeScript sources (tests) the compiled one, as a thread cannot load .ts. */
 function workerUrl(): URL {
   const here = new URL('./worker.js', import.meta.url);
@@ -33,14 +39,19 @@ export class Bridge {
   private readonly state: Int32Array;
   private nextId = 0;
   private dead: string | null = null;
+  private readonly stallMs: number;
 
   /** `server` names the server in messages (password already redacted). */
-  constructor(private readonly server: string) {
+  constructor(
+    private readonly server: string,
+    options: BridgeOptions = {},
+  ) {
+    this.stallMs = options.stallMs ?? STALL_MS;
     const shared = new SharedArrayBuffer(16);
     this.state = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(workerUrl(), { workerData: { port: port2, shared }, transferList: [port2] });
+    this.worker = new Worker(options.workerUrl ?? workerUrl(), { workerData: { port: port2, shared }, transferList: [port2] });
     // The main thread only ever reads replies synchronously: the worker must not keep the process alive.
     this.worker.unref();
     this.port.unref();
@@ -68,8 +79,8 @@ export class Bridge {
       if (now !== beat) {
         beat = now;
         beatAt = Date.now();
-      } else if (Date.now() - beatAt > STALL_MS) {
-        return this.die(`the connection thread stopped responding (no sign of life for ${STALL_MS / 1000} s)`);
+      } else if (Date.now() - beatAt > this.stallMs) {
+        return this.die(`the connection thread stopped responding (no sign of life for ${this.stallMs / 1000} s)`);
       }
     }
     // The reply was posted before the flag was raised; it is on the port by now.

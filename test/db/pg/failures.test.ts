@@ -88,6 +88,18 @@ describe.skipIf(missing !== null)('PgDatabase when the server fails', () => {
     }
   });
 
+  it('sslmode as libpq reads it: prefer (the default) falls back to plain text, require insists on TLS', () => {
+    // This test server has no TLS.
+    for (const mode of ['', '?sslmode=prefer', '?sslmode=disable', '?sslmode=allow']) {
+      const db = new PgDatabase(cluster.url + mode);
+      expect(db.prepare('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()').pluck().get()).toBe(0);
+      db.close();
+    }
+    const e = failure(() => new PgDatabase(`${cluster.url}?sslmode=require`));
+    expectRedacted(e, cluster.password, cluster.port);
+    expect(e.message).toMatch(/does not support SSL/);
+  });
+
   it('a server stopped (immediate) during use: exit 19, redacted, and the connection stays failed', () => {
     const db = new PgDatabase(cluster.url);
     try {
