@@ -14,6 +14,12 @@
  *   such lock (MVCC, row locks, detected deadlocks), so BEGIN already is the equivalent.
  * - Connection failures (server down, shut down, wrong password) are DatabaseError (exit 19),
  *   naming the server with its password redacted; after one, the connection stays unusable.
+ * - The server types parameters from their use: a bare `SELECT ?` comes back as text; cast it
+ *   (`?::int8`). SQL errors surface at the first run, not at prepare().
+ * - `exec` of several statements outside a transaction is all or nothing (one implicit
+ *   transaction); SQLite keeps the statements before a failing one.
+ * - While a call is in flight the main thread is blocked: a signal handler (Ctrl-C) runs once
+ *   the statement returns.
  */
 import { DatabaseError } from '../../errors.js';
 import type { Port, Transaction } from '../port.js';

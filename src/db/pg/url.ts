@@ -61,7 +61,15 @@ export interface ConnectPlan {
  * means `prefer`, as with psql.
  */
 export function connectPlan(url: string, env: NodeJS.ProcessEnv = process.env): ConnectPlan {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    u = new URL('invalid:');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new Error('not a PostgreSQL URL: write postgres://user:password@host:port/database');
+  }
   const mode = (u.searchParams.get('sslmode') ?? env.PGSSLMODE ?? 'prefer') as SslMode;
   u.searchParams.delete('sslmode');
   u.searchParams.delete('uselibpqcompat');

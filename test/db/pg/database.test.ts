@@ -93,7 +93,7 @@ describe.skipIf(missing !== null)('PgDatabase statements', () => {
   it('iterate streams past one fetch, with other statements run between rows', () => {
     const label = db.prepare('SELECT label FROM seq WHERE i = ?').pluck();
     const seen: number[] = [];
-    for (const row of db.prepare('SELECT i FROM seq WHERE i <= 2500 ORDER BY i').iterate() as Iterable<{ i: number }>) {
+    for (const row of db.prepare('SELECT i FROM seq WHERE i <= ? ORDER BY i').iterate(2500) as Iterable<{ i: number }>) {
       seen.push(row.i);
       if (row.i % 500 === 0) expect(label.get(row.i)).toBe(`row ${row.i}`);
     }

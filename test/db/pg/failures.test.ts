@@ -120,6 +120,15 @@ describe.skipIf(missing !== null)('PgDatabase when the server fails', () => {
     }
   });
 
+  it('something other than a PostgreSQL URL: exit 19 saying what to write, nothing of it echoed', () => {
+    for (const bad of ['host=h password=hunter2xyz', 'mysql://u:hunter2xyz@h/db']) {
+      const e = failure(() => new PgDatabase(bad));
+      expect(e).toBeInstanceOf(DatabaseError);
+      expect(e.message).toMatch(/not a PostgreSQL URL: write postgres:\/\//);
+      expect(`${e.message}\n${e.stack}`).not.toContain('hunter2xyz');
+    }
+  });
+
   it('a server that is not running: exit 19 at open, redacted', () => {
     cluster.stop('immediate');
     try {
