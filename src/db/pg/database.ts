@@ -59,6 +59,7 @@ export class PgDatabase implements Port, Runner {
   private tx: Reply['tx'] = null;
   private cursors = 0;
   private closed = false;
+  private copying = false;
 
   /** Connects now; a server that cannot be reached is a DatabaseError (exit 19). */
   constructor(url: string) {
@@ -75,6 +76,8 @@ export class PgDatabase implements Port, Runner {
 
   private request(body: Parameters<Bridge['call']>[0]): Extract<Reply, { ok: true }> {
     if (this.closed) throw new TypeError('The database connection is not open');
+    // The server takes nothing but COPY data until the COPY ends: a statement now would wait forever.
+    if (this.copying && body.op === 'query') throw new TypeError('This connection is busy with a COPY: the chunk source cannot run statements on it');
     const reply = this.bridge.call(body);
     this.tx = reply.tx;
     if (!reply.ok) throw this.error(reply.error);
@@ -163,6 +166,7 @@ export class PgDatabase implements Port, Runner {
    */
   copyFrom(sql: string, chunks: Iterable<string | Buffer>): number {
     this.request({ op: 'copyStart', text: sql });
+    this.copying = true;
     try {
       let batch: Array<string | Buffer> = [];
       let bytes = 0;
@@ -178,6 +182,7 @@ export class PgDatabase implements Port, Runner {
       if (batch.length) this.request({ op: 'copyData', chunks: batch });
       return this.request({ op: 'copyEnd' }).rowCount ?? 0;
     } catch (e) {
+      this.copying = false;
       if (!(e instanceof DatabaseError)) {
         try {
           this.request({ op: 'copyAbort', reason: e instanceof Error ? e.message : String(e) });
@@ -186,6 +191,8 @@ export class PgDatabase implements Port, Runner {
         }
       }
       throw e;
+    } finally {
+      this.copying = false;
     }
   }
 

@@ -126,6 +126,7 @@ async function handle(req: Request): Promise<void> {
   try {
     switch (req.op) {
       case 'query': {
+        if (copy) throw new Error('a COPY is in progress on this connection: no statement can run until it ends');
         const values = req.values.map((v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
         // simple: the simple query protocol, which runs several statements in one text (exec);
         // otherwise always the extended one, one statement with bound values.

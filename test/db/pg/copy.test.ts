@@ -75,4 +75,14 @@ describe.skipIf(missing !== null)('PgDatabase.copyFrom', () => {
     expect(db.prepare('SELECT count(*) FROM c WHERE id = 7').pluck().get()).toBe(0);
     expect(db.prepare('SELECT 1 AS ok').get()).toEqual({ ok: 1 });
   });
+
+  it('a chunk source that runs a statement mid-COPY gets a clear error instead of a hang', () => {
+    const lookup = db.prepare('SELECT 1');
+    function* querying(): Generator<string> {
+      yield '8\t8\ta\tb\n';
+      lookup.get();
+    }
+    expect(() => db.copyFrom('COPY c (id, minor, note, flag) FROM STDIN', querying())).toThrow(/busy with a COPY/);
+    expect(db.prepare('SELECT count(*) FROM c WHERE id = 8').pluck().get()).toBe(0);
+  });
 });
