@@ -88,8 +88,11 @@ async function connect(url: string): Promise<void> {
   secrets = secretsOf(url, plan.config.password as string | undefined);
   const attempt = async (config: pg.ClientConfig) => {
     const c = new pg.Client(config);
-    // An error while idle (server shut down between requests) must not kill this thread.
-    c.on('error', (e) => markBroken(wireError(e)));
+    // An error while idle (server shut down between requests) must not kill this thread; one
+    // from a first attempt that was given up (no TLS on the server) concerns nobody.
+    c.on('error', (e) => {
+      if (client === c) markBroken(wireError(e));
+    });
     await c.connect();
     return c;
   };
