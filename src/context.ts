@@ -3,9 +3,9 @@
  * talk to the user, with progress bars drawn on stderr when a person watches. Tests build one
  * directly.
  */
-import { resolve } from 'node:path';
-import { openDatabase, type DB } from './db/open.js';
-import { InterruptedError, UsageError } from './errors.js';
+import type { DB } from './db/open.js';
+import { openStore, storeDisplay, storeTarget } from './db/store.js';
+import { InterruptedError } from './errors.js';
 import { attachAuditKey } from './operations/audit.js';
 import type { OperationContext } from './operations/context.js';
 import { openProgress } from './ui/open-progress.js';
@@ -44,11 +44,13 @@ export function createContext(init: ContextInit): CommandContext {
     stderr: init.stderr ?? process.stderr,
     env,
   });
-  const dbPath = databasePath(init.global.db ?? env.PAYRECON_DB ?? 'payrecon.db', cwd);
+  const dbTarget = storeTarget(init.global.db ?? env.PAYRECON_DB ?? 'payrecon.db', cwd);
+  const dbPath = storeDisplay(dbTarget);
   let handle: DB | undefined;
   return {
     out,
     dbPath,
+    dbTarget,
     env,
     cwd,
     signal,
@@ -56,7 +58,7 @@ export function createContext(init: ContextInit): CommandContext {
     now: init.now ?? (() => new Date()),
     db() {
       if (!handle) {
-        handle = openDatabase(dbPath, { create: init.createDb ?? true });
+        handle = openStore(dbTarget, { create: init.createDb ?? true });
         // Audit entries are sealed with $PAYRECON_KEY_FILE when set (commands with --key-file
         // replace this with the key they loaded).
         attachAuditKey(handle, env, cwd);
@@ -72,15 +74,4 @@ export function createContext(init: ContextInit): CommandContext {
       handle = undefined;
     },
   };
-}
-
-/** The database file a --db value names. A URL (postgres://...) is not a file name. */
-function databasePath(value: string, cwd: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new UsageError(
-      `--db ${value.replace(/\/\/[^@/]*@/, '//***@')} is a URL: this payrecon stores its data in a SQLite file`,
-      'give a file path (PostgreSQL support is planned, not yet built)',
-    );
-  }
-  return resolve(cwd, value);
 }

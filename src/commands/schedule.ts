@@ -8,7 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadKey } from '../checksums/key-file.js';
 import { createContext, type CommandContext } from '../context.js';
-import { openDatabase } from '../db/open.js';
+import type { DB } from '../db/open.js';
+import { openStore, storeDisplay } from '../db/store.js';
 import { ExitCode, PayreconError, UsageError } from '../errors.js';
 import { configError, inspectScheduleConfig, needsKey, webhookKey, type ScheduleConfig } from '../schedule/config.js';
 import { Dispatcher } from '../schedule/dispatcher.js';
@@ -34,7 +35,8 @@ export interface ScheduleOptions {
 export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<number> {
   const configPath = resolve(ctx.cwd, opts.config);
   const { cfg, problems } = inspectScheduleConfig(configPath, ctx.env);
-  const dbPath = opts.db !== undefined || !cfg.db ? ctx.dbPath : cfg.db;
+  const dbTarget = opts.db !== undefined || !cfg.db ? ctx.dbTarget : cfg.db;
+  const dbPath = storeDisplay(dbTarget);
   // Resolved once, here: jobs run with the config's directory as their working directory.
   const keyFileGiven = opts.keyFile ?? (cfg.keyFile ? undefined : ctx.env.PAYRECON_KEY_FILE);
   const keyFile = keyFileGiven ? resolve(ctx.cwd, keyFileGiven) : cfg.keyFile;
@@ -47,8 +49,8 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
 
   // Jobs get a context of their own: the chosen database, no terminal output (the run log
   // reports them), and a signal that does not fire on SIGTERM, so the job in flight finishes.
-  const jobCtx = quietContext(ctx, dbPath, dirname(configPath), keyFile);
-  let outboxDb: ReturnType<typeof openDatabase> | undefined;
+  const jobCtx = quietContext(ctx, dbTarget, dirname(configPath), keyFile);
+  let outboxDb: DB | undefined;
   try {
     try {
       for (const m of missingBaselines(jobCtx, cfg.jobs)) problems.push(`${m.path}: no baseline named "${m.name}" in ${dbPath} (create it with \`payrecon baseline init ${m.name}\` first)`);
@@ -70,7 +72,7 @@ export async function run(opts: ScheduleOptions, ctx: CommandContext): Promise<n
       else ctx.out.info(`${configPath}: valid; ${cfg.jobs.length} job(s), ${sinks.length} sink(s), database ${dbPath}`);
       return 0;
     }
-    outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
+    outboxDb = openStore(dbTarget, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
     const sinks = createSinks(cfg.alerts, ctx.env, { timeoutMs: tuning.timeoutMs }, { stdout: ctx.out.stdout, hostname: hostname() });
     await outbox.rekeyLegacyWebhooks(webhookKey);
@@ -158,10 +160,10 @@ function withAlertRetention(run: RunJob, outbox: Outbox, keep: string | number |
 }
 
 /** A context for jobs: the chosen database and key, no terminal output, a signal SIGTERM does not fire. */
-export function quietContext(ctx: CommandContext, dbPath: string, cwd: string, keyFile: string | undefined): CommandContext {
+export function quietContext(ctx: CommandContext, dbTarget: string, cwd: string, keyFile: string | undefined): CommandContext {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   return createContext({
-    global: { db: dbPath, json: true, quiet: true, color: false },
+    global: { db: dbTarget, json: true, quiet: true, color: false },
     // The scan jobs' key also seals the audit entries of every job.
     env: keyFile ? { ...ctx.env, PAYRECON_KEY_FILE: keyFile } : ctx.env,
     cwd,

@@ -15,7 +15,8 @@ import { findingLine } from '../checksums/render.js';
 import { findingKey } from '../checksums/compare.js';
 import { loadKey } from '../checksums/key-file.js';
 import type { CommandContext } from '../context.js';
-import { openDatabase } from '../db/open.js';
+import type { DB } from '../db/open.js';
+import { openStore, storeDisplay } from '../db/store.js';
 import { FINDING_KINDS } from '../domain/integrity.js';
 import { UsageError } from '../errors.js';
 import { requireBaseline } from '../operations/scan.js';
@@ -55,7 +56,7 @@ export async function run(names: string[], opts: WatchOptions, ctx: CommandConte
   const rescanMs = parseInterval('--rescan', opts.rescan ?? '10m');
   if (opts.jsonl && ctx.out.json) throw new UsageError('--json and --jsonl are two different outputs', 'choose one');
   let alerts: SinkConfig[] = [];
-  let dbPath = ctx.dbPath;
+  let dbTarget = ctx.dbTarget;
   let keyFile = opts.keyFile ? resolve(ctx.cwd, opts.keyFile) : undefined;
   let cwd = ctx.cwd;
   if (opts.config) {
@@ -64,7 +65,7 @@ export async function run(names: string[], opts: WatchOptions, ctx: CommandConte
     if (problems.length) throw configError(configPath, problems);
     alerts = cfg.alerts;
     // The same order as `payrecon schedule`: the command line, then the config, then the environment.
-    if (opts.db === undefined && cfg.db) dbPath = cfg.db;
+    if (opts.db === undefined && cfg.db) dbTarget = cfg.db;
     keyFile ??= cfg.keyFile;
     cwd = dirname(configPath);
   }
@@ -72,14 +73,15 @@ export async function run(names: string[], opts: WatchOptions, ctx: CommandConte
   // The key is needed for every scan: a missing or loose one is refused now, not at the first change.
   loadKey(keyFile, ctx.env, ctx.cwd);
 
-  const jobCtx = quietContext(ctx, dbPath, cwd, keyFile);
-  let outboxDb: ReturnType<typeof openDatabase> | undefined;
+  const dbPath = storeDisplay(dbTarget);
+  const jobCtx = quietContext(ctx, dbTarget, cwd, keyFile);
+  let outboxDb: DB | undefined;
   try {
     const specs = new Map<string, BaselineSpec>();
     for (const name of new Set(names)) specs.set(name, JSON.parse(requireBaseline(jobCtx.db(), name).spec) as BaselineSpec);
     const log = createEventLog(ctx.out, ctx.now);
     const tuning = readTuning(ctx.env);
-    outboxDb = openDatabase(dbPath, { busyTimeoutMs: 0 });
+    outboxDb = openStore(dbTarget, { busyTimeoutMs: 0 });
     const outbox = new Outbox(outboxDb);
     const sinks = createSinks(alerts, ctx.env, { timeoutMs: tuning.timeoutMs }, { stdout: ctx.out.stdout, hostname: hostname() });
     const dispatcher = new Dispatcher({ outbox, sinks, backoff: tuning.backoff, log, now: ctx.now });
@@ -103,7 +105,7 @@ export async function run(names: string[], opts: WatchOptions, ctx: CommandConte
       },
     });
     // The database (and its journal) changes with every scan: never a reason to scan again.
-    const own = new Set(['', '-wal', '-shm', '-journal'].map((s) => resolve(dbPath) + s));
+    const own = new Set(['', '-wal', '-shm', '-journal'].map((s) => resolve(dbTarget) + s));
     const loop = new WatchLoop({
       specs,
       log,

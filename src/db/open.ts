@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseError, IoError, ioErrorFor, PayreconError } from '../errors.js';
 import type { Dialect, Port } from './port.js';
+import { PgDatabase } from './pg/database.js';
+import { isBusy } from './errors-port.js';
 
 /** A connection as the floors above db/ see it (src/db/port.ts); SQLite or PostgreSQL. */
 export type DB = Port;
@@ -145,7 +147,7 @@ export function migrate(db: Database.Database, path: string, migrations = loadMi
 export function translateDbError(err: unknown, path = 'the database'): unknown {
   if (err instanceof PayreconError) return err;
   const code = (err as { code?: string })?.code ?? '';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+  if (isBusy(err)) {
     return new DatabaseError(
       `${path} is locked by another payrecon run`,
       'wait for it to finish (or raise PAYRECON_BUSY_TIMEOUT_MS) and run again',
@@ -172,13 +174,23 @@ export function translateDbError(err: unknown, path = 'the database'): unknown {
 }
 
 /**
+ * Begin a write transaction holding the store's one writer lock up front: SQLite's BEGIN
+ * IMMEDIATE, or on PostgreSQL payrecon's advisory writer lock (src/db/pg/database.ts), so every
+ * write path keeps the one-writer-at-a-time model it was written for.
+ */
+export function beginWrite(db: DB): void {
+  if (db instanceof PgDatabase) db.beginWrite();
+  else db.exec('BEGIN IMMEDIATE');
+}
+
+/**
  * Run `fn` inside one write transaction that may span awaits (so progress can redraw and a
  * signal can be noticed between batches). Any throw, including an interrupt, rolls back:
  * the database is as it was before, never in between.
  */
 export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T): Promise<T> {
   try {
-    db.exec('BEGIN IMMEDIATE');
+    beginWrite(db);
   } catch (err) {
     throw translateDbError(err, db.name);
   }

@@ -7,7 +7,10 @@ import type { DB } from '../db/open.js';
 import type { Progress, ProgressOptions } from '../domain/progress.js';
 
 export interface OperationContext {
+  /** How messages name the store: its file path, or its PostgreSQL URL without the password. */
   dbPath: string;
+  /** What opens it again (src/db/store.ts): the path, or the URL as given. Never print it. */
+  dbTarget: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
   signal: AbortSignal;

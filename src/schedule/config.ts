@@ -10,6 +10,7 @@ import { readRegularFile } from '../domain/input-file.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../errors.js';
+import { storeTarget } from '../db/store.js';
 import {
   describeIssues,
   jobSchema,
@@ -109,7 +110,8 @@ function resolveConfig(raw: RawScheduleConfig, file: string): ScheduleConfig {
   const at = (p: string) => resolve(base, p);
   return {
     file: resolve(file),
-    db: raw.db ? at(raw.db) : undefined,
+    // A PostgreSQL URL as written; a file path relative to the config's directory.
+    db: raw.db ? storeTarget(raw.db, base) : undefined,
     keyFile: raw.keyFile ? at(raw.keyFile) : undefined,
     retention: raw.retention,
     // map keeps holes, so a later problem still names its own index.

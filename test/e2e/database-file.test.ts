@@ -57,10 +57,19 @@ describe('the database file', () => {
     expect(existsSync(join(dir, 'no'))).toBe(false);
   });
 
-  it('a URL is not a file name: exit 16, no ./postgres: directory, the password not echoed', () => {
-    const r = runCli(['--db', 'postgres://ana:s3cret@db.example:5432/recon', 'discrepancies'], { cwd: dir });
+  it('a URL other than postgres:// is not a store: exit 16, no ./mysql: directory, the password not echoed', () => {
+    const r = runCli(['--db', 'mysql://ana:s3cret@db.example:3306/recon', 'discrepancies'], { cwd: dir });
     expect(r.code).toBe(16);
-    expect(r.stderr).toMatch(/is a URL/);
+    expect(r.stderr).toContain('--db mysql://ana:***@db.example:3306/recon: payrecon stores its data in a SQLite file or on a PostgreSQL server');
+    expect(r.stderr).not.toContain('s3cret');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a PostgreSQL server that is not there: exit 19 naming it without the password, no ./postgres: directory', () => {
+    // Port 1 on the loopback: refused at once, no DNS and no waiting.
+    const r = runCli(['--db', 'postgres://ana:s3cret@127.0.0.1:1/recon', 'discrepancies'], { cwd: dir });
+    expect(r.code).toBe(19);
+    expect(r.stderr).toContain('PostgreSQL at postgres://ana:***@127.0.0.1:1/recon');
     expect(r.stderr).not.toContain('s3cret');
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -9,9 +9,12 @@
  *   nested `db.transaction()`: a savepoint on both backends. A transaction whose function
  *   swallowed such an error fails at COMMIT instead of silently rolling back.
  * - `lastInsertRowid` throws: write `RETURNING id`.
- * - `transaction.immediate` is a plain BEGIN. SQLite's IMMEDIATE takes the database's single
- *   write lock up front so two writers cannot deadlock upgrading a read lock; PostgreSQL has no
- *   such lock (MVCC, row locks, detected deadlocks), so BEGIN already is the equivalent.
+ * - `transaction.immediate` takes payrecon's writer lock (a transaction-scoped advisory lock,
+ *   WRITER_LOCK) after BEGIN, as SQLite's BEGIN IMMEDIATE takes the file's one write lock:
+ *   every write path was written for one writer at a time (ids are max(id) + 1, the audit
+ *   chain appends to its head, an import checks for its file before storing it), and so it
+ *   stays on a server many hosts share. Readers are never blocked (MVCC). How long a writer
+ *   waits is the connection's lock_timeout (src/db/pg/open.ts).
  * - Connection failures (server down, shut down, wrong password) are DatabaseError (exit 19),
  *   naming the server with its password redacted; after one, the connection stays unusable.
  * - The server types parameters from their use: a bare `SELECT ?` comes back as text; cast it
@@ -49,10 +52,18 @@ export class PgError extends Error {
 const COPY_BATCH_BYTES = 1 << 20;
 const SAVEPOINT = 'payrecon_savepoint';
 
+/** The advisory lock key every payrecon write transaction takes ('payw' in ASCII). */
+export const WRITER_LOCK = 0x70617977;
+
+
 export class PgDatabase implements Port, Runner {
   readonly dialect = 'postgres' as const;
   /** The server as messages name it: the URL with its password redacted. */
   readonly server: string;
+  /** The port's name for the store (error messages): the server, password redacted. */
+  get name(): string {
+    return this.server;
+  }
   private readonly secrets: string[];
   private readonly bridge: Bridge;
   private readonly translations = new Map<string, Translation>();
@@ -114,17 +125,38 @@ export class PgDatabase implements Port, Runner {
     return new PgStatement<Row>(this, sql, t);
   }
 
+  /** BEGIN with the writer lock, as `transaction(fn).immediate` does (src/db/open.ts beginWrite). */
+  beginWrite(): void {
+    this.exec('BEGIN');
+    try {
+      this.exec(`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+    } catch (e) {
+      // Not granted within lock_timeout (or the connection went): leave no transaction behind.
+      if (this.inTransaction && !this.closed) {
+        try {
+          this.exec('ROLLBACK');
+        } catch {
+          /* the connection went away: the original error says more */
+        }
+      }
+      throw e;
+    }
+  }
+
   /** Several statements in one text (the simple query protocol), no parameters. */
   exec(sql: string): this {
     this.request({ op: 'query', text: sql, values: [], simple: true });
     return this;
   }
 
-  transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the port's (better-sqlite3's) signature
+  transaction<F extends (...params: any[]) => unknown>(fn: F): Transaction<F> {
     const db = this;
-    const run = (self: unknown, args: Parameters<F>): ReturnType<F> => {
+    const run = (self: unknown, args: unknown[], write: boolean): ReturnType<F> => {
       const nested = db.inTransaction;
-      db.exec(nested ? `SAVEPOINT ${SAVEPOINT}` : 'BEGIN');
+      if (nested) db.exec(`SAVEPOINT ${SAVEPOINT}`);
+      else if (write) db.beginWrite();
+      else db.exec('BEGIN');
       try {
         const result = fn.apply(self, args) as ReturnType<F>;
         if (result && typeof (result as { then?: unknown }).then === 'function') throw new TypeError('Transaction function cannot return a promise');
@@ -142,12 +174,12 @@ export class PgDatabase implements Port, Runner {
         throw e;
       }
     };
-    const wrapper = function (this: unknown, ...args: Parameters<F>) {
-      return run(this, args);
-    } as Transaction<F>;
-    wrapper.immediate = function (this: unknown, ...args: Parameters<F>) {
-      return run(this, args);
-    };
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      return run(this, args, false);
+    } as unknown as Transaction<F>;
+    wrapper.immediate = function (this: unknown, ...args: unknown[]) {
+      return run(this, args, true);
+    } as Transaction<F>['immediate'];
     return wrapper;
   }
 
