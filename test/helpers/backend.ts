@@ -9,6 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { openStore } from '../../src/db/store.js';
+import type { DB } from '../../src/db/open.js';
+import type { OpenOptions } from '../../src/db/open.js';
 import { postgresBinDir } from './pg-cluster.js';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -65,4 +68,12 @@ export function onBackend(args: string[], env: NodeJS.ProcessEnv, cwd: string): 
   });
   const db = env.PAYRECON_DB ?? (given ? undefined : 'payrecon.db');
   return { args: mapped, env: db === undefined ? env : { ...env, PAYRECON_DB: storeFor(at(cwd, db)) } };
+}
+
+/**
+ * Open the store a test's database path stands for, as a command would (created and migrated
+ * unless `opts` says otherwise): for tests that read or seed the database directly.
+ */
+export function openTestStore(path: string, opts: OpenOptions = {}): DB {
+  return openStore(storeFor(path), opts);
 }

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
-import { openDatabase } from '../../src/db/open.js';
-import { onBackend } from './backend.js';
+import { onBackend, openTestStore } from './backend.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'payrecon');
@@ -86,6 +85,6 @@ export function parseJson<T = any>(r: CliResult): T {
 
 /** A new, migrated, empty database at `path`, as the first import would leave it (read-only commands refuse a missing one). */
 export function emptyDatabase(path: string): string {
-  openDatabase(path).close();
+  openTestStore(path).close();
   return path;
 }
