@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo): Command {
   program
     .description('Reconcile PSP settlement files against the ledger; monitor secrets and configs for changes.')
     .version(`payrecon ${VERSION}`, '-V, --version')
-    .option('--db <path>', 'SQLite database (default: $PAYRECON_DB, else ./payrecon.db); import and baseline init create it')
+    .option('--db <path|url>', 'the store: a SQLite file, or postgres://user@host:5432/dbname (default: $PAYRECON_DB, else ./payrecon.db); import and baseline init create it')
     .option('--json', 'machine output: exactly one JSON document on stdout')
     .option('--quiet', 'only errors on stderr')
     .addOption(
@@ -360,6 +360,14 @@ export function buildProgram(io: CliIo): Command {
         })),
       ),
     );
+
+  const dbCmd = program.command('db').description('the store itself');
+  dbCmd
+    .command('migrate-to')
+    .description('copy this SQLite store onto an empty PostgreSQL database, verifying the audit chain and signatures on arrival')
+    .argument('<url>', 'the server: postgres://user@host:5432/dbname (password from the URL, PGPASSWORD or ~/.pgpass)')
+    .option('--key-file <path>', 'key file, to check MACs and baseline signatures on both sides (default: $PAYRECON_KEY_FILE)')
+    .action(action(() => import('./commands/db.js').then((m) => ({ run: m.runMigrateTo }))));
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit

@@ -32,9 +32,9 @@ export function storeTarget(value: string, cwd: string): string {
   );
 }
 
-/** How messages and logs name a target: the path, or the URL with its password replaced. */
+/** How messages and logs name a target: the path, or any URL with its password replaced. */
 export function storeDisplay(target: string): string {
-  return isPostgresTarget(target) ? redactUrl(target) : target;
+  return URL_SCHEME.test(target) ? redactUrl(target) : target;
 }
 
 /** Open (creating and migrating as `opts` allows) the store a target names. */

@@ -125,24 +125,31 @@ export function verifyAuditLog(ctx: OperationContext, opts: { keyFile?: string; 
   const key = optionalKey(opts.keyFile, ctx.env, ctx.cwd);
   const db = ctx.db();
   // One read transaction: the chain, the head and the tables are one snapshot.
-  return db.transaction(() => {
-    let expectAt: number | undefined;
-    const entries: Array<Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'subject' | 'details'>> = [];
-    const chain = verifyChain(
-      (function* () {
-        for (const e of iterateAudit(db)) {
-          if (expect !== undefined && e.hash === expect) expectAt = e.id;
-          entries.push({ id: e.id, at: e.at, actor: e.actor, action: e.action, subject: e.subject, details: e.details });
-          yield e;
-        }
-      })(),
-      readAuditHead(db),
-      key,
-    );
-    const differences = chain.ok ? compareProjection(replayAudit(entries), readStoredState(db)) : [];
-    const expectHead = expect === undefined ? undefined : { given: expect, found: expectAt !== undefined, at: expectAt };
-    const baselines = key ? verifyBaselines(db, key) : null;
-    const ok = chain.ok && differences.length === 0 && (expectHead?.found ?? true) && (baselines ?? []).every((b) => b.ok);
-    return { ok, chain, keyGiven: key !== null, expectHead, differences, baselines };
-  })();
+  return db.transaction(() => verifyAuditStore(db, key, expect))();
+}
+
+/**
+ * `audit verify` on one store, inside the caller's transaction: the chain (with MACs when `key`
+ * is given), its head, the tables replayed from the log, every baseline when `key` is given,
+ * and `expect` (a lower-case head hash) when given. `db migrate-to` checks a copy with it.
+ */
+export function verifyAuditStore(db: DB, key: SigningKey | null, expect?: string): AuditVerifyResult {
+  let expectAt: number | undefined;
+  const entries: Array<Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'subject' | 'details'>> = [];
+  const chain = verifyChain(
+    (function* () {
+      for (const e of iterateAudit(db)) {
+        if (expect !== undefined && e.hash === expect) expectAt = e.id;
+        entries.push({ id: e.id, at: e.at, actor: e.actor, action: e.action, subject: e.subject, details: e.details });
+        yield e;
+      }
+    })(),
+    readAuditHead(db),
+    key,
+  );
+  const differences = chain.ok ? compareProjection(replayAudit(entries), readStoredState(db)) : [];
+  const expectHead = expect === undefined ? undefined : { given: expect, found: expectAt !== undefined, at: expectAt };
+  const baselines = key ? verifyBaselines(db, key) : null;
+  const ok = chain.ok && differences.length === 0 && (expectHead?.found ?? true) && (baselines ?? []).every((b) => b.ok);
+  return { ok, chain, keyGiven: key !== null, expectHead, differences, baselines };
 }
