@@ -67,9 +67,9 @@ export const HELP_TABLE: Readonly<Record<string, CommandHelp>> = {
     examples: ['payrecon schedule --config /etc/payrecon/schedule.json --check', 'payrecon schedule --config /etc/payrecon/schedule.json --once nightly-recon'],
     findings: 'job',
   },
-  db: { examples: ['payrecon --db recon.db db migrate-to postgres://recon@db.internal:5432/recon'] },
+  db: { examples: ['payrecon db migrate-to postgres://recon@db.internal:5432/recon'] },
   'db migrate-to': {
-    examples: ['createdb recon && payrecon --db recon.db db migrate-to postgres://recon@db.internal:5432/recon', 'PGPASSWORD=... payrecon --db recon.db db migrate-to postgres://recon@db.internal/recon --key-file /etc/payrecon/keys/payrecon-ed25519.pub'],
+    examples: ['payrecon db migrate-to postgres://recon@db.internal:5432/recon   # copies ./payrecon.db or $PAYRECON_DB', 'payrecon db migrate-to postgres://recon@db.internal/recon?sslmode=verify-full --key-file /etc/payrecon/keys/payrecon-ed25519.pub'],
   },
   audit: { examples: ['payrecon audit verify', 'payrecon audit log --limit 20'] },
   'audit verify': { examples: ['payrecon audit verify', 'payrecon audit verify --expect-head 9f2c4e0b...'] },

@@ -23,7 +23,7 @@ describe('--help', () => {
       const r = runCli([...cmd.split(' '), '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/^Options:\n/m);
-      expect(r.stdout, cmd).toMatch(/^Global Options:\n[\s\S]*--db <path>[\s\S]*--json/m);
+      expect(r.stdout, cmd).toMatch(/^Global Options:\n[\s\S]*--db <path\|url>[\s\S]*--json/m);
       expect(r.stdout, cmd).toMatch(new RegExp(`^Examples:\\n {2}payrecon ${cmd}`, 'm'));
       expect(r.stdout, cmd).toMatch(/^Exit codes:\n {2}0 +done/m);
     }
