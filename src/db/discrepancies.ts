@@ -191,8 +191,10 @@ export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChange
     if (missing.length) problems.push(`no discrepancy with id ${missing.join(', ')}`);
     for (const f of found) {
       if (!f.row) continue;
-      if (f.row.status === 'resolved' || f.row.status === 'written_off' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}`);
-      else if (f.row.status === 'acknowledged' && change.status === 'acknowledged') problems.push(`discrepancy ${f.id} is already acknowledged`);
+      // Who got there first is named: two analysts on one queue learn whom to talk to.
+      const who = f.row.status === 'closed' ? (f.row.closed_at ? ` (closed by a reconcile run at ${f.row.closed_at})` : '') : f.row.resolved_by ? ` (by ${f.row.resolved_by} at ${f.row.resolved_at})` : '';
+      if (f.row.status === 'resolved' || f.row.status === 'written_off' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}${who}`);
+      else if (f.row.status === 'acknowledged' && change.status === 'acknowledged') problems.push(`discrepancy ${f.id} is already acknowledged${who}`);
       else if (change.maxMinorFor) {
         const diff = minor.get(f.id) as bigint | null;
         if (diff === null || !f.row.currency) problems.push(`discrepancy ${f.id} (${f.row.kind}) has no amount difference to hold against --max-amount`);
