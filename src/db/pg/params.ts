@@ -125,7 +125,10 @@ export function bindArguments(t: Translation, args: unknown[]): unknown[] {
       return bag[n];
     });
   }
-  const values = args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+  // A bag of named values given to a statement that names none binds nothing, as in better-sqlite3
+  // (a filter that narrowed nothing passes its empty bag).
+  const isBag = (a: unknown) => a !== null && typeof a === 'object' && !Array.isArray(a) && !Buffer.isBuffer(a) && !(a instanceof Uint8Array);
+  const values = args.filter((a) => !isBag(a)).flatMap((a) => (Array.isArray(a) ? a : [a]));
   if (values.length < t.positional) throw new RangeError('Too few parameter values were provided');
   if (values.length > t.positional) throw new RangeError('Too many parameter values were provided');
   return values;

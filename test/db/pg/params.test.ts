@@ -50,6 +50,13 @@ describe('binding arguments as better-sqlite3 takes them', () => {
     expect(() => bindArguments(t, [1, 2, 3])).toThrow(/Too many/);
   });
 
+  it('a bag of named values beside positional ones, or given to a statement naming none, binds nothing (as better-sqlite3)', () => {
+    expect(bindArguments(translate('SELECT 1'), [{}])).toEqual([]);
+    expect(bindArguments(translate('SELECT 1'), [{ a: 1 }])).toEqual([]);
+    expect(bindArguments(translate('SELECT ?'), [5, {}])).toEqual([5]);
+    expect(bindArguments(translate('SELECT ?'), [{}, 5])).toEqual([5]);
+  });
+
   it('named values from one object, in $k order, a missing one named', () => {
     const t = translate('SELECT @b, @a, @b');
     expect(bindArguments(t, [{ a: 1, b: 2 }])).toEqual([2, 1]);
