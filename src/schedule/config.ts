@@ -9,7 +9,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { readRegularFile } from '../domain/input-file.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { storeTarget } from '../db/store.js';
 import {
   describeIssues,
@@ -78,7 +78,16 @@ function inspectConfigText(text: string, file: string): { cfg: ScheduleConfig; p
   const raw = parsed.success ? parsed.data : usableParts(data);
   // Cron, time zones, URLs and names are checked even in a job or sink the schema refused.
   problems.push(...semanticProblems(parsed.success ? parsed.data : (looseParts(data) as RawScheduleConfig)));
-  return { cfg: resolveConfig(raw, file), problems };
+  // A db that is a URL of another scheme is a problem of the config (17), said like the others.
+  let cfg: ScheduleConfig;
+  try {
+    cfg = resolveConfig(raw, file);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    problems.push(`db: ${err.message.replace(/^--db /, '')}`);
+    cfg = resolveConfig({ ...raw, db: undefined }, file);
+  }
+  return { cfg, problems };
 }
 
 /** The jobs and sinks that pass the schema on their own, at their own index (holes elsewhere). */

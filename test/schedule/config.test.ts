@@ -59,6 +59,7 @@ describe('schedule config validation (exit 17, naming the key)', () => {
     ['file sink directory missing', { alerts: [{ type: 'file', path: 'no/such/dir/a.jsonl' }], jobs: [scanJob] }, /alerts\[0\]\.path: directory .*no\/such\/dir does not exist/],
     ['command not executable', { alerts: [{ type: 'command', run: ['payrecon-no-such-pager'] }], jobs: [scanJob] }, 'alerts[0].run[0]: "payrecon-no-such-pager" is not an executable file on PATH'],
     ['keyFile missing', { keyFile: 'missing.key', jobs: [scanJob] }, /keyFile: .*missing\.key does not exist/],
+    ['db a URL of another scheme (its password not echoed)', { db: 'mysql://ana:s3cret@h/recon', jobs: [scanJob] }, /^(?![\s\S]*s3cret)[\s\S]*db: mysql:\/\/ana:\*\*\*@h\/recon: payrecon stores its data in a SQLite file or on a PostgreSQL server/],
   ];
 
   it.each(cases)('%s', (_name, config, expected) => {
@@ -94,6 +95,8 @@ describe('schedule config validation (exit 17, naming the key)', () => {
       ],
     });
     expect(cfg.db).toBe(join(tmp.dir, 'data/payrecon.db'));
+    // A PostgreSQL URL is kept as written, not taken for a path under the config's directory.
+    expect(load({ db: 'postgres://recon@db.internal:5432/recon', jobs: [scanJob] }).db).toBe('postgres://recon@db.internal:5432/recon');
     expect(cfg.keyFile).toBe(join(tmp.dir, 'hmac.key'));
     expect(cfg.jobs.map((j) => j.command)).toEqual(['reconcile', 'scan']);
     expect(cfg.jobs[0].reconcile?.import?.psp).toEqual([join(tmp.dir, 'inbox/*.csv')]);
