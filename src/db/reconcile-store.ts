@@ -5,6 +5,7 @@
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
+import { tempSchema } from './sql.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 
 /** Clean matches of a run in one currency: how many PSP rows, and their gross (payouts add 0). */
@@ -69,7 +70,7 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
     .prepare(
       `UPDATE discrepancies SET last_seen_run = @run, severity = f.severity, reason = f.reason, currency = f.currency,
          reference = f.reference, psp = f.psp, ledger = f.ledger, bank = f.bank, difference = f.difference, difference_minor = f.difference_minor
-       FROM temp.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
+       FROM ${tempSchema(db)}.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
     )
     .run({ run: runId }).changes;
   const created = db
@@ -78,7 +79,7 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
          scope_date, reject_id, status, first_seen_run, first_seen_at, last_seen_run)
        SELECT fingerprint, kind, severity, reason, currency, reference, psp, ledger, bank, difference, difference_minor,
          scope_date, reject_id, 'open', @run, @at, @run
-       FROM temp.f f
+       FROM ${tempSchema(db)}.f f
        WHERE NOT EXISTS (SELECT 1 FROM discrepancies d WHERE d.fingerprint = f.fingerprint AND d.status <> 'closed')
        ORDER BY ${KIND_ORDER}, coalesce(scope_date, ''), fingerprint`,
     )

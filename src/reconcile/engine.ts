@@ -168,9 +168,18 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
       });
       await step(STORE_LABEL);
       if (p.dryRun) throw new DryRunRollback(getRunDocument(db, runId));
-      return getRunHeader(db, runId);
-    } finally {
+      const header = getRunHeader(db, runId);
       ws.dispose();
+      return header;
+    } catch (err) {
+      // On PostgreSQL a failed statement leaves the transaction refusing every other one: the
+      // rollback drops the working tables there, and the first error is the one to report.
+      try {
+        ws.dispose();
+      } catch {
+        /* the error being thrown says more */
+      }
+      throw err;
     }
   });
 }

@@ -50,6 +50,11 @@ describe('binding arguments as better-sqlite3 takes them', () => {
     expect(() => bindArguments(t, [1, 2, 3])).toThrow(/Too many/);
   });
 
+  it('an object of named values binds nothing positional, as in better-sqlite3', () => {
+    expect(bindArguments(translate('SELECT 1'), [{ from: null }])).toEqual([]);
+    expect(bindArguments(translate('SELECT ?'), [5, { from: null }])).toEqual([5]);
+  });
+
   it('named values from one object, in $k order, a missing one named', () => {
     const t = translate('SELECT @b, @a, @b');
     expect(bindArguments(t, [{ a: 1, b: 2 }])).toEqual([2, 1]);
