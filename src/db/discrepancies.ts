@@ -6,6 +6,7 @@ import { appendAudit } from './audit.js';
 import { translateDbError, type DB } from './open.js';
 import { UsageError } from '../errors.js';
 import { filterWhere, type DiscrepancyFilter } from './discrepancy-filter.js';
+import { jsonObjectFn } from './sql.js';
 import { formatMinor } from '../domain/money.js';
 import type {
   DiscrepancyItem,
@@ -70,14 +71,21 @@ const COLUMNS = `d.id, d.kind, d.severity, d.reason, d.currency, d.reference, d.
   d.resolved_by, d.resolved_at, d.first_seen_run, d.first_seen_at, d.closed_at, d.reject_id, d.reason_code, d.assignee, d.version`;
 
 // The open proposal naming the item as either side, as JSON (ProposalRef): the counterpart is the other side.
-const PROPOSAL = `coalesce(
-  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'ledger',
+function proposalColumn(db: DB): string {
+  const obj = jsonObjectFn(db);
+  return `coalesce(
+  (SELECT ${obj}('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', ${obj}('side', 'ledger',
      'id', x.ledger_external_id, 'source', x.ledger_source, 'discrepancy', x.ledger_discrepancy_id))
    FROM proposals x WHERE x.psp_discrepancy_id = d.id AND x.status = 'open'),
-  (SELECT json_object('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', json_object('side', 'psp',
+  (SELECT ${obj}('id', x.id, 'rule', x.rule, 'confidence', x.confidence, 'counterpart', ${obj}('side', 'psp',
      'id', x.psp_external_id, 'source', x.psp_source, 'discrepancy', x.psp_discrepancy_id))
    FROM proposals x WHERE x.ledger_discrepancy_id = d.id AND x.status = 'open')) AS proposal`;
-const VIEW_COLUMNS = `${COLUMNS}, ${PROPOSAL}`;
+}
+
+/** Every column of an item's view: the stored columns and its open proposal. */
+function viewColumns(db: DB): string {
+  return `${COLUMNS}, ${proposalColumn(db)}`;
+}
 
 function toView(r: DiscrepancyRecord, now: Date): DiscrepancyView {
   // An item ages until someone resolves it or its cause goes away.
@@ -133,7 +141,7 @@ export function setDiscrepancyNote(db: DB, id: number, note: string | null, who:
 
 /** The items with these ids as they are now (ids that do not exist are left out). */
 export function getDiscrepancyViews(db: DB, ids: number[], now: Date): DiscrepancyView[] {
-  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  const get = db.prepare(`SELECT ${viewColumns(db)} FROM discrepancies d WHERE d.id = ?`);
   return ids.flatMap((id) => {
     const r = get.get(id) as DiscrepancyRecord | undefined;
     return r ? [toView(r, now)] : [];
@@ -148,7 +156,7 @@ export function listDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date):
 /** listDiscrepancies row by row (the connection is busy until the iteration ends). */
 export function* iterateDiscrepancies(db: DB, filter: DiscrepancyFilter, now: Date): Generator<DiscrepancyView> {
   const { where, params } = filterWhere(db, filter, now);
-  const sql = `SELECT ${VIEW_COLUMNS} FROM discrepancies d ${where} ORDER BY d.id`;
+  const sql = `SELECT ${viewColumns(db)} FROM discrepancies d ${where} ORDER BY d.id`;
   for (const r of db.prepare(sql).iterate(params) as IterableIterator<DiscrepancyRecord>) yield toView(r, now);
 }
 
@@ -174,7 +182,7 @@ const ACTION = { acknowledged: 'acknowledge', resolved: 'resolve', written_off: 
  */
 export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChangeRecord): DiscrepancyView[] {
   const unique = [...new Set(ids)];
-  const get = db.prepare(`SELECT ${VIEW_COLUMNS} FROM discrepancies d WHERE d.id = ?`);
+  const get = db.prepare(`SELECT ${viewColumns(db)} FROM discrepancies d WHERE d.id = ?`);
   const minor = db.prepare('SELECT difference_minor FROM discrepancies WHERE id = ?').pluck().safeIntegers(true);
   const apply = db.transaction(() => {
     const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
@@ -283,7 +291,7 @@ export function getRunHeader(db: DB, runId?: number): RunHeader {
  * busy until the iteration ends: read anything else first.
  */
 export function* iterateRunRows(db: DB, runId: number, now: Date): Generator<DiscrepancyView> {
-  for (const r of db.prepare(`SELECT ${VIEW_COLUMNS} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
+  for (const r of db.prepare(`SELECT ${viewColumns(db)} ${RUN_ITEMS} ORDER BY r.discrepancy_id`).iterate(runId) as IterableIterator<DiscrepancyRecord>) {
     yield toView(r, now);
   }
 }

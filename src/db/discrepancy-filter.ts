@@ -4,6 +4,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { DB } from './open.js';
+import { globMatch, jsonField, NEVER } from './sql.js';
 import type { DiscrepancyKind } from '../domain/discrepancy.js';
 import { toleranceToMinor } from '../domain/money.js';
 
@@ -24,7 +25,7 @@ export interface DiscrepancyFilter {
   olderThanDays?: number;
   /** A non-negative decimal in major units: |difference| at most this (items without one never pass). */
   maxAmount?: string;
-  /** SQLite GLOB over the reference: `*` any run, `?` one character, `[abc]` a set; case-sensitive. */
+  /** A glob over the reference (SQLite's GLOB, src/db/sql.ts globMatch): `*` any run, `?` one character, `[abc]` a set; case-sensitive. */
   reference?: string;
   assignee?: string;
   /** Booking dates (scope_date, YYYY-MM-DD) from and to, inclusive: `--from/--to` or `--period`. */
@@ -65,7 +66,7 @@ export function filterWhere(db: DB, filter: DiscrepancyFilter, now: Date): { whe
   const sources = many(filter.source);
   if (sources.length) {
     const list = inList(params, 'source', sources);
-    where.push(`(json_extract(d.psp, '$.source') IN (${list}) OR json_extract(d.ledger, '$.source') IN (${list}))`);
+    where.push(`(${jsonField(db, 'd.psp', 'source')} IN (${list}) OR ${jsonField(db, 'd.ledger', 'source')} IN (${list}))`);
   }
   const currencies = many(filter.currency);
   if (currencies.length) where.push(`d.currency IN (${inList(params, 'currency', currencies.map((c) => c.toUpperCase()))})`);
@@ -83,11 +84,12 @@ export function filterWhere(db: DB, filter: DiscrepancyFilter, now: Date): { whe
       params[`mm${i}`] = toleranceToMinor(max, c);
       return `WHEN @mc${i} THEN @mm${i}`;
     });
-    where.push(arms.length ? `d.difference_minor IS NOT NULL AND abs(d.difference_minor) <= CASE d.currency ${arms.join(' ')} END` : '0');
+    where.push(arms.length ? `d.difference_minor IS NOT NULL AND abs(d.difference_minor) <= CASE d.currency ${arms.join(' ')} END` : NEVER);
   }
   if (filter.reference) {
-    where.push('d.reference GLOB @reference');
-    params.reference = filter.reference;
+    const glob = globMatch(db, 'd.reference', '@reference', filter.reference);
+    where.push(glob.sql);
+    params.reference = glob.value;
   }
   if (filter.assignee) {
     where.push('d.assignee = @assignee');

@@ -6,6 +6,7 @@
  */
 import { appendAudit } from './audit.js';
 import type { DB } from './open.js';
+import { jsonField, positionFn } from './sql.js';
 
 export interface RowIdentity {
   side: 'psp' | 'ledger';
@@ -62,14 +63,17 @@ export function undoManualMatch(db: DB, id: number, u: { by: string; at: string;
 
 // A live item involves a row when its side of that kind names the row: same source, and the
 // row's id among the side's ids (a split side shows them joined by '+').
-const INVOLVES = `(json_extract(d.{side}, '$.source') = @source
-  AND instr('+' || json_extract(d.{side}, '$.id') || '+', '+' || @external_id || '+') > 0)`;
+/** Item `d` names the row (source, external id) on `side`; a split item lists ids joined by '+'. */
+function involves(db: DB, side: 'psp' | 'ledger'): string {
+  return `(${jsonField(db, `d.${side}`, 'source')} = @source
+  AND ${positionFn(db)}('+' || ${jsonField(db, `d.${side}`, 'id')} || '+', '+' || @external_id || '+') > 0)`;
+}
 
 /** Open or acknowledged items that involve one of `rows` (id -> kind). */
 export function openItemsInvolving(db: DB, rows: RowIdentity[]): Map<number, string> {
   const find = {
-    psp: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${INVOLVES.replaceAll('{side}', 'psp')}`),
-    ledger: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${INVOLVES.replaceAll('{side}', 'ledger')}`),
+    psp: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${involves(db, 'psp')}`),
+    ledger: db.prepare(`SELECT d.id, d.kind FROM discrepancies d WHERE d.status IN ('open', 'acknowledged') AND ${involves(db, 'ledger')}`),
   };
   const items = new Map<number, string>();
   for (const r of rows) {
@@ -165,7 +169,7 @@ export function insertMatchDifference(db: DB, matchId: number, row: MatchDiffere
 /** Close the live amount_mismatch a match stated (its fingerprint names the match), audited. */
 export function closeMatchDifference(db: DB, matchId: number, who: { by: string; at: string }): number[] {
   const items = db
-    .prepare(`SELECT id FROM discrepancies WHERE status IN ('open', 'acknowledged') AND kind = 'amount_mismatch' AND instr(fingerprint, ?) > 0`)
+    .prepare(`SELECT id FROM discrepancies WHERE status IN ('open', 'acknowledged') AND kind = 'amount_mismatch' AND ${positionFn(db)}(fingerprint, ?) > 0`)
     .pluck()
     .all(`|manual:${matchId}:`) as number[];
   const close = db.prepare(`UPDATE discrepancies SET status = 'closed', closed_at = ?, version = version + 1 WHERE id = ?`);

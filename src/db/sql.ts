@@ -30,6 +30,49 @@ export function jsonIntList(db: DB, param: string): string {
     : `(SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(${param} AS json)))`;
 }
 
+/** The text of member `key` of a JSON object stored as text in `expr`: `json_extract(expr, '$.key')` on SQLite. */
+export function jsonField(db: DB, expr: string, key: string): string {
+  return dialectOf(db) === 'sqlite' ? `json_extract(${expr}, '$.${key}')` : `(CAST(${expr} AS json) ->> '${key}')`;
+}
+
+/** Where `needle` starts in `haystack` (1-based, 0 when absent): `instr(haystack, needle)` on SQLite. */
+export function positionFn(db: DB): string {
+  return dialectOf(db) === 'sqlite' ? 'instr' : 'strpos';
+}
+
+/**
+ * `expr` matches a glob pattern (`*` any run, `?` one character, `[abc]` a set; case-sensitive),
+ * SQLite's GLOB. On PostgreSQL the same pattern, turned into an anchored regular expression by
+ * globToRegex, is matched with `~`. Returns the condition and the value to bind to `param`.
+ */
+export function globMatch(db: DB, expr: string, param: string, pattern: string): { sql: string; value: string } {
+  return dialectOf(db) === 'sqlite' ? { sql: `${expr} GLOB ${param}`, value: pattern } : { sql: `${expr} ~ ${param}`, value: globToRegex(pattern) };
+}
+
+/** SQLite's GLOB pattern as an anchored POSIX regular expression (PostgreSQL's `~`). */
+export function globToRegex(pattern: string): string {
+  let out = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      // An unterminated set matches nothing in GLOB: an anchor after a character never holds.
+      if (end < 0) return 'x^';
+      let set = pattern.slice(i + 1, end);
+      // GLOB negates a set with ^ as regular expressions do; a backslash is literal in GLOB.
+      set = set.replace(/\\/g, '\\\\');
+      out += `[${set}]`;
+      i = end;
+    } else out += /[.+(){}|^$\\]/.test(c) ? `\\${c}` : c;
+  }
+  return `${out}$`;
+}
+
+/** A condition that is never true (SQLite accepts a bare 0; PostgreSQL wants a boolean). */
+export const NEVER = '1 = 0';
+
 /** The schema of this connection's temporary tables, for `DROP TABLE IF EXISTS ${tempSchema(db)}.x`: `temp` on SQLite. */
 export function tempSchema(db: DB): string {
   return dialectOf(db) === 'sqlite' ? 'temp' : 'pg_temp';
