@@ -4,7 +4,7 @@
  * audit entry). Called inside the run's write transaction, after the stages filled recon_matches and temp.f.
  */
 import { appendAudit } from './audit.js';
-import type { DB } from './open.js';
+import { dialectOf, type DB } from './open.js';
 import { tempSchema } from './sql.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 
@@ -121,6 +121,22 @@ export function openKindsOfRun(db: DB, runId: number): DiscrepancyKind[] {
     )
     .pluck()
     .all(runId) as DiscrepancyKind[];
+}
+
+/** The tables whose ids the database assigns that a run inserts into. */
+const RUN_IDENTITIES = ['recon_runs', 'discrepancies', 'proposals'];
+
+/**
+ * After a rolled-back run (a dry run), make the next ids the ones the run saw: SQLite's
+ * max(id) + 1 does so by itself; PostgreSQL's identity sequences do not roll back, so a dry run
+ * that said "run 1" would leave the real run to be run 2. Call inside a write transaction (the
+ * writer lock: nobody else is between taking an id and committing it).
+ */
+export function rewindRunIds(db: DB): void {
+  if (dialectOf(db) === 'sqlite') return;
+  for (const t of RUN_IDENTITIES) {
+    db.prepare(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), coalesce((SELECT max(id) FROM ${t}), 0) + 1, false)`).get();
+  }
 }
 
 export function finishRun(db: DB, runId: number, r: { finishedAt: string; exitCode: number; matched: number; discrepancies: number }): void {
