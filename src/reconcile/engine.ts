@@ -140,6 +140,7 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
         await step(st.label);
       }
 
+      ws.flushFindings();
       storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
       const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });

@@ -13,6 +13,7 @@ import type { Dialect } from '../db/port.js';
 import { dayDistance, intType, tempSchema } from '../db/sql.js';
 import type { CurrencyTotal } from '../db/reconcile-store.js';
 import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
+import { FindingSink } from './finding-sink.js';
 
 /**
  * May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL:
@@ -55,7 +56,7 @@ export class Workspace {
   /** `temp` / `pg_temp`: the schema of the working tables (dropping one must never reach a store table). */
   protected readonly tmp: string;
   private readonly insertMatch;
-  private readonly insertFinding;
+  private readonly findings: FindingSink;
   private readonly insertProposal;
   /**
    * Set by the engine before each stage: the stage's confidence when it is below
@@ -102,10 +103,7 @@ export class Workspace {
       `INSERT INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l) ON CONFLICT DO NOTHING`,
     );
     this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
-    this.insertFinding = db.prepare(
-      `INSERT INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id, @bank)
-       ON CONFLICT DO NOTHING`,
-    );
+    this.findings = new FindingSink(db);
   }
 
   // ---- shared machinery ----------------------------------------------------------------------
@@ -258,7 +256,7 @@ export class Workspace {
   }
 
   addFinding(f: Finding): void {
-    this.insertFinding.run({
+    this.findings.add({
       fingerprint: f.fingerprint,
       kind: f.kind,
       severity: f.severity,
@@ -273,6 +271,11 @@ export class Workspace {
       reject_id: f.rejectId ?? null,
       bank: f.bank ? JSON.stringify(f.bank) : null,
     });
+  }
+
+  /** Write the findings still held (PostgreSQL batches them): before the run reads f. */
+  flushFindings(): void {
+    this.findings.flush();
   }
 
   /** The payout -> bank deposit step (reconcile/deposits.ts). */
