@@ -73,7 +73,7 @@ export function previousStatement(db: DB, account: string, excludeRow: number, s
   const q = db.prepare(
     `SELECT * FROM bank_statements WHERE account = ? AND status = 'active' AND id <> ? AND closing_minor IS NOT NULL
      AND (sequence = ? - 1 OR closing_date <= ?)
-     ORDER BY coalesce(sequence = ? - 1, 0) DESC, closing_date DESC, sequence DESC, id DESC LIMIT 1`,
+     ORDER BY CASE WHEN sequence = ? - 1 THEN 1 ELSE 0 END DESC, closing_date DESC, sequence DESC, id DESC LIMIT 1`,
   );
   return q.safeIntegers(true).get(account, excludeRow, sequence, openingDate, sequence) as StoredStatement | undefined;
 }

@@ -4,6 +4,7 @@
  * accept (operations/proposals.ts turns one into a manual match) or reject them.
  */
 import type { DB } from './open.js';
+import { tempSchema } from './sql.js';
 
 export type ProposalStatus = 'open' | 'accepted' | 'rejected' | 'gone';
 
@@ -33,14 +34,15 @@ export interface ProposalRecord {
  * or settled otherwise). Returns how many the run proposed.
  */
 export function storeProposals(db: DB, runId: number): number {
+  const t = tempSchema(db);
   const item = (col: string) =>
-    `(SELECT d.id FROM temp.propf f JOIN discrepancies d ON d.fingerprint = f.fingerprint AND d.status <> 'closed' WHERE f.tx_id = x.${col})`;
+    `(SELECT d.id FROM ${t}.propf f JOIN discrepancies d ON d.fingerprint = f.fingerprint AND d.status <> 'closed' WHERE f.tx_id = x.${col})`;
   const n = db
     .prepare(
       `INSERT INTO proposals (psp_source, psp_external_id, ledger_source, ledger_external_id, rule, confidence, status,
          psp_discrepancy_id, ledger_discrepancy_id, first_run, last_run)
        SELECT p.source, p.external_id, l.source, l.external_id, x.rule, x.confidence, 'open', ${item('p_id')}, ${item('l_id')}, @run, @run
-       FROM temp.prop x JOIN transactions p ON p.id = x.p_id JOIN transactions l ON l.id = x.l_id WHERE true
+       FROM ${t}.prop x JOIN transactions p ON p.id = x.p_id JOIN transactions l ON l.id = x.l_id WHERE true
        ON CONFLICT (psp_source, psp_external_id, ledger_source, ledger_external_id) DO UPDATE SET
          rule = excluded.rule, confidence = excluded.confidence, last_run = excluded.last_run,
          psp_discrepancy_id = excluded.psp_discrepancy_id, ledger_discrepancy_id = excluded.ledger_discrepancy_id,

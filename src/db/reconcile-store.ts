@@ -4,7 +4,8 @@
  * audit entry). Called inside the run's write transaction, after the stages filled recon_matches and temp.f.
  */
 import { appendAudit } from './audit.js';
-import type { DB } from './open.js';
+import { dialectOf, type DB } from './open.js';
+import { tempSchema } from './sql.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/discrepancy.js';
 
 /** Clean matches of a run in one currency: how many PSP rows, and their gross (payouts add 0). */
@@ -69,7 +70,7 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
     .prepare(
       `UPDATE discrepancies SET last_seen_run = @run, severity = f.severity, reason = f.reason, currency = f.currency,
          reference = f.reference, psp = f.psp, ledger = f.ledger, bank = f.bank, difference = f.difference, difference_minor = f.difference_minor
-       FROM temp.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
+       FROM ${tempSchema(db)}.f AS f WHERE discrepancies.fingerprint = f.fingerprint AND discrepancies.status <> 'closed'`,
     )
     .run({ run: runId }).changes;
   const created = db
@@ -78,7 +79,7 @@ export function mergeFindings(db: DB, runId: number, at: string, actor: string, 
          scope_date, reject_id, status, first_seen_run, first_seen_at, last_seen_run)
        SELECT fingerprint, kind, severity, reason, currency, reference, psp, ledger, bank, difference, difference_minor,
          scope_date, reject_id, 'open', @run, @at, @run
-       FROM temp.f f
+       FROM ${tempSchema(db)}.f f
        WHERE NOT EXISTS (SELECT 1 FROM discrepancies d WHERE d.fingerprint = f.fingerprint AND d.status <> 'closed')
        ORDER BY ${KIND_ORDER}, coalesce(scope_date, ''), fingerprint`,
     )
@@ -120,6 +121,22 @@ export function openKindsOfRun(db: DB, runId: number): DiscrepancyKind[] {
     )
     .pluck()
     .all(runId) as DiscrepancyKind[];
+}
+
+/** The tables whose ids the database assigns that a run inserts into. */
+const RUN_IDENTITIES = ['recon_runs', 'discrepancies', 'proposals'];
+
+/**
+ * After a rolled-back run (a dry run), make the next ids the ones the run saw: SQLite's
+ * max(id) + 1 does so by itself; PostgreSQL's identity sequences do not roll back, so a dry run
+ * that said "run 1" would leave the real run to be run 2. Call inside a write transaction (the
+ * writer lock: nobody else is between taking an id and committing it).
+ */
+export function rewindRunIds(db: DB): void {
+  if (dialectOf(db) === 'sqlite') return;
+  for (const t of RUN_IDENTITIES) {
+    db.prepare(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), coalesce((SELECT max(id) FROM ${t}), 0) + 1, false)`).get();
+  }
 }
 
 export function finishRun(db: DB, runId: number, r: { finishedAt: string; exitCode: number; matched: number; discrepancies: number }): void {

@@ -72,3 +72,42 @@ export function globToRegex(pattern: string): string {
 
 /** A condition that is never true (SQLite accepts a bare 0; PostgreSQL wants a boolean). */
 export const NEVER = '1 = 0';
+
+/** The schema of this connection's temporary tables, for `DROP TABLE IF EXISTS ${tempSchema(db)}.x`: `temp` on SQLite. */
+export function tempSchema(db: DB): string {
+  return dialectOf(db) === 'sqlite' ? 'temp' : 'pg_temp';
+}
+
+/**
+ * The integer column type of a temporary table: SQLite's INTEGER (a rowid alias as `INTEGER
+ * PRIMARY KEY`, which BIGINT would not be), PostgreSQL's BIGINT (its INTEGER is 32 bits).
+ */
+export function intType(db: DB): string {
+  return dialectOf(db) === 'sqlite' ? 'INTEGER' : 'BIGINT';
+}
+
+/** Whole days between two `YYYY-MM-DD...` texts, unsigned (julianday on SQLite, date subtraction on PostgreSQL). */
+export function dayDistance(db: DB | 'sqlite' | 'postgres', a: string, b: string): string {
+  const d = typeof db === 'string' ? db : dialectOf(db);
+  return d === 'sqlite'
+    ? `abs(julianday(substr(${a}, 1, 10)) - julianday(substr(${b}, 1, 10)))`
+    : `abs(CAST(substr(${a}, 1, 10) AS date) - CAST(substr(${b}, 1, 10) AS date))`;
+}
+
+/**
+ * SQLite's planner hints, empty on PostgreSQL (which has none and plans on its statistics):
+ * unary `+` hides a column from index choice, `NOT INDEXED` forces a table scan, `CROSS JOIN`
+ * fixes the join order (PostgreSQL's CROSS JOIN takes no ON: there it is a plain JOIN).
+ */
+export interface PlannerHints {
+  plus: string;
+  notIndexed: string;
+  crossJoin: string;
+}
+
+export const SQLITE_HINTS: PlannerHints = { plus: '+', notIndexed: 'NOT INDEXED', crossJoin: 'CROSS JOIN' };
+const NO_HINTS: PlannerHints = { plus: '', notIndexed: '', crossJoin: 'JOIN' };
+
+export function plannerHints(db: DB): PlannerHints {
+  return dialectOf(db) === 'sqlite' ? SQLITE_HINTS : NO_HINTS;
+}

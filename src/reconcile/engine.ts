@@ -7,11 +7,11 @@ import type { Decimal } from 'decimal.js';
 import type { OperationContext } from '../operations/context.js';
 import { appendAudit, defaultActor } from '../db/audit.js';
 import { getRunDocument, getRunHeader, runItems } from '../db/discrepancies.js';
-import { type DB, sqliteSetting, withWriteTransaction } from '../db/open.js';
+import { type DB, dialectOf, sqliteSetting, withWriteTransaction } from '../db/open.js';
 import { makeScope, narrowScope } from './rows.js';
 import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
-import { finishRun, insertRun, mergeFindings, openKindsOfRun, storeTotals } from '../db/reconcile-store.js';
+import { finishRun, insertRun, mergeFindings, openKindsOfRun, rewindRunIds, storeTotals } from '../db/reconcile-store.js';
 import { storeProposals } from '../db/proposals.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
 import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument, type ReconcileResult, type RunHeader } from '../domain/discrepancy.js';
@@ -65,7 +65,11 @@ export async function runReconcile(ctx: OperationContext, p: EngineParams): Prom
   try {
     await record(ctx, p);
   } catch (err) {
-    if (err instanceof DryRunRollback) return { ...err.doc, dry_run: true };
+    if (err instanceof DryRunRollback) {
+      // PostgreSQL only (identity sequences ignore the rollback); SQLite needs no transaction for it.
+      if (dialectOf(ctx.db()) !== 'sqlite') await withWriteTransaction(ctx.db(), () => rewindRunIds(ctx.db()));
+      return { ...err.doc, dry_run: true };
+    }
     throw err;
   }
   throw new Error('unreachable: a dry run always rolls back');
@@ -136,6 +140,7 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
         await step(st.label);
       }
 
+      ws.flushFindings();
       storeTotals(db, runId, ws.totals);
       const finishedAt = ctx.now().toISOString();
       const merged = mergeFindings(db, runId, finishedAt, actor, { from: p.from ?? null, to: p.to ?? null });
@@ -168,9 +173,18 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
       });
       await step(STORE_LABEL);
       if (p.dryRun) throw new DryRunRollback(getRunDocument(db, runId));
-      return getRunHeader(db, runId);
-    } finally {
+      const header = getRunHeader(db, runId);
       ws.dispose();
+      return header;
+    } catch (err) {
+      // On PostgreSQL a failed statement leaves the transaction refusing every other one: the
+      // rollback drops the working tables there, and the first error is the one to report.
+      try {
+        ws.dispose();
+      } catch {
+        /* the error being thrown says more */
+      }
+      throw err;
     }
   });
 }

@@ -6,7 +6,8 @@
  * window's payout rows name are summed (rows.ts, migration 015).
  */
 import { verifyPayout, type Finding, type MatchRow } from '../matchers/index.js';
-import type { DB } from '../db/open.js';
+import { dialectOf, type DB } from '../db/open.js';
+import { intType, jsonIntList, jsonTextList, tempSchema } from '../db/sql.js';
 import { bounded, loadRows, type RunScope } from './rows.js';
 import { SPLIT } from './workspace.js';
 
@@ -22,9 +23,10 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
   if (payoutIds.length === 0) return;
   const payouts = loadRows(db, payoutIds);
   // Summed into a keyed table (few keys) rather than GROUP BY, which would sort every row.
+  const int = intType(db);
   db.exec(`
-    DROP TABLE IF EXISTS temp.pg;
-    CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, hi INTEGER NOT NULL, lo INTEGER NOT NULL, n_rows INTEGER NOT NULL,
+    DROP TABLE IF EXISTS ${tempSchema(db)}.pg;
+    CREATE TEMP TABLE pg (source TEXT, payout_id TEXT, cur TEXT, hi ${int} NOT NULL, lo ${int} NOT NULL, n_rows ${int} NOT NULL,
       PRIMARY KEY (source, payout_id, cur));
   `);
   // In a window only the batches its payout rows can name are summed (transactions_payout
@@ -33,16 +35,24 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
   // the partial index transactions_payout (it implies `payout_id IS NOT NULL`) and fetch each
   // row by rowid in batch order, random reads of the whole table.
   const keys = bounded(scope) ? batchKeys(db, payouts) : null;
+  const { notIndexed, plus } = scope.hints;
+  const rows = `SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
+          CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net,
+          ${dialectOf(db) === 'sqlite' ? "type <> 'payout'" : "CASE WHEN type <> 'payout' THEN 1 ELSE 0 END"} AS n
+        FROM transactions ${keys === null ? notIndexed : ''} WHERE ${plus}side = 'psp' AND payout_id IS NOT NULL
+          ${keys === null ? '' : `AND payout_id IN ${jsonTextList(db, '@keys')}`} AND true`;
+  // An upsert per row on SQLite (few keys, no sort); PostgreSQL refuses an upsert meeting one
+  // key twice in a statement, and aggregates by hashing.
   db
     .prepare(
-      `INSERT INTO pg
+      dialectOf(db) === 'sqlite'
+        ? `INSERT INTO pg
       SELECT source, payout_id, cur, net / ${SPLIT}, net % ${SPLIT}, n FROM (
-        SELECT source, payout_id, coalesce(settlement_currency, currency) AS cur,
-          CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net, type <> 'payout' AS n
-        FROM transactions ${keys === null ? 'NOT INDEXED' : ''} WHERE +side = 'psp' AND payout_id IS NOT NULL
-          ${keys === null ? '' : 'AND payout_id IN (SELECT value FROM json_each(@keys))'} AND true)
+        ${rows})
       WHERE true
-      ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows`,
+      ON CONFLICT DO UPDATE SET hi = hi + excluded.hi, lo = lo + excluded.lo, n_rows = n_rows + excluded.n_rows`
+        : `INSERT INTO pg
+      SELECT source, payout_id, cur, sum(net / ${SPLIT}), sum(net % ${SPLIT}), sum(n) FROM (${rows}) AS r GROUP BY source, payout_id, cur`,
     )
     .run(keys === null ? {} : { keys: JSON.stringify(keys) });
   // Net summed in two halves joined as bigint: exact for any number of rows (see workspace.ts).
@@ -95,7 +105,7 @@ function batchKeys(db: DB, payouts: Map<number, MatchRow>): string[] {
     keys.add(r.externalId);
     if (r.payoutId !== null) keys.add(r.payoutId);
   }
-  const aliases = db.prepare('SELECT ident FROM transaction_ids WHERE tx_id IN (SELECT value FROM json_each(?))').pluck();
+  const aliases = db.prepare(`SELECT ident FROM transaction_ids WHERE tx_id IN ${jsonIntList(db, '?')}`).pluck();
   for (const ident of aliases.all(JSON.stringify([...payouts.keys()])) as string[]) keys.add(ident);
   return [...keys];
 }

@@ -4,6 +4,7 @@
  */
 import type { MatchRow } from '../matchers/types.js';
 import type { DB } from '../db/open.js';
+import { jsonIntList, plannerHints, SQLITE_HINTS, type PlannerHints } from '../db/sql.js';
 import type { TransactionColumns } from '../db/transaction-rows.js';
 
 /** The dates a run covers. PSP rows by their own date; ledger rows widened by the date window. */
@@ -20,6 +21,8 @@ export interface RunScope {
    * A window holding a large part of the store is faster scanned; see narrowScope.
    */
   narrow: boolean;
+  /** The backend's planner hints (SQLite's `+col` etc., none on PostgreSQL): set by narrowScope. */
+  hints: PlannerHints;
 }
 
 export function addDays(day: string, n: number): string {
@@ -36,6 +39,7 @@ export function makeScope(from: string | undefined, to: string | undefined, date
     ledgerFrom: f ? addDays(f, -dateWindow) : null,
     ledgerToExclusive: te ? addDays(te, dateWindow) : null,
     narrow: f !== null || te !== null,
+    hints: SQLITE_HINTS,
   };
 }
 
@@ -51,8 +55,8 @@ export function scopeParams(s: RunScope) {
 // holds a large part of the store, scans the table once (`+side`, `+booked_at` hide the index),
 // several times faster than an index scan plus a rowid lookup per row. (A condition of the form
 // `@p IS NULL OR booked_at >= @p` would hide the range from the planner either way.)
-function dateRange(a: string, from: string | null, to: string | null, pFrom: string, pTo: string, narrow: boolean): string {
-  const col = `${narrow ? '' : '+'}${a}.booked_at`;
+function dateRange(a: string, from: string | null, to: string | null, pFrom: string, pTo: string, narrow: boolean, plus: string): string {
+  const col = `${narrow ? '' : plus}${a}.booked_at`;
   return (from !== null ? ` AND ${col} >= @${pFrom}` : '') + (to !== null ? ` AND ${col} < @${pTo}` : '');
 }
 
@@ -63,12 +67,13 @@ const NARROW_SHARE = 0.2;
  * Decide how the run selects its window: count the window's rows through the (side, booked_at) index
  * alone (no row is read) and compare with the store's size.
  */
-export function narrowScope(db: DB, scope: RunScope): RunScope {
+export function narrowScope(db: DB, given: RunScope): RunScope {
+  const scope = { ...given, hints: plannerHints(db) };
   if (!scope.narrow) return scope;
   const p = scopeParams(scope);
   const inRange = db
     .prepare(
-      `SELECT count(*) FROM transactions t WHERE t.side IN ('psp', 'ledger')${dateRange('t', scope.ledgerFrom, scope.ledgerToExclusive, 'lFrom', 'lTo', true)}`,
+      `SELECT count(*) FROM transactions t WHERE t.side IN ('psp', 'ledger')${dateRange('t', scope.ledgerFrom, scope.ledgerToExclusive, 'lFrom', 'lTo', true, '')}`,
     )
     .pluck()
     .get(p) as number;
@@ -77,16 +82,16 @@ export function narrowScope(db: DB, scope: RunScope): RunScope {
 }
 
 /** The side column as a narrow window's index (side, booked_at) needs it, or hidden from the planner. */
-const side = (a: string, s: RunScope) => `${s.narrow ? '' : '+'}${a}.side`;
+const side = (a: string, s: RunScope) => `${s.narrow ? '' : s.hints.plus}${a}.side`;
 /** SQL condition: alias `a` lies in the run's reported window (true when unbounded). */
-export const inWindow = (a: string, s: RunScope) => `true${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow)}`;
+export const inWindow = (a: string, s: RunScope) => `true${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow, s.hints.plus)}`;
 /** SQL condition: alias `a` is a PSP row in scope. */
-export const pspInScope = (a: string, s: RunScope) => `${side(a, s)} = 'psp'${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow)}`;
+export const pspInScope = (a: string, s: RunScope) => `${side(a, s)} = 'psp'${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow, s.hints.plus)}`;
 /** SQL condition: alias `a` is a ledger row considered for matching (widened window). */
 export const ledgerInScope = (a: string, s: RunScope) =>
-  `${side(a, s)} = 'ledger'${dateRange(a, s.ledgerFrom, s.ledgerToExclusive, 'lFrom', 'lTo', s.narrow)}`;
+  `${side(a, s)} = 'ledger'${dateRange(a, s.ledgerFrom, s.ledgerToExclusive, 'lFrom', 'lTo', s.narrow, s.hints.plus)}`;
 /** SQL condition: alias `a` is a ledger row the run reports on (unwidened window). */
-export const ledgerReported = (a: string, s: RunScope) => `${side(a, s)} = 'ledger'${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow)}`;
+export const ledgerReported = (a: string, s: RunScope) => `${side(a, s)} = 'ledger'${dateRange(a, s.from, s.toExclusive, 'pFrom', 'pTo', s.narrow, s.hints.plus)}`;
 /** Does the run select a narrow window through indexes (narrowScope)? */
 export const bounded = (s: RunScope) => s.narrow;
 
@@ -124,7 +129,7 @@ const BATCH = 500;
 /** Load rows by store id, in batches so a long list never becomes one huge statement. */
 export function loadRows(db: DB, ids: Iterable<number>): Map<number, MatchRow> {
   const stmt = db
-    .prepare(`SELECT ${ROW_COLUMNS} FROM transactions t JOIN imports i ON i.id = t.import_id WHERE t.id IN (SELECT value FROM json_each(?))`)
+    .prepare(`SELECT ${ROW_COLUMNS} FROM transactions t JOIN imports i ON i.id = t.import_id WHERE t.id IN ${jsonIntList(db, '?')}`)
     .safeIntegers(true);
   const out = new Map<number, MatchRow>();
   let batch: number[] = [];

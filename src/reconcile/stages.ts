@@ -16,10 +16,11 @@ import {
   type RejectRow,
 } from '../matchers/index.js';
 import { formatMinor } from '../domain/money.js';
-import type { DB } from '../db/open.js';
+import { dialectOf, type DB } from '../db/open.js';
+import { dayDistance, intType, jsonArrayAggFn } from '../db/sql.js';
 import { bounded, inWindow, ledgerInScope, ledgerReported, loadRows, pagedIds, pspInScope, scopeParams, type RunScope } from './rows.js';
 import { runPayoutStage } from './payouts.js';
-import { CANDIDATE_COLUMNS, Workspace } from './workspace.js';
+import { candidateColumns, Workspace } from './workspace.js';
 
 
 /**
@@ -39,14 +40,17 @@ export const CROWD = 50;
  * (side, booked_at) index when the window is narrow, else one scan of the store).
  */
 export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: number; payoutRows: number[] } {
+  // SQLite sums its comparisons (1/0); PostgreSQL's are booleans, counted with FILTER, and its
+  // JSON aggregate of no rows is NULL.
+  const count = (cond: string) => (dialectOf(db) === 'sqlite' ? `coalesce(sum(${cond}), 0)` : `count(*) FILTER (WHERE ${cond})`);
   const r = db
     .prepare(
-      `SELECT coalesce(sum(t.side = 'psp'), 0) AS psp, coalesce(sum(t.side = 'ledger'), 0) AS ledger,
-         json_group_array(t.id) FILTER (WHERE t.type = 'payout' AND t.side = 'psp') AS payouts
+      `SELECT ${count("t.side = 'psp'")} AS psp, ${count("t.side = 'ledger'")} AS ledger,
+         ${jsonArrayAggFn(db)}(t.id) FILTER (WHERE t.type = 'payout' AND t.side = 'psp') AS payouts
        FROM transactions t WHERE ${scope.narrow ? "t.side IN ('psp', 'ledger')" : 'true'} AND ${inWindow('t', scope)}`,
     )
-    .get(scopeParams(scope)) as { psp: number; ledger: number; payouts: string };
-  return { psp: r.psp, ledger: r.ledger, payoutRows: JSON.parse(r.payouts) as number[] };
+    .get(scopeParams(scope)) as { psp: number; ledger: number; payouts: string | null };
+  return { psp: r.psp, ledger: r.ledger, payoutRows: JSON.parse(r.payouts ?? '[]') as number[] };
 }
 
 /** One run's stages; the order the engine calls them in is STAGE_TABLE (stage-table.ts). */
@@ -60,8 +64,8 @@ export class RunWorkspace extends Workspace {
    * recorded by the run when any of its rows is in scope.
    */
   stageManual(): void {
-    this.db.exec(`INSERT OR IGNORE INTO mm SELECT t.id, r.match_id FROM manual_match_rows r
-      JOIN transactions t ON t.external_id = r.external_id AND t.side = r.side AND t.source = r.source WHERE r.live = 1`);
+    this.db.exec(`INSERT INTO mm SELECT t.id, r.match_id FROM manual_match_rows r
+      JOIN transactions t ON t.external_id = r.external_id AND t.side = r.side AND t.source = r.source WHERE r.live = 1 ON CONFLICT DO NOTHING`);
     const inScope = this.db
       .prepare(
         `SELECT DISTINCT mm.match_id FROM mm JOIN transactions t ON t.id = mm.id
@@ -92,6 +96,8 @@ export class RunWorkspace extends Workspace {
     // own id is left to the first half, so no pair is counted twice). CROSS JOIN fixes the
     // join order: scan the ledger, look each reference up in an index, fetch the PSP row by
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
+    const { plus, notIndexed, crossJoin } = this.scope.hints;
+    const CANDIDATE_COLUMNS = candidateColumns(this.dialect);
     const notManual = `NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`;
     // Without a window the ledger is read NOT INDEXED, in rowid order: left to itself SQLite
     // walks the partial index transactions_psp_ref (migration 015) because it implies
@@ -101,37 +107,37 @@ export class RunWorkspace extends Workspace {
     // upserts are no longer appends. test/reconcile/plans.test.ts keeps it so.
     const byLedger = (ledger: string, scan = '') => `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l ${scan}
-       CROSS JOIN transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'
+       ${crossJoin} transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'
        WHERE ${ledger} AND l.psp_reference IS NOT NULL AND p.type = l.type AND ${notManual}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l ${scan}
-       CROSS JOIN transaction_ids ti ON ti.ident = l.psp_reference
-       CROSS JOIN transactions p ON p.id = ti.tx_id
-       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND +p.side = 'psp' AND p.external_id <> l.psp_reference
+       ${crossJoin} transaction_ids ti ON ti.ident = l.psp_reference
+       ${crossJoin} transactions p ON p.id = ti.tx_id
+       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND ${plus}p.side = 'psp' AND p.external_id <> l.psp_reference
          AND p.type = l.type AND ${notManual}`;
     if (!bounded(this.scope)) {
       // No window, or a wide one: one scan of the ledger, either side in scope pairs.
-      this.candidateStage('id', byLedger(`+l.side = 'ledger' AND ((${pspInScope('p', this.scope)}) OR (${ledgerReported('l', this.scope)}))`, 'NOT INDEXED'));
+      this.candidateStage('id', byLedger(`${plus}l.side = 'ledger' AND ((${pspInScope('p', this.scope)}) OR (${ledgerReported('l', this.scope)}))`, notIndexed));
       return;
     }
     // A window: the entries booked in it ((side, booked_at) index) name their PSP rows, and the PSP rows
     // of the window find the entries booked outside it that name them (psp_reference index,
     // and an alias's row through transaction_ids_tx). The halves are disjoint by the entry's date.
-    const outside = `+l.side = 'ledger' AND NOT (${inWindow('l', this.scope)})`; // a filter: + keeps it one
+    const outside = `${plus}l.side = 'ledger' AND NOT (${inWindow('l', this.scope)})`; // a filter: + keeps it one
     this.candidateStage(
       'id',
       `${byLedger(ledgerReported('l', this.scope))}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions p
-       CROSS JOIN transactions l ON l.psp_reference = p.external_id
+       ${crossJoin} transactions l ON l.psp_reference = p.external_id
        WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.type = l.type AND ${notManual}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions p
-       CROSS JOIN transaction_ids ti ON ti.tx_id = p.id
-       CROSS JOIN transactions l ON l.psp_reference = ti.ident
+       ${crossJoin} transaction_ids ti ON ti.tx_id = p.id
+       ${crossJoin} transactions l ON l.psp_reference = ti.ident
        WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.external_id <> l.psp_reference AND p.type = l.type AND ${notManual}`,
     );
   }
@@ -139,7 +145,7 @@ export class RunWorkspace extends Workspace {
   /** What the identifier stage left, as small indexed tables the later stages claim from by deleting. */
   buildLeftovers(): void {
     // cand_p / cand_l still hold the identifier stage's rows: n > 0 means claimed.
-    this.db.exec('DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll;');
+    this.db.exec(`DROP TABLE IF EXISTS ${this.tmp}.lp; DROP TABLE IF EXISTS ${this.tmp}.ll;`);
     this.db
       .prepare(
         `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
@@ -156,7 +162,7 @@ export class RunWorkspace extends Workspace {
     const namesOutsideRow = `NOT (${inWindow('l', this.scope)})
       AND l.psp_reference IS NOT NULL
       AND (EXISTS (SELECT 1 FROM transactions o WHERE o.external_id = l.psp_reference AND o.side = 'psp' AND o.type = l.type AND ${outside('o')})
-        OR EXISTS (SELECT 1 FROM transaction_ids ti CROSS JOIN transactions o ON o.id = ti.tx_id
+        OR EXISTS (SELECT 1 FROM transaction_ids ti ${this.scope.hints.crossJoin} transactions o ON o.id = ti.tx_id
                    WHERE ti.ident = l.psp_reference AND o.side = 'psp' AND o.type = l.type AND ${outside('o')}))`;
     this.db
       .prepare(
@@ -165,12 +171,12 @@ export class RunWorkspace extends Workspace {
            AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT (${namesOutsideRow})`,
       )
       .run(this.params);
-    this.db.exec('DROP TABLE temp.cand_p; DROP TABLE temp.cand_l;');
+    this.db.exec(`DROP TABLE ${this.tmp}.cand_p; DROP TABLE ${this.tmp}.cand_l;`);
     this.db.exec(`
       CREATE UNIQUE INDEX lp_id ON lp (id); CREATE UNIQUE INDEX ll_id ON ll (id);
       CREATE INDEX lp_ref ON lp (reference, currency, type); CREATE INDEX ll_ref ON ll (reference, currency, type);
       CREATE INDEX ll_amt ON ll (currency, type, amount_minor); CREATE INDEX lp_payout ON lp (payout_id);
-      DROP TABLE IF EXISTS temp.tol; CREATE TEMP TABLE tol (currency TEXT PRIMARY KEY, minor INTEGER NOT NULL);
+      DROP TABLE IF EXISTS ${this.tmp}.tol; CREATE TEMP TABLE tol (currency TEXT PRIMARY KEY, minor ${intType(this.db)} NOT NULL);
     `);
     const ins = this.db.prepare('INSERT INTO tol VALUES (?, ?)');
     for (const { currency } of this.db.prepare('SELECT currency FROM lp UNION SELECT currency FROM ll').all() as Array<{ currency: string }>) {
@@ -184,7 +190,7 @@ export class RunWorkspace extends Workspace {
     const since = this.mark();
     this.candidateStage(
       'reference',
-      `SELECT ${CANDIDATE_COLUMNS}
+      `SELECT ${candidateColumns(this.dialect)}
        FROM lp p JOIN ll l ON l.reference = p.reference AND l.currency = p.currency AND l.type = p.type
        JOIN tol ON tol.currency = p.currency
        WHERE p.reference IS NOT NULL AND abs(p.amount_minor - l.amount_minor) <= tol.minor`,
@@ -226,7 +232,7 @@ export class RunWorkspace extends Workspace {
     const since = this.mark();
     this.candidateStage(
       'payout_id',
-      `SELECT ${CANDIDATE_COLUMNS}
+      `SELECT ${candidateColumns(this.dialect)}
        FROM ll l JOIN lp p ON p.payout_id = l.psp_reference AND p.type = 'payout'
        WHERE l.type = 'payout'`,
     );
@@ -266,12 +272,13 @@ export class RunWorkspace extends Workspace {
     // Amounts shared by more than CROWD rows on a side (a subscription price, a standard fee)
     // are not paired by amount at all: the join would grow with the square of the crowd, and
     // an equal amount among so many says nothing about which row is whose.
+    const int = intType(this.db);
     this.db.exec(`
-      DROP TABLE IF EXISTS temp.crowd;
-      CREATE TEMP TABLE crowd (currency TEXT, type TEXT, amount INTEGER, n INTEGER, PRIMARY KEY (currency, type, amount));
+      DROP TABLE IF EXISTS ${this.tmp}.crowd;
+      CREATE TEMP TABLE crowd (currency TEXT, type TEXT, amount ${int}, n ${int}, PRIMARY KEY (currency, type, amount));
       INSERT INTO crowd SELECT currency, type, abs(amount_minor), count(*) FROM lp GROUP BY 1, 2, 3 HAVING count(*) > ${CROWD};
       INSERT INTO crowd SELECT currency, type, abs(amount_minor), count(*) FROM ll GROUP BY 1, 2, 3 HAVING count(*) > ${CROWD}
-        ON CONFLICT DO UPDATE SET n = max(n, excluded.n);
+        ON CONFLICT (currency, type, amount) DO UPDATE SET n = CASE WHEN excluded.n > crowd.n THEN excluded.n ELSE crowd.n END;
     `);
     const crowded = this.db.prepare('SELECT count(*) FROM crowd').pluck().get() as number;
     if (crowded > 0) {
@@ -289,7 +296,7 @@ export class RunWorkspace extends Workspace {
     // Rows whose references or identifiers both exist and disagree are not candidates at all,
     // at any confidence: ORD-1234 / ch_1234 is not ORD-X5678 / ch_x5678 because the amounts are
     // equal (issue 11). Neither is a pair a person rejected.
-    const near = `abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) <= @w
+    const near = `${dayDistance(this.db, 'p.booked_at', 'l.booked_at')} <= @w
       AND NOT (${CONTRADICTS}) AND NOT EXISTS (SELECT 1 FROM rej WHERE rej.p_id = p.id AND rej.l_id = l.id)`;
     const uncrowded = `NOT EXISTS (SELECT 1 FROM crowd c WHERE c.currency = p.currency AND c.type = p.type AND c.amount = abs(p.amount_minor))`;
     const edges = this.db
@@ -302,7 +309,7 @@ export class RunWorkspace extends Workspace {
            WHERE p.type = 'payout' AND p.amount_minor <> 0 AND ${near} AND ${uncrowded}`,
       )
       .all({ w: this.opts.dateWindowDays }) as Array<{ p_id: number; l_id: number }>;
-    this.db.exec('DROP TABLE temp.crowd;');
+    this.db.exec(`DROP TABLE ${this.tmp}.crowd;`);
     if (edges.length === 0) return;
     const rows = loadRows(this.db, new Set(edges.flatMap((e) => [e.p_id, e.l_id])));
     const decision = pickUniquePairs(
@@ -324,10 +331,13 @@ export class RunWorkspace extends Workspace {
   // ---- leftovers and rejected rows -----------------------------------------------------------
 
   *reportLeftovers(): Generator<void> {
+    // In table order on SQLite (rowid); PostgreSQL's tables have none, and id order is the order
+    // lp and ll were filled in (a scan of transactions).
+    const k = this.dialect === 'sqlite' ? 'rowid' : 'id';
     const pages = [
-      `SELECT rowid AS k, id FROM lp WHERE rowid > @after ORDER BY rowid LIMIT @limit`,
-      `SELECT rowid AS k, id FROM ll WHERE (@pFrom IS NULL OR booked_at >= @pFrom) AND (@pTo IS NULL OR booked_at < @pTo)
-         AND rowid > @after ORDER BY rowid LIMIT @limit`,
+      `SELECT ${k} AS k, id FROM lp WHERE ${k} > @after ORDER BY ${k} LIMIT @limit`,
+      `SELECT ${k} AS k, id FROM ll WHERE (CAST(@pFrom AS TEXT) IS NULL OR booked_at >= @pFrom) AND (CAST(@pTo AS TEXT) IS NULL OR booked_at < @pTo)
+         AND ${k} > @after ORDER BY ${k} LIMIT @limit`,
     ];
     for (const sql of pages) {
       for (const page of pagedIds(this.db, sql, { pFrom: this.scope.from, pTo: this.scope.toExclusive })) {
@@ -338,9 +348,9 @@ export class RunWorkspace extends Workspace {
     }
     // Proposed rows stay open in their kinds, their reasons naming the proposed counterpart. A
     // ledger entry outside the reported window is not reported (as for any leftover entry).
-    const remember = this.db.prepare('INSERT OR REPLACE INTO propf VALUES (?, ?)');
+    const remember = this.db.prepare('INSERT INTO propf VALUES (?, ?) ON CONFLICT (tx_id) DO UPDATE SET fingerprint = excluded.fingerprint');
     const reported = this.db.prepare(`SELECT 1 FROM transactions l WHERE l.id = @id AND ${ledgerReported('l', this.scope)}`).pluck();
-    for (const page of pagedIds(this.db, 'SELECT rowid AS k, p_id, l_id, rule, confidence FROM prop WHERE rowid > @after ORDER BY rowid LIMIT @limit', {})) {
+    for (const page of pagedIds(this.db, 'SELECT p_id AS k, p_id, l_id, rule, confidence FROM prop WHERE p_id > @after ORDER BY p_id LIMIT @limit', {})) {
       const rows = loadRows(this.db, page.flatMap((r) => [r.p_id, r.l_id]));
       for (const pr of page as unknown as Array<{ p_id: number; l_id: number; rule: MatchRule; confidence: number }>) {
         const p = rows.get(pr.p_id)!;

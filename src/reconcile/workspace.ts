@@ -8,19 +8,24 @@ import { formatMinor } from '../domain/money.js';
 import { runDepositStage } from './deposits.js';
 import type { DiscrepancySide } from '../domain/discrepancy.js';
 import { classifyPair, components, resolveGroup, type Finding, type MatchOptions, type MatchRow, type MatchRule, type Pairing } from '../matchers/index.js';
-import type { DB } from '../db/open.js';
+import { dialectOf, type DB } from '../db/open.js';
+import type { Dialect } from '../db/port.js';
+import { dayDistance, intType, tempSchema } from '../db/sql.js';
 import type { CurrencyTotal } from '../db/reconcile-store.js';
 import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
+import { FindingSink } from './finding-sink.js';
 
 /**
  * May this pair differ? A superset of what classifyPair flags, so clean pairs never leave SQL:
  * a pair it misses is counted as clean unseen. Change it and classifyPair together;
  * test/reconcile/suspect.test.ts fails when it stops being a superset.
  */
-export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
+export const suspectSql = (d: Dialect) => `(p.currency <> l.currency OR p.amount_minor <> l.amount_minor
   OR (p.fee_minor IS NOT NULL AND l.fee_minor IS NOT NULL AND p.fee_minor <> l.fee_minor)
   OR (substr(p.booked_at, 1, 10) <> substr(l.booked_at, 1, 10)
-      AND abs(julianday(substr(p.booked_at, 1, 10)) - julianday(substr(l.booked_at, 1, 10))) > @w))`;
+      AND ${dayDistance(d, 'p.booked_at', 'l.booked_at')} > @w))`;
+/** SUSPECT as SQLite spells it (suspectSql for either backend). */
+export const SUSPECT = suspectSql('sqlite');
 
 /**
  * Money totals are summed in SQL in two halves, amount / SPLIT and amount % SPLIT (both with
@@ -29,8 +34,12 @@ export const SUSPECT = `(p.currency <> l.currency OR p.amount_minor <> l.amount_
  */
 export const SPLIT = 1_000_000_000;
 
-export const CANDIDATE_COLUMNS = `l.id AS l_id, p.id AS p_id, p.currency AS cur,
-  CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${SUSPECT} AS suspect`;
+/**
+ * What a candidate stage's fill selects per pair. The flag is an integer on both backends (a
+ * PostgreSQL comparison is a boolean; NULL stays NULL as on SQLite), so it can be set to 2 later.
+ */
+export const candidateColumns = (d: Dialect) => `l.id AS l_id, p.id AS p_id, p.currency AS cur,
+  CASE WHEN p.type = 'payout' THEN 0 ELSE p.amount_minor END AS amt, ${d === 'sqlite' ? SUSPECT : `CAST(${suspectSql(d)} AS INTEGER)`} AS suspect`;
 
 /**
  * The machinery every stage shares: where pairs and findings go, running totals, notes on
@@ -42,8 +51,12 @@ export class Workspace {
   protected readonly notes = new Map<number, string[]>();
   private groupNo = 0;
   protected readonly params: Record<string, unknown>;
+  /** The backend, for the few statements spelled differently (src/db/sql.ts). */
+  protected readonly dialect: Dialect;
+  /** `temp` / `pg_temp`: the schema of the working tables (dropping one must never reach a store table). */
+  protected readonly tmp: string;
   private readonly insertMatch;
-  private readonly insertFinding;
+  private readonly findings: FindingSink;
   private readonly insertProposal;
   /**
    * Set by the engine before each stage: the stage's confidence when it is below
@@ -62,32 +75,35 @@ export class Workspace {
     protected readonly runId: number,
   ) {
     this.params = { ...scopeParams(scope), w: opts.dateWindowDays };
+    this.dialect = dialectOf(db);
+    this.tmp = tempSchema(db);
+    const t = this.tmp;
+    const int = intType(db);
+    // ON CONFLICT DO NOTHING (both backends) where SQLite alone would say INSERT OR IGNORE.
     db.exec(`
       DELETE FROM recon_matches;
-      DROP TABLE IF EXISTS temp.f;
+      DROP TABLE IF EXISTS ${t}.f;
       CREATE TEMP TABLE f (fingerprint TEXT PRIMARY KEY, kind TEXT, severity TEXT, reason TEXT, currency TEXT, reference TEXT,
-        psp TEXT, ledger TEXT, difference TEXT, difference_minor INTEGER, scope_date TEXT, reject_id INTEGER, bank TEXT);
-      DROP TABLE IF EXISTS temp.mm; DROP TABLE IF EXISTS temp.prop; DROP TABLE IF EXISTS temp.propf; DROP TABLE IF EXISTS temp.rej;
+        psp TEXT, ledger TEXT, difference TEXT, difference_minor ${int}, scope_date TEXT, reject_id ${int}, bank TEXT);
+      DROP TABLE IF EXISTS ${t}.mm; DROP TABLE IF EXISTS ${t}.prop; DROP TABLE IF EXISTS ${t}.propf; DROP TABLE IF EXISTS ${t}.rej;
       -- Rows of live manual matches: no automatic stage may pair them (filled by stageManual).
-      CREATE TEMP TABLE mm (id INTEGER PRIMARY KEY, match_id INTEGER NOT NULL);
+      CREATE TEMP TABLE mm (id ${int} PRIMARY KEY, match_id ${int} NOT NULL);
       -- Pairings below --auto-confirm: proposed, not made; a row is in at most one.
-      CREATE TEMP TABLE prop (p_id INTEGER PRIMARY KEY, l_id INTEGER NOT NULL UNIQUE, rule TEXT NOT NULL, confidence INTEGER NOT NULL);
+      CREATE TEMP TABLE prop (p_id ${int} PRIMARY KEY, l_id ${int} NOT NULL UNIQUE, rule TEXT NOT NULL, confidence ${int} NOT NULL);
       -- The missing_* finding each proposed row was reported as (to link proposals to items).
-      CREATE TEMP TABLE propf (tx_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
+      CREATE TEMP TABLE propf (tx_id ${int} PRIMARY KEY, fingerprint TEXT NOT NULL);
       -- Pairs a person rejected: never proposed (or paired) again.
-      CREATE TEMP TABLE rej (p_id INTEGER, l_id INTEGER, PRIMARY KEY (p_id, l_id)) WITHOUT ROWID;
-      INSERT OR IGNORE INTO rej SELECT p.id, l.id FROM proposals x
+      CREATE TEMP TABLE rej (p_id ${int}, l_id ${int}, PRIMARY KEY (p_id, l_id))${this.dialect === 'sqlite' ? ' WITHOUT ROWID' : ''};
+      INSERT INTO rej SELECT p.id, l.id FROM proposals x
         JOIN transactions p ON p.external_id = x.psp_external_id AND p.side = 'psp' AND p.source = x.psp_source
         JOIN transactions l ON l.external_id = x.ledger_external_id AND l.side = 'ledger' AND l.source = x.ledger_source
-        WHERE x.status = 'rejected';
+        WHERE x.status = 'rejected' ON CONFLICT DO NOTHING;
     `);
     this.insertProposal = db.prepare(
-      `INSERT OR IGNORE INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l)`,
+      `INSERT INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l) ON CONFLICT DO NOTHING`,
     );
     this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
-    this.insertFinding = db.prepare(
-      `INSERT OR IGNORE INTO f VALUES (@fingerprint, @kind, @severity, @reason, @currency, @reference, @psp, @ledger, @difference, @difference_minor, @scope_date, @reject_id, @bank)`,
-    );
+    this.findings = new FindingSink(db);
   }
 
   // ---- shared machinery ----------------------------------------------------------------------
@@ -103,13 +119,26 @@ export class Workspace {
    */
   protected candidateStage(rule: MatchRule, fillSql: string): void {
     const db = this.db;
-    db.exec('DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand_p; DROP TABLE IF EXISTS temp.tot;');
-    db.prepare(`CREATE TEMP TABLE cand AS ${fillSql}`).run(this.params);
+    const t = this.tmp;
+    const sqlite = this.dialect === 'sqlite';
+    const int = intType(db);
+    db.exec(`DROP TABLE IF EXISTS ${t}.cand; DROP TABLE IF EXISTS ${t}.cand_l; DROP TABLE IF EXISTS ${t}.cand_p; DROP TABLE IF EXISTS ${t}.tot;`);
+    // PostgreSQL has no rowid: the pairs are numbered (k) for paging instead.
+    db.prepare(sqlite ? `CREATE TEMP TABLE cand AS ${fillSql}` : `CREATE TEMP TABLE cand AS SELECT row_number() OVER () AS k, c.* FROM (${fillSql}) AS c`).run(
+      this.params,
+    );
+    // The counts are upserts on SQLite (appends, see above); PostgreSQL refuses an upsert that
+    // meets the same key twice in one statement, and aggregates by hashing anyway.
     db.exec(`
-      CREATE TEMP TABLE cand_l (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-      CREATE TEMP TABLE cand_p (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-      INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
-      INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+      CREATE TEMP TABLE cand_l (id ${int} PRIMARY KEY, n ${int} NOT NULL);
+      CREATE TEMP TABLE cand_p (id ${int} PRIMARY KEY, n ${int} NOT NULL);
+      ${
+        sqlite
+          ? `INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+             INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;`
+          : `INSERT INTO cand_l SELECT l_id, count(*) FROM cand GROUP BY l_id;
+             INSERT INTO cand_p SELECT p_id, count(*) FROM cand GROUP BY p_id;`
+      }
     `);
     // Edges of rows with several candidates form groups: mark them (suspect = 2) for resolveGroup.
     const grouped = db.prepare('SELECT EXISTS (SELECT 1 FROM cand_l WHERE n > 1) OR EXISTS (SELECT 1 FROM cand_p WHERE n > 1)').pluck().get();
@@ -119,30 +148,34 @@ export class Workspace {
     }
     if (this.proposeAt !== null) {
       db.prepare(
-        `INSERT OR IGNORE INTO prop SELECT p_id, l_id, ?, ? FROM cand WHERE suspect = 0
-         AND NOT EXISTS (SELECT 1 FROM rej WHERE rej.p_id = cand.p_id AND rej.l_id = cand.l_id)`,
+        `INSERT INTO prop SELECT p_id, l_id, CAST(? AS TEXT), CAST(? AS ${int}) FROM cand WHERE suspect = 0
+         AND NOT EXISTS (SELECT 1 FROM rej WHERE rej.p_id = cand.p_id AND rej.l_id = cand.l_id) ON CONFLICT DO NOTHING`,
       ).run(rule, this.proposeAt);
       db.exec('DELETE FROM cand WHERE suspect = 0');
     }
-    db.prepare(`INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT ?, p_id, l_id, ?, NULL FROM cand WHERE suspect = 0`).run(
-      this.runId,
-      rule,
-    );
+    db.prepare(
+      `INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT CAST(? AS ${int}), p_id, l_id, CAST(? AS TEXT), NULL FROM cand WHERE suspect = 0`,
+    ).run(this.runId, rule);
     // Per-currency totals summed into a keyed table rather than GROUP BY (which sorts every pair).
     // Payouts count as matched rows but add nothing (amt is 0): their money is the rows already counted.
     // Summed in two halves (amt = hi * 10^9 + lo) joined as bigint here: SQLite's integer sum
     // leaves 64 bits (into a float, or an error) after ~92 rows near the per-row bound
     // (MAX_ROW_MINOR, 10^17); each half stays exact for ~10^9 rows.
     db.exec(`
-      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n INTEGER NOT NULL, hi INTEGER NOT NULL, lo INTEGER NOT NULL);
-      INSERT INTO tot SELECT cur, 1, amt / ${SPLIT}, amt % ${SPLIT} FROM cand WHERE suspect = 0 AND true
-        ON CONFLICT (cur) DO UPDATE SET n = n + 1, hi = hi + excluded.hi, lo = lo + excluded.lo;
+      CREATE TEMP TABLE tot (cur TEXT PRIMARY KEY, n ${int} NOT NULL, hi ${int} NOT NULL, lo ${int} NOT NULL);
+      ${
+        sqlite
+          ? `INSERT INTO tot SELECT cur, 1, amt / ${SPLIT}, amt % ${SPLIT} FROM cand WHERE suspect = 0 AND true
+               ON CONFLICT (cur) DO UPDATE SET n = n + 1, hi = hi + excluded.hi, lo = lo + excluded.lo;`
+          : `INSERT INTO tot SELECT cur, count(*), sum(amt / ${SPLIT}), sum(amt % ${SPLIT}) FROM cand WHERE suspect = 0 GROUP BY cur;`
+      }
     `);
     for (const t of db.prepare('SELECT cur, n, hi, lo FROM tot').safeIntegers(true).all() as Array<{ cur: string; n: bigint; hi: bigint; lo: bigint }>) {
       this.addTotal(t.cur, Number(t.n), t.hi * BigInt(SPLIT) + t.lo);
     }
 
-    for (const page of pagedIds(db, `SELECT rowid AS k, l_id, p_id FROM cand WHERE suspect = 1 AND rowid > @after ORDER BY rowid LIMIT @limit`, {})) {
+    const k = sqlite ? 'rowid' : 'k';
+    for (const page of pagedIds(db, `SELECT ${k} AS k, l_id, p_id FROM cand WHERE suspect = 1 AND ${k} > @after ORDER BY ${k} LIMIT @limit`, {})) {
       const rows = loadRows(db, page.flatMap((e) => [e.l_id, e.p_id]));
       for (const e of page) this.take({ rule, psp: [rows.get(e.p_id)!], ledger: [rows.get(e.l_id)!] });
     }
@@ -169,18 +202,25 @@ export class Workspace {
         for (const n of decision.notes) this.note(n.rowId, n.note);
       }
     }
-    db.exec('DROP TABLE temp.cand; DROP TABLE temp.tot;');
+    db.exec(`DROP TABLE ${t}.cand; DROP TABLE ${t}.tot;`);
   }
 
-  /** Where the current stage's pairs start in recon_matches. */
+  /** Where the current stage's pairs start in recon_matches (SQLite's rowid; 0 on PostgreSQL, see claim). */
   protected mark(): number {
+    if (this.dialect !== 'sqlite') return 0;
     return (this.db.prepare('SELECT coalesce(max(rowid), 0) FROM recon_matches').pluck().get() as number) ?? 0;
   }
 
-  /** Remove what was paired since `since` (a mark()) from the leftover tables. */
+  /**
+   * Remove what was paired since `since` (a mark()) from the leftover tables. PostgreSQL's
+   * recon_matches has no insertion order to mark: there every pair of the run is claimed again,
+   * which removes the same rows (a row paired by an earlier stage already left lp / ll).
+   */
   protected claim(since: number): void {
-    this.db.prepare('DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
-    this.db.prepare('DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+    const after = this.dialect === 'sqlite' ? ' WHERE rowid > ?' : '';
+    const args = this.dialect === 'sqlite' ? [since] : [];
+    this.db.prepare(`DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches${after})`).run(...args);
+    this.db.prepare(`DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches${after})`).run(...args);
     // A proposed row waits for a person: later (weaker) stages must not pair it elsewhere.
     this.db.exec('DELETE FROM lp WHERE id IN (SELECT p_id FROM prop); DELETE FROM ll WHERE id IN (SELECT l_id FROM prop)');
   }
@@ -216,7 +256,7 @@ export class Workspace {
   }
 
   addFinding(f: Finding): void {
-    this.insertFinding.run({
+    this.findings.add({
       fingerprint: f.fingerprint,
       kind: f.kind,
       severity: f.severity,
@@ -233,6 +273,11 @@ export class Workspace {
     });
   }
 
+  /** Write the findings still held (PostgreSQL batches them): before the run reads f. */
+  flushFindings(): void {
+    this.findings.flush();
+  }
+
   /** The payout -> bank deposit step (reconcile/deposits.ts). */
   matchDeposits(payoutRows: number[], windowDays: number): void {
     runDepositStage({ db: this.db, scope: this.scope, runId: this.runId, payoutRows, windowDays, addFinding: (f) => this.addFinding(f) });
@@ -245,10 +290,8 @@ export class Workspace {
   }
 
   dispose(): void {
-    this.db.exec(`DROP TABLE IF EXISTS temp.lp; DROP TABLE IF EXISTS temp.ll; DROP TABLE IF EXISTS temp.cand_p;
-      DROP TABLE IF EXISTS temp.cand_l; DROP TABLE IF EXISTS temp.cand; DROP TABLE IF EXISTS temp.tot; DROP TABLE IF EXISTS temp.tol; DROP TABLE IF EXISTS temp.pg;
-      DROP TABLE IF EXISTS temp.f; DROP TABLE IF EXISTS temp.mm; DROP TABLE IF EXISTS temp.prop; DROP TABLE IF EXISTS temp.propf;
-      DROP TABLE IF EXISTS temp.rej;`);
+    const tables = ['lp', 'll', 'cand_p', 'cand_l', 'cand', 'tot', 'tol', 'pg', 'f', 'mm', 'prop', 'propf', 'rej'];
+    this.db.exec(tables.map((x) => `DROP TABLE IF EXISTS ${this.tmp}.${x};`).join(' '));
   }
 }
 

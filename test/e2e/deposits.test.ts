@@ -3,12 +3,12 @@
  * statements: the three kinds and their exit bits, N:1 and 1:N pairing, fees shown, and an
  * item closing by itself once the missing credit arrives in a later statement.
  */
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { camt053, mt940, type GenEntry } from '../helpers/bank-files.js';
 import { FIXTURES, parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { openTestStore } from '../helpers/backend.js';
 
 const DEMO = join(FIXTURES, 'demo');
 const DEPOSIT_KINDS = ['payout_not_deposited', 'unexplained_deposit', 'deposit_mismatch'];
@@ -45,7 +45,7 @@ function reconcile(...args: string[]) {
 const depositItems = (doc: any) => doc.discrepancies.filter((d: any) => DEPOSIT_KINDS.includes(d.kind));
 
 function pairs(): Array<{ group_no: number; rule: string; n_payout_rows: number; n_entries: number }> {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db, { create: false });
   try {
     return h
       .prepare(

@@ -7,10 +7,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, cliEnv, FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/schedule-support.js';
+import { openTestStore, storeFor } from '../helpers/backend.js';
 
 const DEMO = join(FIXTURES, 'demo');
 const PSP_FILES = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
@@ -74,7 +74,7 @@ describe('a run of thousands of items, printed through a pipe', () => {
 
   /** The id of the last run recorded (0 when none), seen from a connection of our own. */
   function lastRun(): number {
-    const peek = new Database(bigDb, { readonly: true });
+    const peek = openTestStore(bigDb, { create: false });
     try {
       return peek.prepare('SELECT coalesce(max(id), 0) FROM recon_runs').pluck().get() as number;
     } finally {
@@ -85,7 +85,8 @@ describe('a run of thousands of items, printed through a pipe', () => {
   /** `reconcile --json` with nobody reading its stdout until `read()`; `recorded()` waits for its commit. */
   function unreadReconcile() {
     const run = lastRun() + 1;
-    const child = spawn(process.execPath, [BIN, '--db', bigDb, 'reconcile', '--json'], { env: cliEnv() });
+    // Spawned by hand (stdout must stay unread), so the store is the backend's by hand too.
+    const child = spawn(process.execPath, [BIN, '--db', storeFor(bigDb), 'reconcile', '--json'], { env: cliEnv() });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const closed = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
@@ -125,7 +126,7 @@ describe('a run of thousands of items, printed through a pipe', () => {
 
   test('reconcile --json | head -c 100: the run is recorded, the exit code is the run\'s, no stack trace', () => {
     const next = lastRun() + 1;
-    const r = spawnSync('bash', ['-c', '"$0" "$1" --db "$2" reconcile --json | head -c 100; exit "${PIPESTATUS[0]}"', process.execPath, BIN, bigDb], {
+    const r = spawnSync('bash', ['-c', '"$0" "$1" --db "$2" reconcile --json | head -c 100; exit "${PIPESTATUS[0]}"', process.execPath, BIN, storeFor(bigDb)], {
       env: cliEnv(),
       encoding: 'utf8',
     });

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDatabase, FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
+import { openTestStore } from '../helpers/backend.js';
+import { beginWrite } from '../../src/db/open.js';
 
 const DEMO = join(FIXTURES, 'demo');
 const PSP_FILES = ['stripe-balance-report-2025-03.csv', 'settlement_detail_report_batch_118.csv', 'STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.csv'];
@@ -202,11 +204,11 @@ describe('the demo month, night by night', () => {
     expect(open).toEqual([1, 2, 4, 5, 6, 8, 9, 10, 11, 12]);
   });
 
-  test('resolve while another run holds the write lock: exit 19, says locked, nothing changed', async () => {
-    const { default: Database } = await import('better-sqlite3');
-    const other = new Database(db);
+  test('resolve while another run holds the write lock: exit 19, says locked, nothing changed', () => {
+    // The store's write lock as a run takes it (SQLite's BEGIN IMMEDIATE, PostgreSQL's writer lock).
+    const other = openTestStore(db);
     const before = other.prepare('SELECT status FROM discrepancies WHERE id = 1').pluck().get();
-    other.exec('BEGIN IMMEDIATE');
+    beginWrite(other);
     try {
       const r = runCli(['--db', db, 'resolve', '1', '--note', 'x'], { cwd: DEMO, env: { PAYRECON_BUSY_TIMEOUT_MS: '300' } });
       expect(r.code).toBe(19);
@@ -218,10 +220,9 @@ describe('the demo month, night by night', () => {
     other.close();
   });
 
-  test('the audit chain verifies, and detects an entry altered in SQLite', async () => {
+  test('the audit chain verifies, and detects an entry altered in the database', () => {
     expect(cli('audit', 'verify').code).toBe(0);
-    const { default: Database } = await import('better-sqlite3');
-    const raw = new Database(db);
+    const raw = openTestStore(db);
     raw.prepare(`UPDATE audit_log SET details = replace(details, 'row corrected', 'nothing to see') WHERE action = 'resolve'`).run();
     const id = raw.prepare(`SELECT id FROM audit_log WHERE action = 'resolve'`).pluck().get();
     raw.close();

@@ -114,20 +114,19 @@ export function translate(sql: string): Translation {
  * The values to send for one call, from the arguments a better-sqlite3 statement takes:
  * positional values (arrays flattened one level) or one object of named values.
  */
+const isBag = (a: unknown) => a !== null && typeof a === 'object' && !Array.isArray(a) && !Buffer.isBuffer(a) && !(a instanceof Uint8Array);
+
 export function bindArguments(t: Translation, args: unknown[]): unknown[] {
   if (t.names.length) {
-    const bag = args.find((a) => a !== null && typeof a === 'object' && !Array.isArray(a) && !Buffer.isBuffer(a) && !(a instanceof Uint8Array)) as
-      | Record<string, unknown>
-      | undefined;
+    const bag = args.find(isBag) as Record<string, unknown> | undefined;
     if (!bag) throw new TypeError('Missing named parameters: pass one object whose keys name them');
     return t.names.map((n) => {
       if (!(n in bag)) throw new RangeError(`Missing named parameter "${n}"`);
       return bag[n];
     });
   }
-  // A bag of named values given to a statement that names none binds nothing, as in better-sqlite3
-  // (a filter that narrowed nothing passes its empty bag).
-  const isBag = (a: unknown) => a !== null && typeof a === 'object' && !Array.isArray(a) && !Buffer.isBuffer(a) && !(a instanceof Uint8Array);
+  // An object is a bag of named values: with no named parameter in the SQL better-sqlite3 binds
+  // nothing from it (a scoped statement whose scope has no bounds), and so does this.
   const values = args.filter((a) => !isBag(a)).flatMap((a) => (Array.isArray(a) ? a : [a]));
   if (values.length < t.positional) throw new RangeError('Too few parameter values were provided');
   if (values.length > t.positional) throw new RangeError('Too many parameter values were provided');
