@@ -1,9 +1,10 @@
 /** A small reconciled database for the report and TUI end-to-end tests, built through the CLI. */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parseJson, runCli } from './cli.js';
+import { copyStore } from './store-copy.js';
 
 export const FORMULA_REF = '=HYPERLINK("http://evil.example","x")';
 export const SCRIPT_REF = 'ORD-<script>alert(1)</script>';
@@ -49,9 +50,8 @@ export function seededCopy(dir: string, db: string) {
     const tdb = join(tdir, 'template.db');
     template = { db: tdb, dir: tdir, doc: seedReconciled(tdir, tdb) };
   }
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(template.db + suffix)) copyFileSync(template.db + suffix, db + suffix);
-  }
+  // The store itself, on whichever backend the tests run (test/helpers/store-copy.ts).
+  copyStore(template.db, db);
   for (const f of ['ledger.csv', 'stripe.csv']) copyFileSync(join(template.dir, f), join(dir, f));
   return structuredClone(template.doc);
 }
