@@ -29,3 +29,15 @@ export function jsonIntList(db: DB, param: string): string {
     ? `(SELECT value FROM json_each(${param}))`
     : `(SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(${param} AS json)))`;
 }
+
+/** After a text column in ORDER BY: the order of its UTF-8 bytes (SQLite's BINARY; PostgreSQL's default collation may follow a locale). */
+export function byteOrder(db: DB): string {
+  return dialectOf(db) === 'sqlite' ? '' : ' COLLATE "C"';
+}
+
+/** A one-row query that returns a row when the table `name` exists (in the store's schema). */
+export function tableExistsSql(db: DB): string {
+  return dialectOf(db) === 'sqlite'
+    ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    : 'SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = CAST(? AS TEXT)';
+}
