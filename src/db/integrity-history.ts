@@ -5,12 +5,10 @@
  * src/checksums/history.ts). Paths are stored as their exact bytes, like the entries' paths.
  */
 import type { ChangeRow, CheckpointRow, HistoryScan, OpenFinding } from '../checksums/history.js';
-import { pathFromBytes } from '../domain/byte-path.js';
-import { storedText } from './integrity.js';
 import type { ScanRow } from './integrity-scans.js';
 import type { DB } from './open.js';
+import { nameColumn, readStoredName, storedName } from './stored-name.js';
 
-const readPath = (v: unknown): string => (Buffer.isBuffer(v) ? pathFromBytes(v) : String(v));
 
 export const SCAN2_COLUMNS =
   'id, baseline_id, generation, started_at, finished_at, fail_on, exit_code, counts, finding_count, findings_digest, prev_mac, mac, format, change_count, changes_digest';
@@ -18,7 +16,7 @@ const CHANGE_COLUMNS = 'scan_id, seq, op, path, kind, attributes, severity, reas
 const OPEN_COLUMNS = 'seq, path, kind, attributes, severity, reason, first_seen_scan';
 const CHECKPOINT_COLUMNS = 'id, baseline_id, scan_id, scan_mac, created_at, pruned_before, scans_dropped, prev_mac, mac';
 const params = (cols: string) => cols.replace(/(\w+)/g, '@$1').replace('@path', 'CAST(@path AS TEXT)');
-const readCols = (cols: string) => cols.replace(/\bpath\b/, 'CAST(path AS BLOB) AS path');
+const readCols = (db: DB, cols: string) => cols.replace(/\bpath\b/, `${nameColumn(db, 'path')} AS path`);
 
 /** Whether any scan of the baseline is still stored in the format before migration 013. */
 export function hasLegacyScans(db: DB, baselineId: number): boolean {
@@ -30,12 +28,12 @@ export function readHistoryScans(db: DB, baselineId: number, from = 0): HistoryS
   const scans = db.prepare(`SELECT ${SCAN2_COLUMNS} FROM scans WHERE baseline_id = ? AND id >= ? ORDER BY id`).all(baselineId, from) as HistoryScan[];
   const changes = db
     .prepare(
-      `SELECT ${readCols(CHANGE_COLUMNS)} FROM scan_changes WHERE scan_id IN (SELECT id FROM scans WHERE baseline_id = ? AND id >= ?) ORDER BY scan_id, seq`,
+      `SELECT ${readCols(db, CHANGE_COLUMNS)} FROM scan_changes WHERE scan_id IN (SELECT id FROM scans WHERE baseline_id = ? AND id >= ?) ORDER BY scan_id, seq`,
     )
     .all(baselineId, from) as ChangeRow[];
   const byScan = new Map<number, ChangeRow[]>();
   for (const c of changes) {
-    c.path = readPath(c.path);
+    c.path = readStoredName(db, c.path);
     let list = byScan.get(c.scan_id);
     if (!list) byScan.set(c.scan_id, (list = []));
     list.push(c);
@@ -66,15 +64,15 @@ export function scansAfter(db: DB, baselineId: number, afterId: number): number 
 }
 
 export function readOpenFindings(db: DB, baselineId: number): OpenFinding[] {
-  const rows = db.prepare(`SELECT ${readCols(OPEN_COLUMNS)} FROM open_findings WHERE baseline_id = ? ORDER BY seq`).all(baselineId) as OpenFinding[];
-  for (const r of rows) r.path = readPath(r.path);
+  const rows = db.prepare(`SELECT ${readCols(db, OPEN_COLUMNS)} FROM open_findings WHERE baseline_id = ? ORDER BY seq`).all(baselineId) as OpenFinding[];
+  for (const r of rows) r.path = readStoredName(db, r.path);
   return rows;
 }
 
 export function replaceOpenFindings(db: DB, baselineId: number, findings: readonly OpenFinding[]): void {
   db.prepare('DELETE FROM open_findings WHERE baseline_id = ?').run(baselineId);
   const insert = db.prepare(`INSERT INTO open_findings (baseline_id, ${OPEN_COLUMNS}) VALUES (@baseline_id, ${params(OPEN_COLUMNS)})`);
-  for (const f of findings) insert.run({ ...f, baseline_id: baselineId, path: storedText(f.path) });
+  for (const f of findings) insert.run({ ...f, baseline_id: baselineId, path: storedName(db, f.path) });
 }
 
 /** Store a format-2 scan and its changes, all signed by the caller. */
@@ -85,7 +83,7 @@ export function insertHistoryScan(db: DB, scan: Omit<HistoryScan, 'changes'>, ch
 
 export function insertChanges(db: DB, changes: readonly ChangeRow[]): void {
   const insert = db.prepare(`INSERT INTO scan_changes (${CHANGE_COLUMNS}) VALUES (${params(CHANGE_COLUMNS)})`);
-  for (const c of changes) insert.run({ ...c, path: storedText(c.path) });
+  for (const c of changes) insert.run({ ...c, path: storedName(db, c.path) });
 }
 
 /** Rewrite a scan row in place (the conversion of the old format signs each scan again). */

@@ -3,14 +3,14 @@
  * with the MAC of the scan before it (a chain whose head the baseline record holds), and each
  * finding with its scan id; src/operations/integrity-store.ts signs and verifies them.
  */
-import { pathFromBytes } from '../domain/byte-path.js';
 import type { FindingSigned, ScanSigned } from '../checksums/signing.js';
 import type { SignedScan } from '../checksums/verify.js';
 import type { FindingKind, ScanDocument, ScanFinding } from '../domain/integrity.js';
 import type { DB } from './open.js';
+import { tableExistsSql } from './sql.js';
+import { nameColumn, readStoredName } from './stored-name.js';
 
-/** Finding paths are stored as their exact bytes (see storedText in ./integrity.ts). */
-const readPath = (v: unknown): string => (Buffer.isBuffer(v) ? pathFromBytes(v) : String(v));
+/** Finding paths are stored as their exact bytes (src/db/stored-name.ts). */
 
 export interface ScanRow extends ScanSigned {
   mac: string;
@@ -26,13 +26,13 @@ export function readScanChain(db: DB, baselineId: number): SignedScan[] {
   const scans = db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans WHERE baseline_id = ? ORDER BY id`).all(baselineId) as ScanRow[];
   const findings = db
     .prepare(
-      `SELECT ${FINDING_COLUMNS.split(', ').map((c) => (c === 'path' ? 'CAST(f.path AS BLOB) AS path' : 'f.' + c)).join(', ')} FROM scan_findings f
+      `SELECT ${FINDING_COLUMNS.split(', ').map((c) => (c === 'path' ? `${nameColumn(db, 'f.path')} AS path` : 'f.' + c)).join(', ')} FROM scan_findings f
        JOIN scans s ON s.id = f.scan_id WHERE s.baseline_id = ? ORDER BY f.scan_id, f.seq`,
     )
     .all(baselineId) as FindingRow[];
   const byScan = new Map<number, FindingRow[]>();
   for (const f of findings) {
-    f.path = readPath(f.path);
+    f.path = readStoredName(db, f.path);
     let list = byScan.get(f.scan_id);
     if (!list) byScan.set(f.scan_id, (list = []));
     list.push(f);
@@ -57,12 +57,12 @@ export function scanDocument(db: DB, scanId: number): ScanDocument | undefined {
   const rows = db
     .prepare(
       s.format === 2
-        ? 'SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM open_findings WHERE baseline_id = ? ORDER BY seq'
-        : 'SELECT CAST(path AS BLOB) AS path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq',
+        ? `SELECT ${nameColumn(db, 'path')} AS path, kind, attributes, severity, reason, first_seen_scan FROM open_findings WHERE baseline_id = ? ORDER BY seq`
+        : `SELECT ${nameColumn(db, 'path')} AS path, kind, attributes, severity, reason, first_seen_scan FROM scan_findings WHERE scan_id = ? ORDER BY seq`,
     )
     .all(s.format === 2 ? s.baseline_id : scanId) as Array<Omit<FindingRow, 'scan_id' | 'seq' | 'mac'>>;
   const findings: ScanFinding[] = rows.map((r) => ({
-    path: readPath(r.path),
+    path: readStoredName(db, r.path),
     kind: r.kind as FindingKind,
     ...(r.attributes ? { attributes: JSON.parse(r.attributes) as string[] } : {}),
     severity: r.severity as ScanFinding['severity'],
@@ -74,10 +74,10 @@ export function scanDocument(db: DB, scanId: number): ScanDocument | undefined {
 
 /** The latest scan of each baseline, by baseline name; [] when there are none. */
 export function latestScanDocuments(db: DB): ScanDocument[] {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scans'").get();
+  const exists = db.prepare(tableExistsSql(db)).get('scans');
   if (!exists) return [];
   const ids = db
-    .prepare('SELECT max(s.id) AS id FROM scans s JOIN baselines b ON b.id = s.baseline_id GROUP BY s.baseline_id ORDER BY b.name')
+    .prepare('SELECT max(s.id) AS id FROM scans s JOIN baselines b ON b.id = s.baseline_id GROUP BY s.baseline_id, b.name ORDER BY b.name')
     .all() as Array<{ id: number }>;
   return ids.map((r) => scanDocument(db, r.id)).filter((d): d is ScanDocument => d !== undefined);
 }

@@ -5,10 +5,12 @@
  * rules of src/checksums/signing.ts and verify.ts. Call writers inside one withWriteTransaction.
  */
 import { ATTRIBUTES, type FileRecord } from '../checksums/attributes.js';
-import { hasEscapedBytes, pathFromBytes, pathToBytes } from '../domain/byte-path.js';
+import { comparePaths } from '../checksums/path-order.js';
 import type { BaselineSigned } from '../checksums/signing.js';
 import type { SignedEntry } from '../checksums/verify.js';
-import type { DB } from './open.js';
+import { dialectOf, type DB } from './open.js';
+import { byteOrder } from './sql.js';
+import { encodedName, nameColumn, readStoredName, storedName } from './stored-name.js';
 
 /** A row of `baselines` as stored. */
 export interface BaselineRow extends BaselineSigned {
@@ -30,39 +32,40 @@ export function listBaselineRows(db: DB): BaselineRow[] {
 
 const ENTRY_COLUMNS = ATTRIBUTES.map((a) => a.column);
 
-/** All entries of a baseline with their MACs, integers exact (bigint where the table says so). */
-// Paths and other text attributes (link targets) are stored as their exact bytes: TEXT that is
-// not always UTF-8, read back as a BLOB and decoded reversibly (src/domain/byte-path.ts).
-// Only names (path, link target) can hold such bytes; digests and types are ASCII.
+// Paths and other text attributes (link targets) are stored as their exact bytes, which need
+// not be UTF-8 (src/db/stored-name.ts). Only names (path, link target) can hold such bytes;
+// digests and types are ASCII.
 const NAME_COLUMNS = new Set(['link_target']);
-const READ_COLUMNS = ATTRIBUTES.map((a) => (NAME_COLUMNS.has(a.column) ? `CAST(${a.column} AS BLOB)` : a.column));
+const readColumns = (db: DB) => ATTRIBUTES.map((a) => (NAME_COLUMNS.has(a.column) ? nameColumn(db, a.column) : a.column));
 const WRITE_VALUES = ATTRIBUTES.map((a) => (NAME_COLUMNS.has(a.column) ? 'CAST(? AS TEXT)' : '?'));
-const readText = (v: unknown) => (Buffer.isBuffer(v) ? pathFromBytes(v) : v);
-/** A path or text attribute as bound for storage: its bytes when it is not UTF-8. */
-export const storedText = (v: unknown) => (typeof v === 'string' && hasEscapedBytes(v) ? pathToBytes(v) : v);
 
+/** All entries of a baseline with their MACs, integers exact (bigint where the table says so). */
 export function readEntries(db: DB, baselineId: number): SignedEntry[] {
   // ORDER BY path is the primary key's order (BINARY collation = comparePaths), so free.
   // Arrays, not objects: twice as fast on 20,000 rows, and this runs before every scan.
-  // Paths are read as text (fast); only when one did not decode (U+FFFD) are they read again
-  // as bytes.
+  // On SQLite paths are read as text (fast); only when one did not decode (U+FFFD) are they
+  // read again as bytes.
   const read = (path: string) =>
     db
-      .prepare(`SELECT ${path}, ${READ_COLUMNS.join(', ')}, mac FROM baseline_entries WHERE baseline_id = ? ORDER BY path`)
+      .prepare(`SELECT ${path}, ${readColumns(db).join(', ')}, mac FROM baseline_entries WHERE baseline_id = ? ORDER BY path${byteOrder(db)}`)
       .safeIntegers(true)
       .raw(true)
       .all(baselineId) as unknown[][];
   let rows = read('path');
-  if (rows.some((r) => (r[0] as string).includes('\uFFFD'))) rows = read('CAST(path AS BLOB)');
+  if (dialectOf(db) === 'sqlite' && rows.some((r) => (r[0] as string).includes('\uFFFD'))) rows = read('CAST(path AS BLOB)');
+  const reorder = rows.some((r) => encodedName(db, r[0]));
   const macAt = ATTRIBUTES.length + 1;
-  return rows.map((row) => {
-    const rec = { path: readText(row[0]) } as Record<string, unknown>;
+  const entries = rows.map((row) => {
+    const rec = { path: readStoredName(db, row[0]) } as Record<string, unknown>;
     ATTRIBUTES.forEach((spec, i) => {
       const v = row[i + 1];
-      rec[spec.name] = v === null || v === undefined ? null : spec.storage === 'int' ? Number(v) : readText(v);
+      rec[spec.name] = v === null || v === undefined ? null : spec.storage === 'int' ? Number(v) : spec.storage === 'text' ? readStoredName(db, v) : v;
     });
     return { record: rec as unknown as FileRecord, mac: String(row[macAt]) };
   });
+  // A name stored hex-encoded (PostgreSQL) sorts by its encoding: put it back in byte order.
+  if (reorder) entries.sort((a, b) => comparePaths(a.record.path, b.record.path));
+  return entries;
 }
 
 const BASELINE_PARAMS = BASELINE_COLUMNS.replace(/(\w+)/g, '@$1');
@@ -73,7 +76,7 @@ export function insertEntries(db: DB, baselineId: number, entries: Iterable<Sign
     `INSERT INTO baseline_entries (baseline_id, path, ${ENTRY_COLUMNS.join(', ')}, mac)
      VALUES (?, CAST(? AS TEXT), ${WRITE_VALUES.join(', ')}, ?)`,
   );
-  for (const { record, mac } of entries) insert.run(baselineId, storedText(record.path), ...ATTRIBUTES.map((a) => storedText(record[a.name])), mac);
+  for (const { record, mac } of entries) insert.run(baselineId, storedName(db, record.path), ...ATTRIBUTES.map((a) => storedName(db, record[a.name])), mac);
 }
 
 export function deleteEntries(db: DB, baselineId: number): void {

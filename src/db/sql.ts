@@ -111,3 +111,15 @@ const NO_HINTS: PlannerHints = { plus: '', notIndexed: '', crossJoin: 'JOIN' };
 export function plannerHints(db: DB): PlannerHints {
   return dialectOf(db) === 'sqlite' ? SQLITE_HINTS : NO_HINTS;
 }
+
+/** After a text column in ORDER BY: the order of its UTF-8 bytes (SQLite's BINARY; PostgreSQL's default collation may follow a locale). */
+export function byteOrder(db: DB): string {
+  return dialectOf(db) === 'sqlite' ? '' : ' COLLATE "C"';
+}
+
+/** A one-row query that returns a row when the table `name` exists (in the store's schema). */
+export function tableExistsSql(db: DB): string {
+  return dialectOf(db) === 'sqlite'
+    ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    : 'SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = CAST(? AS TEXT)';
+}

@@ -4,8 +4,11 @@
  * their write transactions across awaits, and a synchronous wait here would block the very
  * event loop those jobs need to finish. A busy database is retried asynchronously instead.
  */
+import { isBusy } from '../db/errors-port.js';
 import type { Statement } from '../db/port.js';
 import { type DB, sqliteSetting } from '../db/open.js';
+import { jsonTextList } from '../db/sql.js';
+import { claimTick, releaseTick, tickKey } from '../db/tick-claims.js';
 import { DatabaseError } from '../errors.js';
 
 /** One pending delivery of one alert to one sink. */
@@ -29,14 +32,11 @@ export interface RunRecord {
 
 const BUSY_RETRY_MS = [10, 25, 50, 100, 250, 500];
 
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
-}
-
 export class Outbox {
   private closed = false;
   private readonly statements = new Map<string, Statement>();
+  /** The tick lock each job holds (src/db/tick-claims.ts). */
+  private readonly ticks = new Map<string, bigint>();
   constructor(
     private readonly db: DB,
     /** Give up on a busy database after this long (ms); a job's transaction may take a while. */
@@ -102,8 +102,8 @@ export class Outbox {
       const dropped =
         'count' in keep
           ? this.sql(
-              `DELETE FROM schedule_outbox WHERE status = 'delivered' AND rowid NOT IN
-                 (SELECT rowid FROM schedule_outbox WHERE status = 'delivered' ORDER BY delivered_at DESC LIMIT ?)`,
+              `DELETE FROM schedule_outbox WHERE status = 'delivered' AND (alert_id, sink) NOT IN
+                 (SELECT alert_id, sink FROM schedule_outbox WHERE status = 'delivered' ORDER BY delivered_at DESC, alert_id DESC, sink DESC LIMIT ?)`,
             ).run(keep.count).changes
           : this.sql("DELETE FROM schedule_outbox WHERE status = 'delivered' AND delivered_at < ?").run(new Date(nowMs - keep.ms).toISOString()).changes;
       if (dropped) this.sql('DELETE FROM schedule_alerts WHERE id NOT IN (SELECT alert_id FROM schedule_outbox)').run();
@@ -111,15 +111,18 @@ export class Outbox {
     });
   }
 
-  /** Deliveries for `sink` due by `nowMs`, oldest first, leaving out those already in hand. */
+  /**
+   * Deliveries for `sink` due by `nowMs`, oldest first (by when due, then when raised; no rowid
+   * on PostgreSQL), leaving out those already in hand.
+   */
   due(sink: string, nowMs: number, limit: number, exclude: Iterable<string>): DueDelivery[] {
     return this
       .sql(
-        `SELECT o.alert_id AS alertId, o.sink AS sink, a.body AS body, o.attempts AS attempts
+        `SELECT o.alert_id AS "alertId", o.sink AS sink, a.body AS body, o.attempts AS attempts
            FROM schedule_outbox o JOIN schedule_alerts a ON a.id = o.alert_id
           WHERE o.sink = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
-            AND o.alert_id NOT IN (SELECT value FROM json_each(?))
-          ORDER BY o.next_attempt_at, o.rowid
+            AND o.alert_id NOT IN ${jsonTextList(this.db, '?')}
+          ORDER BY o.next_attempt_at, a.created_at, o.alert_id
           LIMIT ?`,
       )
       .all(sink, nowMs, JSON.stringify([...exclude]), limit) as DueDelivery[];
@@ -130,7 +133,7 @@ export class Outbox {
     const row = this
       .sql(
         `SELECT MIN(next_attempt_at) AS at FROM schedule_outbox
-          WHERE sink = ? AND status = 'pending' AND alert_id NOT IN (SELECT value FROM json_each(?))`,
+          WHERE sink = ? AND status = 'pending' AND alert_id NOT IN ${jsonTextList(this.db, '?')}`,
       )
       .get(sink, JSON.stringify([...exclude])) as { at: number | null };
     return row.at ?? undefined;
@@ -191,6 +194,20 @@ export class Outbox {
       n: number;
     }>;
     return new Map(rows.map((r) => [r.sink, r.n]));
+  }
+
+  /**
+   * Whether this scheduler runs `job`'s cron tick `at`: always on SQLite; on PostgreSQL unless
+   * another scheduler on the same database claimed it first. Holds the claim until the job's next.
+   */
+  claimTick(job: string, at: Date): boolean {
+    const key = tickKey(job, at);
+    if (this.ticks.get(job) === key) return true;
+    if (!claimTick(this.db, key)) return false;
+    const previous = this.ticks.get(job);
+    if (previous !== undefined) releaseTick(this.db, previous);
+    this.ticks.set(job, key);
+    return true;
   }
 
   close(): void {

@@ -76,7 +76,7 @@ export class Scheduler {
   start(): void {
     const logger = cronLogger(this.opts.log);
     for (const job of this.opts.jobs) {
-      const task = cron.createTask(job.cron, () => this.trigger(job), { name: job.name, noOverlap: true, timezone: job.timezone, logger });
+      const task = cron.createTask(job.cron, (c) => this.fire(job, c.date), { name: job.name, noOverlap: true, timezone: job.timezone, logger });
       task.on('execution:overlap', (c) => this.skipped(job, c.date, 'the previous run is still in progress'));
       task.on('execution:missed', (c) => this.skipped(job, c.date, 'missed: the process was busy at the scheduled time'));
       void task.start();
@@ -85,15 +85,35 @@ export class Scheduler {
     }
   }
 
+  /** A cron tick: run `job` unless another scheduler on the same database took this tick. */
+  private fire(job: JobConfig, tick: Date): Promise<RunResult | undefined> {
+    // Claim only a tick this scheduler would run: one it skips (busy, stopping) stays for the others.
+    if (this.stopping || this.state.get(job.name) !== 'idle') return this.trigger(job);
+    let mine: boolean;
+    try {
+      mine = this.opts.outbox.claimTick(job.name, tick);
+    } catch (err) {
+      // The database is out of reach: the run would fail the same way and say so.
+      this.opts.log.event('claim_error', { job: job.name, error: (err as Error)?.message ?? String(err) }, 'error');
+      mine = true;
+    }
+    if (!mine) {
+      // Not a problem: the tick runs, on the other scheduler.
+      this.skipped(job, tick, 'another scheduler on this database runs this tick', 'info');
+      return Promise.resolve(undefined);
+    }
+    return this.trigger(job, tick);
+  }
+
   /** Run `job` now unless it is already running or waiting; resolves when the run is done. */
-  trigger(job: JobConfig): Promise<RunResult | undefined> {
+  trigger(job: JobConfig, tick?: Date): Promise<RunResult | undefined> {
     const state = this.state.get(job.name);
     if (this.stopping || state !== 'idle') {
       this.skipped(job, this.now(), this.stopping ? 'shutting down' : state === 'running' ? 'the previous run is still in progress' : 'the previous run is still waiting for another job to finish');
       return Promise.resolve(undefined);
     }
     this.state.set(job.name, 'queued');
-    const run = this.chain.then(() => this.execute(job));
+    const run = this.chain.then(() => this.execute(job, tick));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -105,12 +125,12 @@ export class Scheduler {
     await this.chain;
   }
 
-  private skipped(job: JobConfig, at: Date, reason: string): void {
+  private skipped(job: JobConfig, at: Date, reason: string, level: 'info' | 'warn' = 'warn'): void {
     this.totals.skipped++;
-    this.opts.log.event('skipped', { job: job.name, at: at.toISOString(), reason }, 'warn');
+    this.opts.log.event('skipped', { job: job.name, at: at.toISOString(), reason }, level);
   }
 
-  private async execute(job: JobConfig): Promise<RunResult | undefined> {
+  private async execute(job: JobConfig, tick?: Date): Promise<RunResult | undefined> {
     this.state.set(job.name, 'running');
     // A long synchronous stretch (hashing) may end with a cron tick and a signal both pending;
     // timers run before signals, so let the signal be delivered before deciding to start.
@@ -145,6 +165,8 @@ export class Scheduler {
       {
         job: job.name,
         command: job.command,
+        // The cron time this run is for (absent for --once): with several schedulers on one database, each tick runs once.
+        tick: tick?.toISOString(),
         start: start.toISOString(),
         duration_ms: this.now().getTime() - start.getTime(),
         exit_code: exitCode,

@@ -4,11 +4,11 @@
  * with an invented note, or deletes the baselines is caught by `audit verify` (exit 20) when a
  * key is configured or an anchored head is given; without a key, verify says so plainly.
  */
-import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { onPostgres, openTestStore } from '../helpers/backend.js';
 import { FIXTURES, parseJson, runCli, tempDir } from '../helpers/cli.js';
 
 const DEMO = join(FIXTURES, 'demo');
@@ -36,7 +36,7 @@ function night(keyed: boolean) {
   expect(rec.code).toBe(15);
   expect(cli(['resolve', '7', '--note', 'fee booked late', '--by', 'alice']).code).toBe(0);
   const sql = (statement: string) => {
-    const h = new Database(db);
+    const h = openTestStore(db);
     try {
       h.exec(statement);
     } finally {
@@ -74,7 +74,7 @@ describe('audit verify with a key configured', () => {
 
   it('an entry rewritten with a recomputed chain hash fails its MAC (20)', () => {
     const n = night(true);
-    const h = new Database(n.db);
+    const h = openTestStore(n.db);
     const e = h.prepare(`SELECT * FROM audit_log WHERE action = 'resolve'`).get() as Record<string, string | number | null>;
     h.close();
     expect(e.key_id).toMatch(/^[0-9a-f]{16}$/);
@@ -119,7 +119,7 @@ describe('audit verify with a key configured', () => {
   it('every MAC stripped and the chain recomputed (a forged resolution added): exit 20 with the key', () => {
     const n = night(true);
     // Rebuild the chain as an editor without the key can: unkeyed entries, a forged one, fresh hashes.
-    const h = new Database(n.db);
+    const h = openTestStore(n.db);
     const rows = h.prepare('SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id').all() as Array<Record<string, string | number>>;
     rows.push({ id: rows.length + 1, at: '2025-03-31T00:00:00Z', actor: 'cfo', action: 'resolve', subject: 'discrepancy 3', details: JSON.stringify({ note: 'approved' }) });
     let prev = '0'.repeat(64);
@@ -205,8 +205,8 @@ describe('baselines the log records', () => {
     expect(cli('baseline', 'init', 'etc', '--path', tree).code).toBe(0);
     const scan = parseJson(cli('scan', '--json'));
     expect(scan.audit).toMatchObject({ entries: 1, keyed: true });
-    const h = new Database(db);
-    h.pragma('foreign_keys = OFF');
+    const h = openTestStore(db);
+    h.exec(onPostgres ? 'SET session_replication_role = replica' : 'PRAGMA foreign_keys = OFF');
     h.exec('DELETE FROM scan_findings; DELETE FROM scans; DELETE FROM baseline_entries; DELETE FROM baselines');
     h.close();
     const r = cli('scan');
@@ -220,7 +220,8 @@ describe('baselines the log records', () => {
 });
 
 describe('old databases', () => {
-  it('a log written before keys existed migrates, verifies, and is keyed from the next entry on', () => {
+  // A file an older payrecon left, migrated forward: a PostgreSQL store starts at the current schema.
+  it.skipIf(onPostgres)('a log written before keys existed migrates, verifies, and is keyed from the next entry on', () => {
     const n = night(false);
     // Make it what an older payrecon left: no head record, no key columns, schema version 5.
     // (and none of what later migrations added: exception work, the bank leg, extended attributes).

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers/backend.js';
 import { emptyDatabase, parseJson } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
@@ -56,9 +56,9 @@ describe('bad input: a clear message and the right code', () => {
 
   it('a database written by a newer payrecon: 19', () => {
     expect(t.run(['baseline', 'init', 'x', '--path', t.tree]).code).toBe(0);
-    const db = new Database(t.db);
-    db.pragma('user_version = 999');
-    db.close();
+    // The schema version: PRAGMA user_version in a file, the one row of payrecon_schema on PostgreSQL.
+    if (onPostgres) t.sql('UPDATE payrecon_schema SET version = 999');
+    else t.sql('PRAGMA user_version = 999');
     const r = t.run(['scan']);
     expect(r.code).toBe(19);
     expect(r.stderr).toContain('newer than this payrecon knows');

@@ -3,11 +3,12 @@
  * with the private key; a host holding only the public key can scan but cannot create or accept
  * a baseline; a baseline signed by another key, or downgraded to HMAC, is tamper (exit 20).
  */
-import { chmodSync, copyFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
+import { copyStore } from '../helpers/store-copy.js';
 
 let t: IntegrityEnv;
 let priv: string;
@@ -75,9 +76,7 @@ describe('a baseline replaced by one signed with another key is tamper (20)', ()
     const forged = join(t.dir, 'forged.db');
     const r = t.run(['--db', forged, 'baseline', 'init', 'conf', '--path', t.tree], env);
     expect(r.code, r.stderr).toBe(0);
-    for (const s of ['', '-wal', '-shm']) rmSync(t.db + s, { force: true });
-    copyFileSync(forged, t.db);
-    if (existsSync(forged + '-wal')) copyFileSync(forged + '-wal', t.db + '-wal');
+    copyStore(forged, t.db);
   }
 
   it('downgraded to HMAC: the attacker signs with an HMAC key they hold', () => {

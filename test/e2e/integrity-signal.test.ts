@@ -3,10 +3,10 @@
  * 130 and records nothing (no scan row, the baseline's chain unchanged). The signal is sent
  * once the CLI holds the big file open (seen in /proc), not after a fixed sleep.
  */
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { startCli } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
@@ -47,7 +47,7 @@ describe.skipIf(!existsSync('/proc/self/fd'))('SIGTERM during hashing', () => {
     expect(r.code).toBe(130);
     // No scan document: with --json, only the error document of the interruption.
     expect(JSON.parse(r.stdout)).toEqual({ error: { code: 130, message: 'interrupted; nothing was written', hint: null } });
-    const h = new Database(env.db, { readonly: true });
+    const h = openTestStore(env.db);
     try {
       expect(h.prepare('SELECT count(*) FROM scans').pluck().get()).toBe(0);
       expect(h.prepare('SELECT last_scan_id FROM baselines').pluck().get()).toBeNull();

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 
 let t: IntegrityEnv;
@@ -132,7 +132,7 @@ describe('several baselines, one tampered', () => {
 });
 
 function scanCount(): number {
-  const h = new Database(t.db, { readonly: true });
+  const h = openTestStore(t.db);
   try {
     return (h.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n;
   } finally {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onBackend } from '../helpers/backend.js';
 import { BIN, cliEnv, parseJson, type CliResult } from '../helpers/cli.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
 import { readableInstall } from '../helpers/readable-install.js';
@@ -36,11 +37,8 @@ afterAll(() => {
 let t: IntegrityEnv;
 /** Run payrecon as nobody with this test's db and key. */
 function asNobody(args: string[]): CliResult {
-  const r = spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, cliBin, '--db', t.db, ...args], {
-    cwd: t.dir,
-    env: cliEnv({ PAYRECON_KEY_FILE: t.key }),
-    encoding: 'utf8',
-  });
+  const run = onBackend(['--db', t.db, ...args], cliEnv({ PAYRECON_KEY_FILE: t.key }), t.dir);
+  const r = spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, cliBin, ...run.args], { cwd: t.dir, env: run.env, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openTestStore } from '../helpers/backend.js';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,7 +108,7 @@ describe('baseline init and scan', () => {
     expect(up.code, up.stderr).toBe(0);
     expect(parseJson(up)).toMatchObject({ baseline: 'conf', generation: 2, files: 5, accepted: { added: 0, removed: 0, changed: 1 } });
     expect(scan('conf').code).toBe(0);
-    const db = new Database(t.db, { readonly: true });
+    const db = openTestStore(t.db);
     const actions = db.prepare("SELECT action, subject FROM audit_log WHERE action LIKE 'baseline%' ORDER BY id").all();
     db.close();
     expect(actions).toEqual([

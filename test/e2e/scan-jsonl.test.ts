@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureRecord } from '../../src/checksums/attributes.js';
 import { compareToBaseline } from '../../src/checksums/compare.js';
 import { findingEvent, findingItems, findingRecords } from '../../src/checksums/events.js';
+import { onBackend } from '../helpers/backend.js';
 import { cliEnv, ROOT } from '../helpers/cli.js';
 import { readableInstall } from '../helpers/readable-install.js';
 import { integrityEnv, type IntegrityEnv } from '../helpers/integrity-env.js';
@@ -104,8 +105,10 @@ describe.skipIf(skipReason !== undefined)('every finding kind in one scan, as an
     try {
       spawnSync('chown', ['-R', '65534:65534', u.dir]);
       const bin = install && 'bin' in install ? install.bin : '';
-      const asNobody = (args: string[]) =>
-        spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, bin, '--db', u.db, ...args], { cwd: u.dir, env: cliEnv({ PAYRECON_KEY_FILE: u.key }), encoding: 'utf8' });
+      const asNobody = (args: string[]) => {
+        const run = onBackend(['--db', u.db, ...args], cliEnv({ PAYRECON_KEY_FILE: u.key }), u.dir);
+        return spawnSync(dropper![0], [...dropper!.slice(1), process.execPath, bin, ...run.args], { cwd: u.dir, env: run.env, encoding: 'utf8' });
+      };
       expect(asNobody(['baseline', 'init', 'keys', '--path', u.tree]).status).toBe(0);
       writeFileSync(join(u.tree, 'a.conf'), 'alpha changed\n');
       rmSync(join(u.tree, 'b.conf'));

@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import { afterEach, expect, it } from 'vitest';
 import { FIXTURES, ROOT, startCli } from '../helpers/cli.js';
 import { integrityEnv } from '../helpers/integrity-env.js';
+import { configStore } from '../helpers/config-store.js';
 import { udpCollector } from '../helpers/syslog-collector.js';
 
 let cleanups: Array<() => unknown> = [];
@@ -34,7 +35,7 @@ it('findings and a refused reconcile arrive at a syslog collector and in a jsonl
   writeFileSync(
     config,
     JSON.stringify({
-      db: t.db,
+      db: configStore(t.dir, t.db),
       keyFile: t.key,
       alerts: [
         { type: 'jsonl', path: 'events.jsonl' },

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir } from '../helpers/cli.js';
+import { configStore } from '../helpers/config-store.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const ENV = { PAYRECON_WEBHOOK_SECRET: 's', PAYRECON_ALERT_RETRY_BASE_MS: '20', PAYRECON_ALERT_RETRY_MAX_MS: '100', PAYRECON_SHUTDOWN_GRACE_MS: '30000' };
@@ -34,7 +35,7 @@ async function world(): Promise<{ dir: string; rx: Receiver; config: string }> {
   writeFileSync(
     config,
     JSON.stringify({
-      db: 'x.db',
+      db: configStore(dir, 'x.db'),
       keyFile: 'hmac.key',
       alerts: [{ type: 'webhook', url: rx.url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }],
       jobs: [{ name: 'keys', cron: '0 0 1 1 *', scan: { baselines: ['keys'] } }],

@@ -4,9 +4,14 @@
  */
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../../src/db/open.js';
+import { WRITER_LOCK } from '../../src/db/pg/database.js';
+import { storeDisplay } from '../../src/db/store.js';
+import { onPostgres, openTestStore, storeFor } from '../helpers/backend.js';
 import { FIXTURES, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { configStore } from '../helpers/config-store.js';
+import { storedBytes } from '../helpers/store-copy.js';
 import { freePort, signatureValid, startReceiver } from '../helpers/webhook-receiver.js';
 
 const SECRET = 'e2e-secret';
@@ -79,7 +84,7 @@ describe('payrecon schedule', () => {
     rx.plan([503]); // the first delivery attempt fails: retried under the same id
     const alertsFile = join(w.dir, 'alerts.jsonl');
     const config = writeConfig(w.dir, {
-      db: 'x.db',
+      db: configStore(w.dir, 'x.db'),
       keyFile: 'hmac.key',
       alerts: [
         { type: 'webhook', url: rx.url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' },
@@ -121,14 +126,14 @@ describe('payrecon schedule', () => {
     const db = join(w.dir, 'ed.db');
     expect(runCli(['--db', db, 'baseline', 'init', 'keys', '--path', w.watched, '--key-file', keys.private_key]).code).toBe(0);
     writeFileSync(join(w.watched, 'api.key'), 'third version of the key\n', { mode: 0o600 });
-    const config = writeConfig(w.dir, { db: 'ed.db', keyFile: 'keys/payrecon-ed25519.pub', retention: { scans: 2, alerts: '30d' }, jobs: [scanJob] });
+    const config = writeConfig(w.dir, { db: configStore(w.dir, 'ed.db'), keyFile: 'keys/payrecon-ed25519.pub', retention: { scans: 2, alerts: '30d' }, jobs: [scanJob] });
     const p = start(['schedule', '--config', config]);
     await p.until('four runs', (l) => l.filter((x) => x.event === 'run').length >= 4);
     p.child.kill('SIGTERM');
     const r = await p.done;
     expect(r.code, r.stderr).toBe(0);
     expect(logLines(r.stderr).filter((l) => l.event === 'run').every((l) => l.exit_code === 4)).toBe(true);
-    const h = new Database(db, { readonly: true });
+    const h = openTestStore(db);
     cleanups.push(() => h.close());
     expect(h.prepare('SELECT count(*) FROM scans').pluck().get()).toBe(2);
     expect(h.prepare('SELECT count(*) FROM scan_checkpoints WHERE pruned_before IS NOT NULL').pluck().get()).toBeGreaterThanOrEqual(2);
@@ -142,13 +147,19 @@ describe('payrecon schedule', () => {
     const p = start(['--db', w.db, 'schedule', '--config', config], { PAYRECON_BUSY_TIMEOUT_MS: '20000' });
     await p.until('the scheduler to start', (l) => l.some((x) => x.event === 'started'));
     // Hold the write lock from outside: the next run captures, then waits on the lock mid-job.
-    const other = new Database(w.db);
+    // On PostgreSQL the write lock is payrecon's advisory writer lock (src/db/pg/database.ts).
+    const other = openTestStore(w.db) as DB & { open: boolean };
     cleanups.push(() => other.open && other.close());
-    other.exec('BEGIN IMMEDIATE');
+    if (onPostgres) {
+      other.exec('BEGIN');
+      other.prepare('SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))').get(WRITER_LOCK);
+    } else other.exec('BEGIN IMMEDIATE');
     const scansBefore = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
     // Wait until a run is in flight: the scheduler's thread sleeping in SQLite's busy handler
-    // on the lock held here (not a guess at when the next tick has come: a busy machine delays it).
-    await waitUntil('a run waiting on the lock', () => inBusySleep(p.child.pid!), 60_000);
+    // on the lock held here, or its session waiting for the lock on PostgreSQL (not a guess at
+    // when the next tick has come: a busy machine delays it).
+    const waiting = () => (other.prepare("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").pluck().get() as number) > 0;
+    await waitUntil('a run waiting on the lock', () => (onPostgres ? waiting() : inBusySleep(p.child.pid!)), 60_000);
     const killedAt = Date.now();
     p.child.kill('SIGTERM');
     other.exec('COMMIT');
@@ -171,7 +182,7 @@ describe('payrecon schedule', () => {
     const w = world();
     const port = await freePort();
     const config = writeConfig(w.dir, {
-      db: 'x.db',
+      db: configStore(w.dir, 'x.db'),
       keyFile: 'hmac.key',
       alerts: [{ type: 'webhook', url: `http://127.0.0.1:${port}/hook`, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }],
       jobs: [scanJob],
@@ -205,13 +216,13 @@ describe('payrecon schedule', () => {
     const w = world();
     const port = await freePort();
     const url = `http://hook-user:pw-s3cr3t@127.0.0.1:${port}/hook?token=q-s3cr3t`;
-    const config = writeConfig(w.dir, { db: 'x.db', keyFile: 'hmac.key', alerts: [{ type: 'webhook', url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }], jobs: [scanJob] });
+    const config = writeConfig(w.dir, { db: configStore(w.dir, 'x.db'), keyFile: 'hmac.key', alerts: [{ type: 'webhook', url, secretEnv: 'PAYRECON_WEBHOOK_SECRET' }], jobs: [scanJob] });
     // A pending row as an older payrecon keyed it ('webhook ' + url), for an alert already made.
     const first = start(['schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '0' });
     await first.until('a failed delivery', (l) => l.some((x) => x.event === 'delivery_retry'));
     first.child.kill('SIGTERM');
     expect((await first.done).code).toBe(0);
-    const h = new Database(w.db);
+    const h = openTestStore(w.db);
     h.prepare("UPDATE schedule_outbox SET sink = ?").run(`webhook ${url}`);
     h.close();
     const second = start(['schedule', '--config', config], { PAYRECON_SHUTDOWN_GRACE_MS: '0' });
@@ -221,11 +232,11 @@ describe('payrecon schedule', () => {
     expect(r.code, r.stderr).toBe(0);
     // The legacy row was found again (not orphaned) and re-keyed; the token is gone from the file.
     expect(logLines(r.stderr).filter((l) => l.event === 'orphaned_deliveries')).toEqual([]);
-    const db = new Database(w.db, { readonly: true });
+    const db = openTestStore(w.db);
     const sinks = db.prepare('SELECT DISTINCT sink FROM schedule_outbox').all();
     db.close();
     expect(sinks).toEqual([{ sink: expect.stringMatching(/^webhook sha256:[0-9a-f]{32}$/) }]);
-    expect(readFileSync(w.db).includes('s3cr3t')).toBe(false);
+    expect(storedBytes(w.db).includes('s3cr3t')).toBe(false);
     expect(r.stderr).not.toContain('s3cr3t');
   });
 
@@ -237,7 +248,7 @@ describe('payrecon schedule', () => {
     copyFileSync(join(FIXTURES, 'stripe/balance-2025-03.csv'), join(dir, 'psp/balance-2025-03.csv'));
     copyFileSync(join(FIXTURES, 'ledger/ledger-2025-03.csv'), join(dir, 'ledger/ledger-2025-03.csv'));
     const config = writeConfig(dir, {
-      db: 'x.db',
+      db: configStore(dir, 'x.db'),
       alerts: [{ type: 'file', path: 'alerts.jsonl' }],
       jobs: [{ name: 'recon', cron: '* * * * * *', reconcile: { import: { psp: ['psp/*.csv'], ledger: ['ledger/*.csv'] }, dateWindow: 3 } }],
     });
@@ -300,12 +311,12 @@ describe('payrecon schedule', () => {
 
     it('--db on the command line beats "db" in the config', () => {
       const w = shared;
-      const config = writeConfig(w.dir, { db: 'x.db', keyFile: 'hmac.key', jobs: [scanJob] }, 'db-precedence.json');
+      const config = writeConfig(w.dir, { db: configStore(w.dir, 'x.db'), keyFile: 'hmac.key', jobs: [scanJob] }, 'db-precedence.json');
       const other = join(w.dir, 'other.db');
       const r = runCli(['--db', other, 'schedule', '--config', config]);
       // The baseline lives in x.db; the empty database named by --db does not have it.
       expect(r.code, r.stderr).toBe(17);
-      expect(r.stderr).toContain(`jobs[0].scan.baselines[0]: no baseline named "keys" in ${other}`);
+      expect(r.stderr).toContain(`jobs[0].scan.baselines[0]: no baseline named "keys" in ${storeDisplay(storeFor(other))}`);
     });
 
     it('not JSON: says where', () => {

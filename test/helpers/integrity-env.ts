@@ -1,8 +1,8 @@
 /** A temp tree, a key file and a database for spawning `payrecon baseline|scan` end to end. */
-import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { onPostgres, openTestStore } from './backend.js';
 import { runCli, tempDir, type CliResult } from './cli.js';
 
 export interface IntegrityEnv {
@@ -36,9 +36,11 @@ export function integrityEnv(files: Record<string, string> = { 'a.conf': 'alpha\
     key,
     run: (args, env = {}) => runCli(['--db', db, ...args], { cwd: dir, env: { PAYRECON_KEY_FILE: key, ...env } }),
     sql(statement, ...params) {
-      const h = new Database(db);
+      // The attacker skips the foreign keys: PRAGMA on SQLite, replica mode (no FK triggers) on PostgreSQL.
+      const h = openTestStore(db);
       try {
-        h.pragma('foreign_keys = OFF');
+        if (onPostgres) h.exec('SET session_replication_role = replica');
+        else h.exec('PRAGMA foreign_keys = OFF');
         h.prepare(statement).run(...params);
       } finally {
         h.close();
