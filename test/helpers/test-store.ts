@@ -5,10 +5,11 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { createContext, type CommandContext } from '../../src/context.js';
-import { openDatabase, type DB } from '../../src/db/open.js';
+import type { DB } from '../../src/db/open.js';
 import { parseMoney } from '../../src/domain/money.js';
 import type { ReconcileDocument, ReconcileResult } from '../../src/domain/discrepancy.js';
 import { tempDir } from './cli.js';
+import { openTestStore, storeFor } from './backend.js';
 
 export interface RowSpec {
   side: 'psp' | 'ledger';
@@ -38,7 +39,8 @@ export class TestStore {
     const t = tempDir('payrecon-recon-');
     this.dbPath = join(t.dir, 'x.db');
     this.cleanup = t.cleanup;
-    this.db = openDatabase(this.dbPath);
+    // The backend under test (PAYRECON_TEST_BACKEND): a file, or a database of its own on the cluster.
+    this.db = openTestStore(this.dbPath);
   }
 
   private importFor(side: string, source: string): number {
@@ -48,9 +50,10 @@ export class TestStore {
       id = Number(
         this.db
           .prepare(
-            `INSERT INTO imports (side, path, file_name, size, sha256, format, source, imported_at) VALUES (?, ?, ?, 0, ?, ?, ?, '2025-04-01T00:00:00Z')`,
+            `INSERT INTO imports (side, path, file_name, size, sha256, format, source, imported_at) VALUES (?, ?, ?, 0, ?, ?, ?, '2025-04-01T00:00:00Z') RETURNING id`,
           )
-          .run(side, `/tmp/${source}.csv`, `${source}.csv`, `sha-${key}-${Math.random()}`, source, source).lastInsertRowid,
+          .pluck()
+          .get(side, `/tmp/${source}.csv`, `${source}.csv`, `sha-${key}-${Math.random()}`, source, source),
       );
       this.importIds.set(key, id);
     }
@@ -66,11 +69,12 @@ export class TestStore {
       const sc = r.settlementCurrency ?? null;
       const id = this.db
         .prepare(
-          `INSERT INTO transactions (import_id, side, source, external_id, reference, psp_reference, type, currency, amount_minor,
+          `INSERT INTO transactions (id, import_id, side, source, external_id, reference, psp_reference, type, currency, amount_minor,
              fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line, raw)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, '[]')`,
+           VALUES ((SELECT coalesce(max(id), 0) + 1 FROM transactions), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, '[]') RETURNING id`,
         )
-        .run(
+        .pluck()
+        .get(
           this.importFor(r.side, source),
           r.side,
           source,
@@ -86,9 +90,9 @@ export class TestStore {
           bookedAt,
           r.payoutId ?? null,
           ++this.line,
-        ).lastInsertRowid;
+        );
       if (r.side === 'psp') {
-        const ins = this.db.prepare('INSERT OR IGNORE INTO transaction_ids (ident, tx_id) VALUES (?, ?)');
+        const ins = this.db.prepare('INSERT INTO transaction_ids (ident, tx_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
         ins.run(r.id, id);
         for (const a of r.aliases ?? []) ins.run(a, id);
       }
@@ -113,7 +117,7 @@ export class TestStore {
       },
     });
     const ctx = createContext({
-      global: { db: this.dbPath, json: opts.json ?? true },
+      global: { db: storeFor(this.dbPath), json: opts.json ?? true },
       env: { PAYRECON_ACTOR: 'tester' },
       stdout: sink,
       stderr: sink,
