@@ -82,7 +82,7 @@ export function filterWhere(db: DB, filter: DiscrepancyFilter, now: Date): { whe
     const arms = currencies.map((c, i) => {
       params[`mc${i}`] = c;
       params[`mm${i}`] = toleranceToMinor(max, c);
-      return `WHEN @mc${i} THEN @mm${i}`;
+      return `WHEN @mc${i} THEN CAST(@mm${i} AS BIGINT)`;
     });
     where.push(arms.length ? `d.difference_minor IS NOT NULL AND abs(d.difference_minor) <= CASE d.currency ${arms.join(' ')} END` : NEVER);
   }

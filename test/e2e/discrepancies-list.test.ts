@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeFor } from '../helpers/backend.js';
 import { BIN, cliEnv, parseJson, runCli, tempDir } from '../helpers/cli.js';
 import { importDemoMonth } from '../helpers/demo-month.js';
 
@@ -28,7 +29,7 @@ afterAll(() => tmp.cleanup());
 /** The command in a pseudo-terminal `cols` wide (script(1), stty), as a person at that terminal sees it. */
 function atTerminal(cols: number, args: string[]): string {
   const env: NodeJS.ProcessEnv = { ...cliEnv(), TERM: 'xterm' };
-  const cmd = `stty cols ${cols} rows 50; '${process.execPath}' '${BIN}' --db '${db}' --color never ${args.map((a) => `'${a}'`).join(' ')}`;
+  const cmd = `stty cols ${cols} rows 50; '${process.execPath}' '${BIN}' --db '${storeFor(db)}' --color never ${args.map((a) => `'${a}'`).join(' ')}`;
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { env, encoding: 'utf8', timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.replace(/\r\n/g, '\n');

@@ -4,13 +4,13 @@
  * (the HTML read in a real chromium), the report carries the audit head, and a mistaken
  * resolution reopened goes back to the open queue with `audit verify` still agreeing.
  */
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { dropTemplate, seededCopy } from '../helpers/report-setup.js';
 
@@ -122,7 +122,7 @@ describe('the report tells what was settled since the last run', () => {
     seededCopy(dir, db);
     const [a] = openIds();
     expect(cli(['resolve', String(a.id), '--note', 'fine']).code).toBe(0);
-    const h = new Database(db);
+    const h = openTestStore(db);
     const entry = h.prepare("SELECT id FROM audit_log WHERE action = 'resolve'").pluck().get() as number;
     h.prepare(`UPDATE audit_log SET details = '{"note":"invented"}' WHERE id = ?`).run(entry);
     h.close();
