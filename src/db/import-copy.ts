@@ -6,7 +6,7 @@
  * the ids that did not land (an identity stored before, in the store or earlier in the file)
  * are compared as restatements by the caller (src/db/imports.ts), exactly as on SQLite.
  */
-import type { NormalizedTransaction } from '../domain/transaction.js';
+import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
 import type { DB } from './open.js';
 import type { PgDatabase } from './pg/database.js';
 
@@ -41,6 +41,8 @@ function copyRow(values: unknown[]): string {
 export class CopyWriter {
   private readonly moveOver;
   private readonly storedIds;
+  private readonly existing;
+  private rejects: string[] = [];
 
   constructor(
     private readonly db: PgDatabase,
@@ -54,6 +56,40 @@ export class CopyWriter {
       `INSERT INTO transactions (${TX_COLUMNS}) SELECT ${TX_COLUMNS} FROM ${STAGE} ORDER BY id ON CONFLICT (side, source, external_id) DO NOTHING`,
     );
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
+    this.existing = db
+      .prepare(
+        `SELECT t.*, i.path AS import_path FROM transactions t JOIN imports i ON i.id = t.import_id
+         WHERE t.side = CAST(? AS TEXT) AND t.source = CAST(? AS TEXT)
+           AND t.external_id = ANY (ARRAY(SELECT json_array_elements_text(CAST(? AS json))))`,
+      )
+      .safeIntegers(true);
+  }
+
+  /**
+   * The stored rows (with their import's path) of these identities, in one round trip instead
+   * of one per restated row: a restated report of 100k rows is 100k comparisons. `= ANY (ARRAY(...))`
+   * and not `IN (SELECT ...)`: right after a large import (no statistics yet) the planner took
+   * the IN for a nested loop over the whole table, 5 s a batch; an array always probes the index.
+   */
+  storedRows(side: Side, externalIds: string[]): Map<string, Record<string, unknown>> {
+    const rows = new Map<string, Record<string, unknown>>();
+    if (externalIds.length === 0) return rows;
+    for (const r of this.existing.all(side, this.source, JSON.stringify([...new Set(externalIds)])) as Array<Record<string, unknown>>) {
+      rows.set(r.external_id as string, r);
+    }
+    return rows;
+  }
+
+  /** Queue a rejected row; `flushRejects` writes the queue (in order: the rejects' ids follow the lines). */
+  addReject(side: Side, file: string, r: RejectedRow): void {
+    this.rejects.push(copyRow([this.importId, side, this.source, file, r.line, r.column ?? null, r.reason, JSON.stringify(r.raw)]));
+  }
+
+  flushRejects(): void {
+    if (this.rejects.length === 0) return;
+    const lines = this.rejects;
+    this.rejects = [];
+    this.db.copyFrom('COPY rejects (import_id, side, source, file, line, col, reason, raw) FROM STDIN', lines);
   }
 
   /** Insert `txs` with ids from `firstId`; the ids actually stored, or null when all were. */

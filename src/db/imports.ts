@@ -187,6 +187,9 @@ export class ImportWriter {
     const stored = this.copy ? this.copy.insert(txs, firstId) : this.insertTransactions(txs, firstId);
     if (this.copy) this.copy.insertAliases(txs, firstId, stored);
     else this.insertAliases(txs, firstId, stored);
+    // PostgreSQL: the stored rows the unstored ones restate, fetched at once (one round trip).
+    let prior: Map<string, Record<string, unknown>> | undefined;
+    if (this.copy && stored !== null) prior = this.copy.storedRows(this.side, txs.filter((_, i) => !stored.has(firstId + i)).map((tx) => tx.externalId));
     let k = 0;
     for (const item of items) {
       if ('reject' in item) {
@@ -198,10 +201,11 @@ export class ImportWriter {
         this.onOutcome(IMPORTED);
         continue;
       }
-      const r = this.compareRestatement(tx);
+      const r = this.compareRestatement(tx, prior?.get(tx.externalId));
       if (r.identical) this.onOutcome(SKIPPED);
       else this.writeReject({ line: tx.line, reason: r.reason, raw: tx.raw });
     }
+    this.copy?.flushRejects();
   }
 
   /** Insert `txs` with ids from `firstId`; the ids actually stored, or null when all were. */
@@ -265,8 +269,8 @@ export class ImportWriter {
     for (let i = 0; i < n; i += 2) this.insertIdent.run(p[i], p[i + 1]);
   }
 
-  private compareRestatement(tx: NormalizedTransaction): Restatement {
-    const existing = this.findExisting.get(tx.side, this.source, tx.externalId) as Record<string, unknown>;
+  private compareRestatement(tx: NormalizedTransaction, stored?: Record<string, unknown>): Restatement {
+    const existing = stored ?? (this.findExisting.get(tx.side, this.source, tx.externalId) as Record<string, unknown>);
     const incoming: Record<string, unknown> = {
       type: tx.type,
       currency: tx.currency,
@@ -293,6 +297,7 @@ export class ImportWriter {
 
   private writeReject(r: RejectedRow): void {
     this.onOutcome({ kind: 'rejected', reject: r });
+    if (this.copy) return this.copy.addReject(this.side, this.file, r);
     this.insertReject.run(this.importId, this.side, this.source, this.file, r.line, r.column ?? null, r.reason, JSON.stringify(r.raw));
   }
 
