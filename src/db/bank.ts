@@ -72,8 +72,8 @@ export function activeStatement(db: DB, account: string, statementId: string): S
 export function previousStatement(db: DB, account: string, excludeRow: number, sequence: number | null, openingDate: string | null): StoredStatement | undefined {
   const q = db.prepare(
     `SELECT * FROM bank_statements WHERE account = ? AND status = 'active' AND id <> ? AND closing_minor IS NOT NULL
-     AND (sequence = ? - 1 OR closing_date <= ?)
-     ORDER BY CASE WHEN sequence = ? - 1 THEN 1 ELSE 0 END DESC, closing_date DESC, sequence DESC, id DESC LIMIT 1`,
+     AND (sequence = CAST(? AS BIGINT) - 1 OR closing_date <= CAST(? AS TEXT))
+     ORDER BY CASE WHEN sequence = CAST(? AS BIGINT) - 1 THEN 1 ELSE 0 END DESC, closing_date DESC NULLS LAST, sequence DESC NULLS LAST, id DESC LIMIT 1`,
   );
   return q.safeIntegers(true).get(account, excludeRow, sequence, openingDate, sequence) as StoredStatement | undefined;
 }

@@ -6,6 +6,7 @@
  * the transaction.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
+import { copyWriterFor, COPY_BATCH, type CopyWriter } from './import-copy.js';
 import type { DB } from './open.js';
 
 export interface ImportRecord {
@@ -104,6 +105,9 @@ export class ImportWriter {
   private pendingTx = 0;
   private readonly params: unknown[] = new Array(BATCH * TX_COLUMNS);
   private readonly identParams: unknown[] = new Array(BATCH * 2);
+  /** PostgreSQL: rows go through COPY, COPY_BATCH at a time (src/db/import-copy.ts). */
+  private readonly copy: CopyWriter | null;
+  private readonly batch: number;
 
   constructor(
     private readonly db: DB,
@@ -146,6 +150,9 @@ export class ImportWriter {
     this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)${ignore}`);
     this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}${ignore}`);
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
+    // Never a bulk load there: planIndexes (src/db/bulk-load.ts) keeps PostgreSQL's indexes.
+    this.copy = bulk ? null : copyWriterFor(db, this.importId, this.source);
+    this.batch = this.copy ? COPY_BATCH : BATCH;
     this.insertReject = db.prepare(
       'INSERT INTO rejects (import_id, side, source, file, line, col, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -164,7 +171,7 @@ export class ImportWriter {
   add(item: WriterItem): void {
     this.pending.push(item);
     // Rejects alone (a file of bad rows) must not pile up in memory either.
-    if (('tx' in item && ++this.pendingTx === BATCH) || this.pending.length >= 4 * BATCH) this.flush();
+    if (('tx' in item && ++this.pendingTx === this.batch) || this.pending.length >= 4 * this.batch) this.flush();
   }
 
   /** Write every queued row (call before finish). */
@@ -177,8 +184,12 @@ export class ImportWriter {
     for (const item of items) if ('tx' in item) txs.push(item.tx);
     const firstId = this.nextId;
     this.nextId += txs.length;
-    const stored = this.insertTransactions(txs, firstId);
-    this.insertAliases(txs, firstId, stored);
+    const stored = this.copy ? this.copy.insert(txs, firstId) : this.insertTransactions(txs, firstId);
+    if (this.copy) this.copy.insertAliases(txs, firstId, stored);
+    else this.insertAliases(txs, firstId, stored);
+    // PostgreSQL: the stored rows the unstored ones restate, fetched at once (one round trip).
+    let prior: Map<string, Record<string, unknown>> | undefined;
+    if (this.copy && stored !== null) prior = this.copy.storedRows(this.side, txs.filter((_, i) => !stored.has(firstId + i)).map((tx) => tx.externalId));
     let k = 0;
     for (const item of items) {
       if ('reject' in item) {
@@ -190,10 +201,11 @@ export class ImportWriter {
         this.onOutcome(IMPORTED);
         continue;
       }
-      const r = this.compareRestatement(tx);
+      const r = this.compareRestatement(tx, prior?.get(tx.externalId));
       if (r.identical) this.onOutcome(SKIPPED);
       else this.writeReject({ line: tx.line, reason: r.reason, raw: tx.raw });
     }
+    this.copy?.flushRejects();
   }
 
   /** Insert `txs` with ids from `firstId`; the ids actually stored, or null when all were. */
@@ -257,8 +269,8 @@ export class ImportWriter {
     for (let i = 0; i < n; i += 2) this.insertIdent.run(p[i], p[i + 1]);
   }
 
-  private compareRestatement(tx: NormalizedTransaction): Restatement {
-    const existing = this.findExisting.get(tx.side, this.source, tx.externalId) as Record<string, unknown>;
+  private compareRestatement(tx: NormalizedTransaction, stored?: Record<string, unknown>): Restatement {
+    const existing = stored ?? (this.findExisting.get(tx.side, this.source, tx.externalId) as Record<string, unknown>);
     const incoming: Record<string, unknown> = {
       type: tx.type,
       currency: tx.currency,
@@ -285,6 +297,7 @@ export class ImportWriter {
 
   private writeReject(r: RejectedRow): void {
     this.onOutcome({ kind: 'rejected', reject: r });
+    if (this.copy) return this.copy.addReject(this.side, this.file, r);
     this.insertReject.run(this.importId, this.side, this.source, this.file, r.line, r.column ?? null, r.reason, JSON.stringify(r.raw));
   }
 

@@ -3,12 +3,12 @@
  * "disk full" and the database path, and the database stays as it was. Tested for real on a
  * small tmpfs; skipped, saying why, where one cannot be mounted (not root, no mount rights).
  */
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres, openTestStore } from '../helpers/backend.js';
 import { FIXTURES, runCli } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
@@ -18,8 +18,14 @@ const PSP = ['STL-20250310.01.009.CSV', 'checkout-settlement-breakdown-2025-03.c
 const work = mkdtempSync(join(tmpdir(), 'payrecon-full-'));
 const mnt = join(work, 'mnt');
 mkdirSync(mnt);
-const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { encoding: 'utf8' });
-const skipReason = mount.status === 0 ? '' : `cannot mount a tmpfs (${(mount.stderr || mount.error?.message || 'mount failed').trim()}); run as root to test a full disk`;
+// A full disk is the database FILE's filesystem filling up: a PostgreSQL store lives on the
+// server's disk, which this test cannot fill (the server's own errors are its to report).
+const mount = onPostgres ? null : spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { encoding: 'utf8' });
+const skipReason = onPostgres
+  ? 'a PostgreSQL store is not a file on a disk this test can fill'
+  : mount!.status === 0
+    ? ''
+    : `cannot mount a tmpfs (${(mount!.stderr || mount!.error?.message || 'mount failed').trim()}); run as root to test a full disk`;
 if (skipReason) process.stdout.write(`disk-full.test.ts skipped: ${skipReason}\n`);
 
 afterAll(() => {
@@ -46,9 +52,9 @@ function fill(file: string, spare = 0): void {
 }
 
 function count(db: string, table: string): number {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db);
   try {
-    return (h.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return Number(h.prepare(`SELECT count(*) AS n FROM ${table}`).pluck().get());
   } finally {
     h.close();
   }

@@ -3,13 +3,13 @@
  * blocking; a giant field is a rejected row read at bounded memory; an interrupt after some
  * files of a command were stored says which were and which were not.
  */
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { emptyDatabase, BIN, cliEnv, runCli, startCli, useTempDb } from '../helpers/cli.js';
+import { onBackend, openTestStore } from '../helpers/backend.js';
+import { emptyDatabase, BIN, cliEnv, ROOT, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const LEDGER_HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 
@@ -19,15 +19,17 @@ useTempDb((t) => ({ dir, db } = t));
 
 /** Run with a deadline: a command that blocks is killed and fails the test instead of hanging it. */
 function runBounded(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: cliEnv(env), input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  // Its --db on the backend under test, as runCli does (test/helpers/backend.ts).
+  const run = onBackend(args, cliEnv(env), ROOT);
+  const r = spawnSync(process.execPath, [BIN, ...run.args], { env: run.env, input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
   // SIGKILL: a process blocked in open() on a FIFO ignored SIGTERM before the fix.
   return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 function ledgerRows(db: string): number {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db);
   try {
-    return (h.prepare("SELECT count(*) AS n FROM transactions WHERE side = 'ledger'").get() as { n: number }).n;
+    return Number(h.prepare("SELECT count(*) AS n FROM transactions WHERE side = 'ledger'").pluck().get());
   } finally {
     h.close();
   }

@@ -3,10 +3,10 @@
  * is refused (exit 17) naming what does not add up; proofs, idempotency, restatement and the
  * character sets, on generated files whose figures the test states.
  */
-import Database from 'better-sqlite3';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { bai2, camt053, mt940 } from '../helpers/bank-files.js';
 import { parseJson, ROOT, runCli, useTempDb } from '../helpers/cli.js';
 
@@ -23,7 +23,7 @@ function write(name: string, content: string | Buffer): string {
 }
 
 function query<T = any>(sql: string, ...params: unknown[]): T[] {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db);
   try {
     return h.prepare(sql).all(...params) as T[];
   } finally {

@@ -3,10 +3,10 @@
  * restatements inside a batch are still compared row by row, outcomes and rejects keep file
  * order, and only aliases go to transaction_ids (a row's own id is in the identity index).
  */
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
 
 const STRIPE_HEADER =
@@ -27,7 +27,7 @@ function write(name: string, lines: string[]): string {
 }
 
 function query<T>(sql: string): T[] {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db);
   try {
     return h.prepare(sql).all() as T[];
   } finally {

@@ -3,10 +3,10 @@
  * `valueOf`, ...) is an ordinary unknown value. It used to find Object's own properties in the
  * type tables and crash the import (exit 21, the whole file lost).
  */
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/backend.js';
 import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
 
 const NAMES = ['constructor', '__proto__', 'valueOf', 'toString', 'hasOwnProperty'];
@@ -22,7 +22,7 @@ function importFile(name: string, lines: string[]) {
 }
 
 function storedTypes(): string[] {
-  const h = new Database(db, { readonly: true });
+  const h = openTestStore(db);
   try {
     return (h.prepare('SELECT type FROM transactions ORDER BY line').all() as Array<{ type: string }>).map((r) => r.type);
   } finally {

@@ -3,10 +3,10 @@
  * `help <unknown topic>` lists the topics; kernel trees (/proc, /sys, /dev) are never read
  * into a baseline.
  */
-import Database from 'better-sqlite3';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onPostgres, openTestStore } from '../helpers/backend.js';
 import { emptyDatabase, runCli, useTempDb } from '../helpers/cli.js';
 
 let dir: string;
@@ -40,7 +40,10 @@ describe('--json error documents', () => {
     writeFileSync(notDb, 'this is not a database, just text long enough to look like a header....');
     const r19 = runCli(['--db', notDb, 'discrepancies', '--json']);
     expect(r19.code).toBe(19);
-    expect(errorDoc(r19.stdout)).toMatchObject({ code: 19, message: expect.stringMatching(/not a payrecon database or is corrupt/) });
+    // On PostgreSQL the path stands for a database on the server, empty of payrecon's tables:
+    // the store a mistyped URL would name.
+    const why = onPostgres ? /^no payrecon database at postgres:\/\// : /not a payrecon database or is corrupt/;
+    expect(errorDoc(r19.stdout)).toMatchObject({ code: 19, message: expect.stringMatching(why) });
 
     const cfg = join(dir, 'bad.json');
     writeFileSync(cfg, '{');
@@ -57,7 +60,7 @@ describe('--json error documents', () => {
     // A database whose schema claims a version we know but lacks a table: an unexpected state.
     const odd = join(dir, 'odd.db');
     emptyDatabase(odd);
-    const h = new Database(odd);
+    const h = openTestStore(odd);
     h.exec('DROP TABLE recon_run_totals');
     h.close();
     writeFileSync(join(dir, 'l.csv'), 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description\nL-1,2025-03-03,O,,charge,1.00,EUR,,x\n');

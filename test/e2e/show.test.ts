@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { onPostgres, openTestStore } from '../helpers/backend.js';
 import { readOriginalRecord } from '../../src/db/original-bytes.js';
 import { readRecordsSync } from '../../src/importers/csv-stream.js';
 import { parseJson, runCli, useTempDb } from '../helpers/cli.js';
@@ -35,7 +35,7 @@ describe('payrecon show', () => {
       const r = runCli(['--db', db, '--json', 'import', 'psp', path]);
       if (r.code === 17) continue; // a file the importers refuse whole (pinned in test/importers/real-samples)
       expect([0, 8], `${name}: ${r.stderr}`).toContain(r.code);
-      const store = new Database(db, { readonly: true });
+      const store = openTestStore(db);
       const imp = store.prepare('SELECT id, sha256, delimiter FROM imports').get() as { id: number; sha256: string; delimiter: string };
       const bytes = Buffer.concat((store.prepare('SELECT data FROM import_blocks WHERE import_id = ? ORDER BY byte_offset').pluck().all(imp.id) as Buffer[]).map((d) => inflateRawSync(d)));
       expect(createHash('sha256').update(bytes).digest('hex'), name).toBe(imp.sha256);
@@ -48,7 +48,7 @@ describe('payrecon show', () => {
       }
       store.close();
     }
-  });
+  }, onPostgres ? 300_000 : undefined); // a database of its own per file: created and migrated on the server each time
 
   it('shows a row beside its original record; --raw is the record byte for byte; unknown or ambiguous ids exit 16', () => {
     const header = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
