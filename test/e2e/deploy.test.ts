@@ -9,6 +9,7 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { configStore } from '../helpers/config-store.js';
 import { readableInstall } from '../helpers/readable-install.js';
 
 const tmp = tempDir('payrecon-deploy-');
@@ -88,7 +89,7 @@ describe('an unprivileged service user and its key', () => {
       }
     }
     const config = join(etc, 'schedule.json');
-    writeFileSync(config, JSON.stringify({ db, keyFile: key, jobs: [{ name: 'keys', cron: '*/15 * * * *', scan: { baselines: ['keys'] } }] }));
+    writeFileSync(config, JSON.stringify({ db: configStore(etc, db), keyFile: key, jobs: [{ name: 'keys', cron: '*/15 * * * *', scan: { baselines: ['keys'] } }] }));
     const asUser = () =>
       spawnSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, bin, 'schedule', '--check', '--config', config], {
         encoding: 'utf8',

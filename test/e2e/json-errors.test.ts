@@ -61,7 +61,7 @@ describe('--json error documents', () => {
     const odd = join(dir, 'odd.db');
     emptyDatabase(odd);
     const h = openTestStore(odd);
-    h.exec('DROP TABLE recon_run_totals');
+    h.exec('DROP TABLE recon_run_discrepancies');
     h.close();
     writeFileSync(join(dir, 'l.csv'), 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description\nL-1,2025-03-03,O,,charge,1.00,EUR,,x\n');
     expect(runCli(['--db', odd, 'import', 'ledger', join(dir, 'l.csv')]).code).toBe(0);

@@ -3,9 +3,9 @@
  * (tmux) that resolves a discrepancy through keys and checks the database afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { openTestStore, storeFor } from '../helpers/backend.js';
 import { BIN, FIXTURES, ROOT, parseJson, runCli, useTempDb } from '../helpers/cli.js';
 import { seedReconciled } from '../helpers/report-setup.js';
 
@@ -49,7 +49,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     const doc = seedReconciled(dir, db);
     const target = doc.discrepancies[1];
     // A person at a terminal: CI unset, a TTY from tmux.
-    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${storeFor(db)}' tui`;
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '120', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
     await until((s) => s.includes('payrecon triage'), 'the triage screen');
     tmux('send-keys', '-t', 'tui', 'j');
@@ -72,7 +72,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     const resolved = all.find((d: { id: number }) => d.id === target.id);
     expect(resolved).toMatchObject({ status: 'resolved', note: 'booked in April', resolved_by: 'tui-tester' });
     expect(all.filter((d: { status: string }) => d.status === 'open')).toHaveLength(doc.discrepancies.length - 1);
-    const h = new Database(db, { readonly: true });
+    const h = openTestStore(db);
     try {
       const entry = h.prepare("SELECT actor, subject FROM audit_log WHERE action = 'resolve'").get();
       expect(entry).toEqual({ actor: 'tui-tester', subject: `discrepancy ${target.id}` });
@@ -93,7 +93,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     const [fee, payout] = proposals();
     expect(payout).toMatchObject({ status: 'open', ledger: { id: 'L-2009' } });
 
-    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${storeFor(db)}' tui`;
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
     await until((s) => s.includes('payrecon triage'), 'the triage screen');
     // Narrow the list to the payout's items, open the first, and accept its proposal.
@@ -142,7 +142,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
     const targets = open().filter((d) => d.psp?.id === '7KM23456CD7890123:T0006' || ['L-3002', 'L-3003'].includes(d.ledger?.id ?? ''));
     expect(targets).toHaveLength(3);
 
-    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    const cmd = `env -u CI NO_COLOR=1 PAYRECON_ACTOR=tui-tester '${process.execPath}' '${BIN}' --db '${storeFor(db)}' tui`;
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '140', '-y', '30', '-c', ROOT, cmd).status).toBe(0);
     await until((s) => s.includes('payrecon triage'), 'the triage screen');
     tmux('send-keys', '-t', 'tui', '/');
@@ -174,7 +174,7 @@ describe.skipIf(!HAS_TMUX)('payrecon tui in a pseudo-terminal', () => {
 
   it('shows a message, not a garbled screen, when the terminal is too small', async () => {
     seedReconciled(dir, db);
-    const cmd = `env -u CI '${process.execPath}' '${BIN}' --db '${db}' tui`;
+    const cmd = `env -u CI '${process.execPath}' '${BIN}' --db '${storeFor(db)}' tui`;
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '40', '-y', '8', '-c', ROOT, cmd).status).toBe(0);
     const s = await until((x) => x.includes('too small'), 'the too-small message');
     expect(s).toContain('40x8');

@@ -4,13 +4,15 @@
  * (generous: the machine is shared), never sleep a fixed time.
  */
 import { spawnSync } from 'node:child_process';
+import { storeFor } from './backend.js';
 import { BIN, ROOT } from './cli.js';
 
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
 /** The shell command that runs the CLI as a person at a terminal would: CI unset, no colour. */
 export function tuiCommand(args: string[], actor = 'tui-tester'): string {
-  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  // --db on the backend under test (test/helpers/backend.ts), as runCli maps it.
+  const quoted = args.map((a, i) => (args[i - 1] === '--db' ? storeFor(a) : a)).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return `env -u CI NO_COLOR=1 PAYRECON_ACTOR=${actor} '${process.execPath}' '${BIN}' ${quoted}`;
 }
 
