@@ -6,6 +6,7 @@
  * there. Values keep their exact form: integers as bigint, bytes as bytea, text as text.
  */
 import type Database from 'better-sqlite3';
+import { copyRow } from './pg/copy-text.js';
 import { PgDatabase } from './pg/database.js';
 
 export interface StoreTable {
@@ -29,14 +30,6 @@ export function storeTables(db: Database.Database): StoreTable[] {
   return ordered.map((name) => ({ name, columns: (db.pragma(`table_info("${name}")`) as Array<{ name: string }>).map((c) => c.name) }));
 }
 
-/** One value in COPY's text format: \N for NULL, bytes as bytea hex, backslash escapes. */
-export function copyField(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
-  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
-  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 const ROWS_PER_CHUNK = 2000;
 
 /** Copy every row of `table` from `source` into the same table of `target`; the rows copied. */
@@ -47,7 +40,7 @@ export function copyTable(source: Database.Database, target: PgDatabase, table: 
     let text = '';
     let n = 0;
     for (const r of rows) {
-      text += r.map(copyField).join('\t') + '\n';
+      text += copyRow(r);
       if (++n % ROWS_PER_CHUNK === 0) {
         yield text;
         text = '';

@@ -8,6 +8,7 @@
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
 import type { DB } from './open.js';
+import { copyRow } from './pg/copy-text.js';
 import type { PgDatabase } from './pg/database.js';
 
 /** Rows per staged batch: a few MiB of COPY data, and few enough outcomes held in memory. */
@@ -17,25 +18,6 @@ const STAGE = 'payrecon_import_stage';
 
 const TX_COLUMNS =
   'id, import_id, side, source, external_id, reference, psp_reference, type, currency, amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line';
-
-/**
- * One field in COPY's text format: NULL as \N, and the characters that end a field or a row
- * escaped. A NUL character cannot be stored in a PostgreSQL text value at all (SQLite keeps it):
- * it is written as U+FFFD; the file's own bytes are kept exactly in import_blocks regardless.
- */
-export function copyField(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = typeof v === 'string' ? v : String(v);
-  // Most fields need no escaping: test once, rewrite only those that do.
-  if (!/[\\\n\r\t\0]/.test(s)) return s;
-  return s.replace(/[\\\n\r\t\0]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : '\uFFFD'));
-}
-
-function copyRow(values: unknown[]): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyField(values[i]);
-  return line + '\n';
-}
 
 /** Writes batches of one import's transactions and aliases; the caller holds the write transaction. */
 export class CopyWriter {
