@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { copyRow } from './pg/copy-text.js';
+import { nameColumn, readStoredName, storedName } from './stored-name.js';
 import { PgDatabase } from './pg/database.js';
 
 export interface StoreTable {
@@ -32,15 +33,32 @@ export function storeTables(db: Database.Database): StoreTable[] {
 
 const ROWS_PER_CHUNK = 2000;
 
+/**
+ * Columns holding names that may not be UTF-8 (monitored paths, link targets): SQLite keeps
+ * their bytes as given, PostgreSQL stores such a name as `\x` and hex (src/db/stored-name.ts).
+ * Read as bytes here and stored the server's way, so every name arrives exactly.
+ */
+const NAME_COLUMNS: Record<string, readonly string[]> = {
+  baseline_entries: ['path', 'link_target'],
+  scan_findings: ['path'],
+  scan_changes: ['path'],
+  open_findings: ['path'],
+};
+
 /** Copy every row of `table` from `source` into the same table of `target`; the rows copied. */
 export function copyTable(source: Database.Database, target: PgDatabase, table: StoreTable, onRows?: (n: number) => void): number {
   const cols = table.columns.map((c) => `"${c}"`).join(', ');
-  const rows = source.prepare(`SELECT ${cols} FROM "${table.name}"`).raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
+  const names = NAME_COLUMNS[table.name] ?? [];
+  const nameAt = table.columns.map((c) => names.includes(c));
+  const select = table.columns.map((c, i) => (nameAt[i] ? `${nameColumn(source, `"${c}"`)} AS "${c}"` : `"${c}"`)).join(', ');
+  const rows = source.prepare(`SELECT ${select} FROM "${table.name}"`).raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
+  const toServer = (r: unknown[]): unknown[] =>
+    names.length ? r.map((v, i) => (nameAt[i] && v !== null ? storedName(target, readStoredName(source, v)) : v)) : r;
   function* chunks(): Generator<string> {
     let text = '';
     let n = 0;
     for (const r of rows) {
-      text += copyRow(r);
+      text += copyRow(toServer(r));
       if (++n % ROWS_PER_CHUNK === 0) {
         yield text;
         text = '';

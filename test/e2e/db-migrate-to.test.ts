@@ -81,6 +81,23 @@ describe.skipIf(missing !== null || onPostgres)('db migrate-to', () => {
     expect(runCli(['--db', url, 'audit', 'verify', '--key-file', key], { cwd: dir }).code).toBe(0);
   });
 
+  it('a monitored name that is not UTF-8 arrives byte for byte: the signed baseline verifies and a scan finds nothing new', async () => {
+    expect(runCli(['key', 'generate', '--out', join(dir, 'keys')], { cwd: dir }).code).toBe(0);
+    const key = join(dir, 'keys', 'payrecon-ed25519.key');
+    const mon = join(dir, 'mon');
+    mkdirSync(mon);
+    // A file name with the bytes 0xfe and 0xff, which no UTF-8 text holds.
+    writeFileSync(Buffer.concat([Buffer.from(`${mon}/cert-`), Buffer.from([0xfe, 0xff]), Buffer.from('.pem')]), 'one\n');
+    const env = { PAYRECON_KEY_FILE: key };
+    expect(runCli(['--db', db, 'baseline', 'init', 'keys', '--path', mon], { cwd: dir, env }).code).toBe(0);
+    const before = parseJson(runCli(['--db', db, '--json', 'baseline', 'show', 'keys'], { cwd: dir, env }));
+    const url = await createDatabase(inject('pgUrl')!, 'mig');
+    const r = runCli(['--db', db, 'db', 'migrate-to', url], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(runCli(['--db', url, '--json', 'baseline', 'show', 'keys'], { cwd: dir, env }))).toEqual(before);
+    expect(runCli(['--db', url, 'scan', 'keys'], { cwd: dir, env }).code).toBe(0);
+  });
+
   it('a source whose audit log was edited is refused (20); the server is left without a table', async () => {
     buildStore();
     const { default: Database } = await import('better-sqlite3');
