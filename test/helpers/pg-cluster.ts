@@ -1,44 +1,8 @@
 /**
- * A throw-away PostgreSQL cluster for the tests that need a real server (issue 16: never a
- * mock). `initdb` + `pg_ctl` in a private temp directory, listening on 127.0.0.1 at a free
- * port with password (SCRAM) authentication, so the tests exercise a login the way a team's
- * server asks for one. PostgreSQL refuses to run as root, so under root the directory is given
- * to an unprivileged account (`postgres` when the package created it, else `nobody`) and the
- * server runs as that account through `runuser`.
- *
- * test/setup/pg-global.ts starts one cluster per `vitest run` and hands its URL to the test
- * files (`inject('pgUrl')`); each file creates its own database with `createDatabase`, so files
- * running side by side never see each other's rows.
+ * The throw-away PostgreSQL cluster of the tests (issue 16: never a mock), with types. The code
+ * is plain JavaScript in scripts/pg-cluster.mjs, so that the benchmarks start the same cluster.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-
-/** The directory holding initdb/pg_ctl/postgres, or null when no server is installed. */
-export function postgresBinDir(): string | null {
-  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  const candidates: string[] = [];
-  if (fromConfig.status === 0) candidates.push(fromConfig.stdout.trim());
-  const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) {
-    for (const v of readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(join(debian, v, 'bin'));
-  }
-  for (const dir of candidates) {
-    if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'postgres'))) return dir;
-  }
-  return null;
-}
-
-/** Why the PostgreSQL tests are skipped on this machine, or null when they can run. */
-export function postgresMissing(): string | null {
-  return postgresBinDir() === null
-    ? 'no PostgreSQL server binaries (initdb, pg_ctl): install the postgresql package to run these tests'
-    : null;
-}
+import * as impl from '../../scripts/pg-cluster.mjs';
 
 export interface Cluster {
   /** postgres://payrecon_test:<password>@127.0.0.1:<port>/postgres */
@@ -54,96 +18,13 @@ export interface Cluster {
   start(): void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The account the server runs as: ourselves, or an unprivileged one when we are root. */
-function serverAccount(): { uid: number; gid: number; name: string } | null {
-  if (process.getuid?.() !== 0) return null;
-  for (const name of ['postgres', 'nobody']) {
-    const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
-    const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-    if (r.status === 0 && g.status === 0) return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()), name };
-  }
-  throw new Error('running as root and no unprivileged account (postgres, nobody) to run PostgreSQL as');
-}
-
-export async function startCluster(): Promise<Cluster> {
-  const bin = postgresBinDir();
-  if (bin === null) throw new Error(postgresMissing()!);
-  const account = serverAccount();
-  const root = mkdtempSync(join(tmpdir(), 'payrecon-pg-'));
-  const dataDir = join(root, 'data');
-  const password = randomBytes(12).toString('hex');
-  const pwfile = join(root, 'pwfile');
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  if (account) {
-    // The server's account must reach its directory: /tmp is world-searchable, the temp dir is ours.
-    chmodSync(root, 0o700);
-    chownSync(root, account.uid, account.gid);
-    chownSync(pwfile, account.uid, account.gid);
-  }
-  const run = (cmd: string, args: string[]) => {
-    const [file, argv] = account ? ['runuser', ['-u', account.name, '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
-    execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-  };
-  run('initdb', ['-D', dataDir, '-U', 'payrecon_test', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  rmSync(pwfile);
-  const port = await freePort();
-  // fsync off: a test cluster lives for one run; a crash test stops the server (immediate),
-  // not the machine, so the OS still holds every flushed write. synchronous_commit stays on:
-  // an immediate stop must keep every commit the client was told about, as a real server does.
-  const options = [`-p ${port}`, `-k ${root}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
-  const start = () => run('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '120', 'start']);
-  start();
-  return {
-    url: `postgres://payrecon_test:${password}@127.0.0.1:${port}/postgres`,
-    port,
-    password,
-    dataDir,
-    root,
-    start,
-    stop(mode = 'fast') {
-      run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '120', 'stop']);
-    },
-  };
-}
-
+export const postgresBinDir: () => string | null = impl.postgresBinDir;
+/** Why the PostgreSQL tests are skipped on this machine, or null when they can run. */
+export const postgresMissing: () => string | null = impl.postgresMissing;
+export const startCluster: () => Promise<Cluster> = impl.startCluster;
 /** Stop the server and delete its directory. */
-export function destroyCluster(c: Cluster): void {
-  try {
-    c.stop('fast');
-  } finally {
-    rmSync(c.root, { recursive: true, force: true });
-  }
-}
-
+export const destroyCluster: (c: Cluster) => void = impl.destroyCluster;
 /** The same URL naming another database on that server. */
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-let counter = 0;
-
+export const withDatabase: (url: string, name: string) => string = impl.withDatabase;
 /** Create a fresh, empty database on the cluster at `url`; its URL. */
-export async function createDatabase(url: string, prefix = 't'): Promise<string> {
-  const name = `${prefix}_${process.pid}_${++counter}_${randomBytes(3).toString('hex')}`.toLowerCase();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  return withDatabase(url, name);
-}
+export const createDatabase: (url: string, prefix?: string) => Promise<string> = impl.createDatabase;
