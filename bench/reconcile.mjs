@@ -9,48 +9,18 @@
 //   npm run build && node bench/reconcile.mjs [rows...]      e.g. node bench/reconcile.mjs 20000 60000
 //
 // Data is generated once into bench/out/recon-<rows>/ (gitignored) and reused.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fmt, HAS_SQLITE3, measure, met, OUT, ratio, removeDb, ROOT, summary, table } from './lib.mjs';
+import { fmt, measure, met, ratio, removeDb, ROOT, summary, table } from './lib.mjs';
+import { checkFaults, env, payreconPipeline, pipelineData, sqliteBaseline } from './pipeline.mjs';
 
 const sizes = process.argv.slice(2).length ? process.argv.slice(2).map(Number) : [1_000_000, 3_000_000];
-const BIN = join(ROOT, 'bin', 'payrecon');
-const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 const node = process.execPath;
 
 function pipeline(rows) {
-  const dir = join(OUT, `recon-${rows}`);
-  if (!existsSync(join(dir, 'planted.json'))) {
-    console.log(`generating ${rows} + ${rows} rows into ${dir} ...`);
-    const g = spawnSync(node, [join(ROOT, 'bench', 'generate.mjs'), dir, String(rows)], { stdio: 'inherit' });
-    if (g.status !== 0) process.exit(g.status ?? 1);
-  }
-  const planted = JSON.parse(readFileSync(join(dir, 'planted.json'), 'utf8'));
-
-  // ---- payrecon -----------------------------------------------------------------------------
+  const { dir, planted } = pipelineData(rows);
   const db = join(dir, 'payrecon.db');
   removeDb(db);
-  const steps = [
-    ['import psp', [node, BIN, '--db', db, '--json', 'import', 'psp', join(dir, 'stripe.csv')]],
-    ['import ledger', [node, BIN, '--db', db, '--json', 'import', 'ledger', join(dir, 'ledger.csv')]],
-    ['reconcile --json', [node, BIN, '--db', db, '--json', 'reconcile']],
-  ];
-  const results = [];
-  let doc;
-  for (const [name, argv] of steps) {
-    const r = measure(argv, { env });
-    results.push({ name, ...r });
-    if (name.startsWith('reconcile')) {
-      try {
-        doc = JSON.parse(r.stdout);
-      } catch {
-        console.error(`reconcile did not print JSON (exit ${r.code}):\n${r.stderr.slice(0, 2000)}`);
-      }
-    } else if (r.code !== 0) {
-      console.error(`${name} exited ${r.code}:\n${r.stderr.slice(0, 2000)}`);
-    }
-  }
+  const { results, doc } = payreconPipeline(db, dir);
   // Stage by stage, in-process, as a dry run on the same store (a second run: its findings persist).
   const st = measure([node, join(ROOT, 'bench', 'reconcile-stages.mjs'), db], { env });
   let stages = null;
@@ -61,39 +31,8 @@ function pipeline(rows) {
   }
   removeDb(db);
 
-  // ---- sqlite3 CLI baseline -----------------------------------------------------------------
-  let base = null;
-  if (HAS_SQLITE3) {
-    const sdb = join(dir, 'baseline.db');
-    removeDb(sdb);
-    const script = `
-.mode csv
-.import ${join(dir, 'stripe.csv')} stripe
-.import ${join(dir, 'ledger.csv')} ledger
-CREATE INDEX stripe_source ON stripe (source_id);
-CREATE INDEX ledger_ref ON ledger (psp_reference);
-CREATE TEMP TABLE pairs AS
-  SELECT s.balance_transaction_id AS psp, l.entry_id AS led,
-         (CAST(s.gross AS TEXT) <> l.amount OR upper(s.currency) <> l.currency
-          OR abs(julianday(substr(s.created_utc, 1, 10)) - julianday(l.booked_at)) > 3) AS differs
-  FROM ledger l JOIN stripe s ON s.source_id = l.psp_reference;
-.mode list
-SELECT 'paired', count(*), sum(differs) FROM pairs;
-SELECT 'missing_in_ledger', count(*) FROM stripe s WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.psp_reference = s.source_id);
-SELECT 'missing_in_psp', count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM stripe s WHERE s.source_id = l.psp_reference);
-`;
-    writeFileSync(join(dir, 'baseline.sql'), script);
-    base = measure(['sqlite3', sdb], { input: script });
-    if (base.code !== 0) console.error(`sqlite3 exited ${base.code}: ${base.stderr}`);
-    removeDb(sdb);
-  }
-
-  // ---- correctness: every planted fault found, nothing else ---------------------------------
-  const key = (k, p, l) => `${k}|${p ?? '-'}|${l ?? '-'}`;
-  const want = new Set(planted.faults.map((f) => key(f.kind, f.psp, f.ledger)));
-  const got = new Set((doc?.discrepancies ?? []).map((d) => key(d.kind, d.psp?.id, d.ledger?.id)));
-  const missed = [...want].filter((k) => !got.has(k));
-  const extra = [...got].filter((k) => !want.has(k));
+  const base = sqliteBaseline(dir);
+  const { want, got, missed, extra } = checkFaults(planted, doc);
 
   const total = results.reduce((s, r) => s + r.seconds, 0);
   const totalCpu = results.reduce((s, r) => s + r.cpu, 0);
@@ -107,7 +46,7 @@ SELECT 'missing_in_psp', count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM 
   ]);
   console.log(`ratio payrecon / sqlite3: ${ratio(total, base?.seconds)} wall, ${ratio(totalCpu, base?.cpu)} cpu; reconcile alone ${ratio(results[2].seconds, base?.seconds)} wall`);
   if (base) console.log(`sqlite3 baseline says: ${base.stdout.trim().split('\n').join('; ')}`);
-  console.log(`faults: ${want.size} planted, ${got.size} reported, ${missed.length} missed, ${extra.length} unexpected`);
+  console.log(`faults: ${want} planted, ${got} reported, ${missed.length} missed, ${extra.length} unexpected`);
   if (doc) console.log(`reconcile: ${JSON.stringify(doc.counts)} by kind ${JSON.stringify(doc.by_kind)}`);
   for (const k of missed.slice(0, 10)) console.log(`  missed: ${k}`);
   for (const k of extra.slice(0, 10)) console.log(`  unexpected: ${k}`);
@@ -115,7 +54,7 @@ SELECT 'missing_in_psp', count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM 
     console.log(`stages (dry run in one process, peak RSS ${fmt(stages.processPeakMB, 0)} MB; "manual" includes opening the store and counting the scope):`);
     table([['stage', 'wall s', 'cpu s', 'RSS after MB'], ...stages.stages.map((s) => [s.stage, fmt(s.seconds), fmt(s.cpu), fmt(s.rssMB, 0)])]);
   }
-  return { rows, results, total, totalCpu, peak, base, stages, want: want.size, missed: missed.length, extra: extra.length };
+  return { rows, results, total, totalCpu, peak, base, stages, want: want, missed: missed.length, extra: extra.length };
 }
 
 const runs = sizes.map(pipeline);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadNow, OUT, table } from './lib.mjs';
 
-const ALL = ['import', 'reconcile', 'nightly', 'integrity', 'history', 'report', 'reconcile-json', 'alerts', 'bank', 'triage', 'watchers', 'tui'];
+const ALL = ['import', 'reconcile', 'nightly', 'integrity', 'history', 'report', 'reconcile-json', 'alerts', 'bank', 'triage', 'watchers', 'tui', 'postgres'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const summaries = join(OUT, 'summary');
 rmSync(summaries, { recursive: true, force: true });

@@ -113,6 +113,18 @@ export class CopyWriter {
     return new Set(this.storedIds.all(firstId, firstId + txs.length - 1) as number[]);
   }
 
+  /**
+   * Statistics for what this import added, before it commits, when it changed the table's
+   * shape (a tenth of its rows or more). Autovacuum analyzes on its own schedule, and may do so
+   * in the middle of a large import, while its rows are not yet visible: the next reconcile
+   * then planned its pair join for a ledger with no rows, as a nested loop, and a 200k x 200k
+   * reconcile ran for more than ten minutes instead of nine seconds (docs/benchmarks.md,
+   * "PostgreSQL"). ANALYZE inside the transaction counts the transaction's own rows.
+   */
+  analyzeAfter(imported: number, tableRows: number): void {
+    if (imported >= 1000 && imported * 10 >= tableRows) this.db.exec('ANALYZE transactions, transaction_ids');
+  }
+
   /** The aliases of the stored PSP rows (a row's own id excepted), each once per row. */
   insertAliases(txs: NormalizedTransaction[], firstId: number, stored: Set<number> | null): void {
     const lines: string[] = [];

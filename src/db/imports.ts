@@ -309,5 +309,7 @@ export class ImportWriter {
     this.db
       .prepare('UPDATE imports SET rows_total = ?, rows_imported = ?, rows_skipped = ?, rows_rejected = ? WHERE id = ?')
       .run(counts.total, counts.imported, counts.skipped, counts.rejected, this.importId);
+    // nextId - 1 is the largest id stored: the table's size, near enough.
+    this.copy?.analyzeAfter(counts.imported, this.nextId - 1);
   }
 }
