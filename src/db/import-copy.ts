@@ -5,6 +5,10 @@
  * into a staging table, moved over with one INSERT ... SELECT ... ON CONFLICT DO NOTHING, and
  * the ids that did not land (an identity stored before, in the store or earlier in the file)
  * are compared as restatements by the caller (src/db/imports.ts), exactly as on SQLite.
+ *
+ * A batch is sent deferred (PgDatabase.defer): the server stores it and maintains its indexes
+ * while the caller parses the next batch, and the caller settles it just before sending that
+ * one. On SQLite both are work of the one thread; here they are two processes on two cores.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
 import type { DB } from './open.js';
@@ -15,13 +19,22 @@ import type { PgDatabase } from './pg/database.js';
 export const COPY_BATCH = 5000;
 
 const STAGE = 'payrecon_import_stage';
+const ALIAS_STAGE = 'payrecon_alias_stage';
+
+/** A batch the server is writing: the ticket of its INSERT ... SELECT (null: no rows). */
+export interface SentBatch {
+  ticket: number | null;
+  rows: number;
+  firstId: number;
+}
 
 const TX_COLUMNS =
   'id, import_id, side, source, external_id, reference, psp_reference, type, currency, amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line';
 
 /** Writes batches of one import's transactions and aliases; the caller holds the write transaction. */
 export class CopyWriter {
-  private readonly moveOver;
+  private readonly moveOver: string;
+  private readonly moveAliases: string;
   private readonly storedIds;
   private readonly existing;
   private rejects: string[] = [];
@@ -32,11 +45,11 @@ export class CopyWriter {
     private readonly source: string,
   ) {
     // Dropped with the transaction, committed or not: nothing of it outlives the import.
-    db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP`);
+    db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP;
+             DROP TABLE IF EXISTS pg_temp.${ALIAS_STAGE}; CREATE TEMP TABLE ${ALIAS_STAGE} (LIKE transaction_ids) ON COMMIT DROP`);
     // File order (the ids are given in it), so the first of two rows with one identity is the one stored.
-    this.moveOver = db.prepare(
-      `INSERT INTO transactions (${TX_COLUMNS}) SELECT ${TX_COLUMNS} FROM ${STAGE} ORDER BY id ON CONFLICT (side, source, external_id) DO NOTHING`,
-    );
+    this.moveOver = `INSERT INTO transactions (${TX_COLUMNS}) SELECT ${TX_COLUMNS} FROM ${STAGE} ORDER BY id ON CONFLICT (side, source, external_id) DO NOTHING`;
+    this.moveAliases = `INSERT INTO transaction_ids (ident, tx_id) SELECT ident, tx_id FROM ${ALIAS_STAGE} a WHERE EXISTS (SELECT 1 FROM transactions t WHERE t.id = a.tx_id)`;
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
     this.existing = db
       .prepare(
@@ -74,13 +87,17 @@ export class CopyWriter {
     this.db.copyFrom('COPY rejects (import_id, side, source, file, line, col, reason, raw) FROM STDIN', lines);
   }
 
-  /** Insert `txs` with ids from `firstId`; the ids actually stored, or null when all were. */
-  insert(txs: NormalizedTransaction[], firstId: number): Set<number> | null {
-    if (txs.length === 0) return null;
-    this.db.exec(`TRUNCATE ${STAGE}`);
+  /**
+   * Send `txs` (ids from `firstId`) to be stored, with their aliases, without waiting: the
+   * server works while the caller reads on (PgDatabase.defer). `receive` settles it.
+   */
+  send(txs: NormalizedTransaction[], firstId: number): SentBatch {
+    if (txs.length === 0) return { ticket: null, rows: 0, firstId };
+    const db = this.db;
+    db.defer(`TRUNCATE ${STAGE}, ${ALIAS_STAGE}`);
     const importId = this.importId;
     const source = this.source;
-    this.db.copyFrom(
+    db.deferCopy(
       `COPY ${STAGE} (${TX_COLUMNS}) FROM STDIN`,
       (function* () {
         for (let i = 0; i < txs.length; i++) {
@@ -108,9 +125,20 @@ export class CopyWriter {
         }
       })(),
     );
-    const changes = this.moveOver.run().changes;
-    if (changes === txs.length) return null;
-    return new Set(this.storedIds.all(firstId, firstId + txs.length - 1) as number[]);
+    const ticket = db.defer(this.moveOver, [], true);
+    // Aliases of every PSP row (a row's own id excepted, each once per row); only those of the
+    // rows that were stored move over. The ids are new, so (alias, id) cannot be there already.
+    const aliases: string[] = [];
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i];
+      if (tx.side !== 'psp' || tx.aliases.length === 0) continue;
+      for (const alias of new Set(tx.aliases)) if (alias !== tx.externalId) aliases.push(copyRow([alias, firstId + i]));
+    }
+    if (aliases.length) {
+      db.deferCopy(`COPY ${ALIAS_STAGE} (ident, tx_id) FROM STDIN`, aliases);
+      db.defer(this.moveAliases);
+    }
+    return { ticket, rows: txs.length, firstId };
   }
 
   /**
@@ -125,18 +153,11 @@ export class CopyWriter {
     if (imported >= 1000 && imported * 10 >= tableRows) this.db.exec('ANALYZE transactions, transaction_ids');
   }
 
-  /** The aliases of the stored PSP rows (a row's own id excepted), each once per row. */
-  insertAliases(txs: NormalizedTransaction[], firstId: number, stored: Set<number> | null): void {
-    const lines: string[] = [];
-    for (let i = 0; i < txs.length; i++) {
-      const tx = txs[i];
-      if (tx.side !== 'psp' || tx.aliases.length === 0) continue;
-      const id = firstId + i;
-      if (stored !== null && !stored.has(id)) continue;
-      // The ids are new, so (alias, id) can only repeat within the row: no conflict to skip.
-      for (const alias of new Set(tx.aliases)) if (alias !== tx.externalId) lines.push(copyRow([alias, id]));
-    }
-    if (lines.length) this.db.copyFrom('COPY transaction_ids (ident, tx_id) FROM STDIN', lines);
+  /** Wait for a sent batch; the ids actually stored, or null when all were. Throws what failed on the server. */
+  receive(sent: SentBatch): Set<number> | null {
+    if (sent.ticket === null) return null;
+    if (this.db.result(sent.ticket).rowCount === sent.rows) return null;
+    return new Set(this.storedIds.all(sent.firstId, sent.firstId + sent.rows - 1) as number[]);
   }
 }
 

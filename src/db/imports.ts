@@ -6,7 +6,7 @@
  * the transaction.
  */
 import type { NormalizedTransaction, RejectedRow, Side } from '../domain/transaction.js';
-import { copyWriterFor, COPY_BATCH, type CopyWriter } from './import-copy.js';
+import { copyWriterFor, COPY_BATCH, type CopyWriter, type SentBatch } from './import-copy.js';
 import type { DB } from './open.js';
 
 export interface ImportRecord {
@@ -82,6 +82,13 @@ const MATERIAL = [
   'payout_id',
 ] as const;
 
+/** Queued items, their transactions, and the id the first of those gets. */
+interface Batch {
+  items: WriterItem[];
+  txs: NormalizedTransaction[];
+  firstId: number;
+}
+
 /**
  * Rows are buffered and written BATCH at a time (multi-row INSERTs); `flush` writes what is
  * left. Each row gets its id up front (the next free id in file order), so after a batch one
@@ -107,6 +114,8 @@ export class ImportWriter {
   private readonly identParams: unknown[] = new Array(BATCH * 2);
   /** PostgreSQL: rows go through COPY, COPY_BATCH at a time (src/db/import-copy.ts). */
   private readonly copy: CopyWriter | null;
+  /** PostgreSQL: the batch the server is writing while this thread reads on. */
+  private inFlight: (Batch & { sent: SentBatch }) | null = null;
   private readonly batch: number;
 
   constructor(
@@ -171,33 +180,73 @@ export class ImportWriter {
   add(item: WriterItem): void {
     this.pending.push(item);
     // Rejects alone (a file of bad rows) must not pile up in memory either.
-    if (('tx' in item && ++this.pendingTx === this.batch) || this.pending.length >= 4 * this.batch) this.flush();
+    if (('tx' in item && ++this.pendingTx === this.batch) || this.pending.length >= 4 * this.batch) {
+      if (this.copy) this.pipeline();
+      else this.write(this.take());
+    }
   }
 
-  /** Write every queued row (call before finish). */
+  /** Write every queued row and wait for it (call before finish). */
   flush(): void {
+    if (this.copy) {
+      this.pipeline();
+      this.settleInFlight();
+    } else {
+      this.write(this.take());
+    }
+  }
+
+  private take(): Batch {
     const items = this.pending;
-    if (items.length === 0) return;
     this.pending = [];
     this.pendingTx = 0;
     const txs: NormalizedTransaction[] = [];
     for (const item of items) if ('tx' in item) txs.push(item.tx);
     const firstId = this.nextId;
     this.nextId += txs.length;
-    const stored = this.copy ? this.copy.insert(txs, firstId) : this.insertTransactions(txs, firstId);
-    if (this.copy) this.copy.insertAliases(txs, firstId, stored);
-    else this.insertAliases(txs, firstId, stored);
+    return { items, txs, firstId };
+  }
+
+  /** SQLite: write a batch and settle its outcomes at once. */
+  private write(b: Batch): void {
+    if (b.items.length === 0) return;
+    const stored = this.insertTransactions(b.txs, b.firstId);
+    this.insertAliases(b.txs, b.firstId, stored);
+    this.settle(b, stored);
+  }
+
+  /**
+   * PostgreSQL: settle the batch the server has been writing, then hand it the next one and
+   * return at once, so that the server writes one batch while this thread parses the next: on
+   * two cores the server's index work and the parse overlap instead of taking turns
+   * (docs/benchmarks.md, "PostgreSQL").
+   */
+  private pipeline(): void {
+    const next = this.take();
+    this.settleInFlight();
+    if (next.items.length) this.inFlight = { ...next, sent: this.copy!.send(next.txs, next.firstId) };
+  }
+
+  private settleInFlight(): void {
+    const b = this.inFlight;
+    if (!b) return;
+    this.inFlight = null;
+    this.settle(b, this.copy!.receive(b.sent));
+  }
+
+  /** Each item's outcome, in file order: stored, the same row again (skipped), or a restatement that differs (rejected). */
+  private settle(b: Batch, stored: Set<number> | null): void {
     // PostgreSQL: the stored rows the unstored ones restate, fetched at once (one round trip).
     let prior: Map<string, Record<string, unknown>> | undefined;
-    if (this.copy && stored !== null) prior = this.copy.storedRows(this.side, txs.filter((_, i) => !stored.has(firstId + i)).map((tx) => tx.externalId));
+    if (this.copy && stored !== null) prior = this.copy.storedRows(this.side, b.txs.filter((_, i) => !stored.has(b.firstId + i)).map((tx) => tx.externalId));
     let k = 0;
-    for (const item of items) {
+    for (const item of b.items) {
       if ('reject' in item) {
         this.writeReject(item.reject);
         continue;
       }
       const tx = item.tx;
-      if (stored === null || stored.has(firstId + k++)) {
+      if (stored === null || stored.has(b.firstId + k++)) {
         this.onOutcome(IMPORTED);
         continue;
       }

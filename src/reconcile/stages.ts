@@ -178,6 +178,8 @@ export class RunWorkspace extends Workspace {
       CREATE INDEX ll_amt ON ll (currency, type, amount_minor); CREATE INDEX lp_payout ON lp (payout_id);
       DROP TABLE IF EXISTS ${this.tmp}.tol; CREATE TEMP TABLE tol (currency TEXT PRIMARY KEY, minor ${intType(this.db)} NOT NULL);
     `);
+    // Autovacuum never analyzes a temporary table: without statistics PostgreSQL guesses their size.
+    if (this.dialect !== 'sqlite') this.db.exec('ANALYZE lp; ANALYZE ll;');
     const ins = this.db.prepare('INSERT INTO tol VALUES (?, ?)');
     for (const { currency } of this.db.prepare('SELECT currency FROM lp UNION SELECT currency FROM ll').all() as Array<{ currency: string }>) {
       ins.run(currency, toleranceFor(this.opts.tolerance, currency));

@@ -56,6 +56,9 @@ export class Workspace {
   /** `temp` / `pg_temp`: the schema of the working tables (dropping one must never reach a store table). */
   protected readonly tmp: string;
   private readonly insertMatch;
+  /** PostgreSQL, after mark(): insertMatch that also notes the pair in stage_pairs (see claim). */
+  private readonly insertMatchNoted;
+  private noting = false;
   private readonly findings: FindingSink;
   private readonly insertProposal;
   /**
@@ -103,6 +106,14 @@ export class Workspace {
       `INSERT INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l) ON CONFLICT DO NOTHING`,
     );
     this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
+    this.insertMatchNoted =
+      this.dialect === 'sqlite'
+        ? this.insertMatch
+        : db.prepare(
+            `WITH m AS (INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?) RETURNING psp_tx_id, ledger_tx_id)
+             INSERT INTO stage_pairs SELECT psp_tx_id, ledger_tx_id FROM m`,
+          );
+    if (this.dialect !== 'sqlite') db.exec(`DROP TABLE IF EXISTS ${t}.stage_pairs; CREATE TEMP TABLE stage_pairs (p_id ${int} NOT NULL, l_id ${int} NOT NULL)`);
     this.findings = new FindingSink(db);
   }
 
@@ -129,22 +140,28 @@ export class Workspace {
     );
     // The counts are upserts on SQLite (appends, see above); PostgreSQL refuses an upsert that
     // meets the same key twice in one statement, and aggregates by hashing anyway.
-    db.exec(`
-      CREATE TEMP TABLE cand_l (id ${int} PRIMARY KEY, n ${int} NOT NULL);
-      CREATE TEMP TABLE cand_p (id ${int} PRIMARY KEY, n ${int} NOT NULL);
-      ${
-        sqlite
-          ? `INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
-             INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;`
-          : `INSERT INTO cand_l SELECT l_id, count(*) FROM cand GROUP BY l_id;
-             INSERT INTO cand_p SELECT p_id, count(*) FROM cand GROUP BY p_id;`
-      }
-    `);
+    // PostgreSQL: the tables are made from an aggregate and keyed after (one sorted index build,
+    // not a million index inserts), and analyzed, as autovacuum never looks at temporary tables.
+    db.exec(
+      sqlite
+        ? `CREATE TEMP TABLE cand_l (id ${int} PRIMARY KEY, n ${int} NOT NULL);
+           CREATE TEMP TABLE cand_p (id ${int} PRIMARY KEY, n ${int} NOT NULL);
+           INSERT INTO cand_l SELECT l_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;
+           INSERT INTO cand_p SELECT p_id, 1 FROM cand WHERE true ON CONFLICT (id) DO UPDATE SET n = n + 1;`
+        : `ANALYZE cand;
+           CREATE TEMP TABLE cand_l AS SELECT l_id AS id, count(*) AS n FROM cand GROUP BY l_id; ALTER TABLE cand_l ADD PRIMARY KEY (id);
+           CREATE TEMP TABLE cand_p AS SELECT p_id AS id, count(*) AS n FROM cand GROUP BY p_id; ALTER TABLE cand_p ADD PRIMARY KEY (id);
+           ANALYZE cand_l; ANALYZE cand_p;`,
+    );
     // Edges of rows with several candidates form groups: mark them (suspect = 2) for resolveGroup.
     const grouped = db.prepare('SELECT EXISTS (SELECT 1 FROM cand_l WHERE n > 1) OR EXISTS (SELECT 1 FROM cand_p WHERE n > 1)').pluck().get();
     if (grouped) {
-      db.exec(`UPDATE cand SET suspect = 2
-               WHERE (SELECT n FROM cand_l WHERE id = cand.l_id) > 1 OR (SELECT n FROM cand_p WHERE id = cand.p_id) > 1`);
+      // PostgreSQL ran the per-row subqueries a row at a time (1.5 s at 200k pairs); as IN lists they are two hashes.
+      db.exec(
+        sqlite
+          ? `UPDATE cand SET suspect = 2 WHERE (SELECT n FROM cand_l WHERE id = cand.l_id) > 1 OR (SELECT n FROM cand_p WHERE id = cand.p_id) > 1`
+          : `UPDATE cand SET suspect = 2 WHERE l_id IN (SELECT id FROM cand_l WHERE n > 1) OR p_id IN (SELECT id FROM cand_p WHERE n > 1)`,
+      );
     }
     if (this.proposeAt !== null) {
       db.prepare(
@@ -153,9 +170,8 @@ export class Workspace {
       ).run(rule, this.proposeAt);
       db.exec('DELETE FROM cand WHERE suspect = 0');
     }
-    db.prepare(
-      `INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT CAST(? AS ${int}), p_id, l_id, CAST(? AS TEXT), NULL FROM cand WHERE suspect = 0`,
-    ).run(this.runId, rule);
+    const pairs = `INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) SELECT CAST(? AS ${int}), p_id, l_id, CAST(? AS TEXT), NULL FROM cand WHERE suspect = 0`;
+    db.prepare(this.noting ? `WITH m AS (${pairs} RETURNING psp_tx_id, ledger_tx_id) INSERT INTO stage_pairs SELECT psp_tx_id, ledger_tx_id FROM m` : pairs).run(this.runId, rule);
     // Per-currency totals summed into a keyed table rather than GROUP BY (which sorts every pair).
     // Payouts count as matched rows but add nothing (amt is 0): their money is the rows already counted.
     // Summed in two halves (amt = hi * 10^9 + lo) joined as bigint here: SQLite's integer sum
@@ -205,22 +221,29 @@ export class Workspace {
     db.exec(`DROP TABLE ${t}.cand; DROP TABLE ${t}.tot;`);
   }
 
-  /** Where the current stage's pairs start in recon_matches (SQLite's rowid; 0 on PostgreSQL, see claim). */
+  /**
+   * Where the current stage's pairs start in recon_matches: SQLite's rowid. PostgreSQL's
+   * recon_matches has no insertion order to mark, and claiming every pair of the run again
+   * hashed a million pairs twice per stage (about 20 s of a 1M x 1M run): there the pairs made
+   * from now on are also noted in stage_pairs, emptied here.
+   */
   protected mark(): number {
-    if (this.dialect !== 'sqlite') return 0;
+    if (this.dialect !== 'sqlite') {
+      this.db.exec('TRUNCATE stage_pairs');
+      this.noting = true;
+      return 0;
+    }
     return (this.db.prepare('SELECT coalesce(max(rowid), 0) FROM recon_matches').pluck().get() as number) ?? 0;
   }
 
-  /**
-   * Remove what was paired since `since` (a mark()) from the leftover tables. PostgreSQL's
-   * recon_matches has no insertion order to mark: there every pair of the run is claimed again,
-   * which removes the same rows (a row paired by an earlier stage already left lp / ll).
-   */
+  /** Remove what was paired since `since` (a mark()) from the leftover tables. */
   protected claim(since: number): void {
-    const after = this.dialect === 'sqlite' ? ' WHERE rowid > ?' : '';
-    const args = this.dialect === 'sqlite' ? [since] : [];
-    this.db.prepare(`DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches${after})`).run(...args);
-    this.db.prepare(`DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches${after})`).run(...args);
+    if (this.dialect === 'sqlite') {
+      this.db.prepare('DELETE FROM lp WHERE id IN (SELECT psp_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+      this.db.prepare('DELETE FROM ll WHERE id IN (SELECT ledger_tx_id FROM recon_matches WHERE rowid > ?)').run(since);
+    } else {
+      this.db.exec('DELETE FROM lp WHERE id IN (SELECT p_id FROM stage_pairs); DELETE FROM ll WHERE id IN (SELECT l_id FROM stage_pairs)');
+    }
     // A proposed row waits for a person: later (weaker) stages must not pair it elsewhere.
     this.db.exec('DELETE FROM lp WHERE id IN (SELECT p_id FROM prop); DELETE FROM ll WHERE id IN (SELECT l_id FROM prop)');
   }
@@ -237,7 +260,8 @@ export class Workspace {
     // A person's pairing explains itself: its finding (an amount difference) or nothing.
     const finding = pr.rule === 'manual' ? (pr.finding ?? null) : (pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule));
     const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
-    for (const p of pr.psp) for (const l of pr.ledger) this.insertMatch.run(this.runId, p.id, l.id, pr.rule, grp);
+    const insert = this.noting ? this.insertMatchNoted : this.insertMatch;
+    for (const p of pr.psp) for (const l of pr.ledger) insert.run(this.runId, p.id, l.id, pr.rule, grp);
     if (finding) this.addFinding(finding);
     else for (const p of pr.psp) this.addTotal(p.currency, 1, p.type === 'payout' ? 0n : p.amountMinor);
   }
@@ -290,7 +314,7 @@ export class Workspace {
   }
 
   dispose(): void {
-    const tables = ['lp', 'll', 'cand_p', 'cand_l', 'cand', 'tot', 'tol', 'pg', 'f', 'mm', 'prop', 'propf', 'rej'];
+    const tables = ['lp', 'll', 'cand_p', 'cand_l', 'cand', 'tot', 'tol', 'pg', 'f', 'mm', 'prop', 'propf', 'rej', 'stage_pairs'];
     this.db.exec(tables.map((x) => `DROP TABLE IF EXISTS ${this.tmp}.${x};`).join(' '));
   }
 }

@@ -58,6 +58,21 @@ export class Bridge {
     this.worker.on('error', () => undefined);
   }
 
+  /**
+   * Send a deferred request and go on: the worker runs it after everything sent before, and
+   * keeps its outcome (protocol.ts). Its id, to ask for a kept reply with `result`.
+   */
+  post(body: Body, keep: boolean): number {
+    if (this.dead) throw new DatabaseError(`PostgreSQL at ${this.server}: ${this.dead}`);
+    const id = ++this.nextId;
+    try {
+      this.port.postMessage({ ...body, id, deferred: { keep } } as Request);
+    } catch (e) {
+      throw new TypeError(`cannot send these values to PostgreSQL: ${(e as Error).message}`);
+    }
+    return id;
+  }
+
   /** Send one request and block until its reply. Throws DatabaseError when the worker is gone. */
   call(body: Body): Reply {
     if (this.dead) throw new DatabaseError(`PostgreSQL at ${this.server}: ${this.dead}`);

@@ -71,6 +71,8 @@ export class PgDatabase implements Port, Runner {
   private cursors = 0;
   private closed = false;
   private copying = false;
+  /** Deferred requests sent since the last settle. */
+  private deferred = 0;
 
   /** Connects now; a server that cannot be reached is a DatabaseError (exit 19). */
   constructor(url: string) {
@@ -89,6 +91,8 @@ export class PgDatabase implements Port, Runner {
     if (this.closed) throw new TypeError('The database connection is not open');
     // The server takes nothing but COPY data until the COPY ends: a statement now would wait forever.
     if (this.copying && body.op === 'query') throw new TypeError('This connection is busy with a COPY: the chunk source cannot run statements on it');
+    // What was deferred failed first, if it failed: its error, before anything else runs.
+    if (this.deferred > 0 && body.op !== 'sync') this.settle();
     const reply = this.bridge.call(body);
     this.tx = reply.tx;
     if (!reply.ok) throw this.error(reply.error);
@@ -164,6 +168,8 @@ export class PgDatabase implements Port, Runner {
         else db.commit();
         return result;
       } catch (e) {
+        // Deferred statements that failed too: the error being thrown already says what went wrong.
+        db.settleQuietly();
         if (db.inTransaction && !db.closed) {
           try {
             db.exec(nested ? `ROLLBACK TO ${SAVEPOINT}; RELEASE ${SAVEPOINT}` : 'ROLLBACK');
@@ -192,6 +198,52 @@ export class PgDatabase implements Port, Runner {
   }
 
   /**
+   * Run `sql` (one statement, `?` or `@name` parameters as in prepare) without waiting for it:
+   * the call returns at once and the server works while this thread goes on (an import parses
+   * its next rows meanwhile). Deferred statements run in the order sent, before anything sent
+   * after them. Their failure is thrown by the next statement waited on (or `settle`), and
+   * nothing deferred after a failure runs. With `keep`, `result(ticket)` gives the outcome.
+   */
+  defer(sql: string, params: unknown[] | Record<string, unknown> = [], keep = false): number {
+    if (this.closed) throw new TypeError('The database connection is not open');
+    const { text, values } = this.prepare(sql).bound(params);
+    this.deferred++;
+    return this.bridge.post({ op: 'query', text, values }, keep);
+  }
+
+  /** As copyFrom, deferred (see defer); the ticket's result has the rows copied as its rowCount. */
+  deferCopy(sql: string, chunks: Iterable<string | Buffer>, keep = false): number {
+    if (this.closed) throw new TypeError('The database connection is not open');
+    this.bridge.post({ op: 'copyStart', text: sql }, false);
+    for (const batch of copyBatches(chunks)) this.bridge.post({ op: 'copyData', chunks: batch }, false);
+    this.deferred += 2;
+    return this.bridge.post({ op: 'copyEnd' }, keep);
+  }
+
+  /** Wait for everything deferred; throw the first failure among it. */
+  settle(): void {
+    if (this.deferred === 0) return;
+    this.deferred = 0;
+    this.request({ op: 'sync' });
+  }
+
+  /** Wait for everything deferred, forgetting a failure (on the way to a rollback). */
+  settleQuietly(): void {
+    try {
+      this.settle();
+    } catch {
+      /* the caller is already failing with its own error */
+    }
+  }
+
+  /** The outcome of deferred statement `ticket` (sent with keep): waits for it, throws what failed before it. */
+  result(ticket: number): { rowCount: number; result?: QueryResult } {
+    this.settle();
+    const reply = this.request({ op: 'result', ticket });
+    return { rowCount: reply.rowCount ?? reply.result?.rowCount ?? 0, result: reply.result };
+  }
+
+  /**
    * `COPY table (cols) FROM STDIN` fed from `chunks` (text or bytes in COPY's format), sent in
    * batches of about 1 MiB; the number of rows copied. A failure cancels the COPY (nothing of it
    * stays) and is thrown.
@@ -200,18 +252,7 @@ export class PgDatabase implements Port, Runner {
     this.request({ op: 'copyStart', text: sql });
     this.copying = true;
     try {
-      let batch: Array<string | Buffer> = [];
-      let bytes = 0;
-      for (const ch of chunks) {
-        batch.push(ch);
-        bytes += ch.length;
-        if (bytes >= COPY_BATCH_BYTES) {
-          this.request({ op: 'copyData', chunks: coalesce(batch) });
-          batch = [];
-          bytes = 0;
-        }
-      }
-      if (batch.length) this.request({ op: 'copyData', chunks: coalesce(batch) });
+      for (const batch of copyBatches(chunks)) this.request({ op: 'copyData', chunks: batch });
       return this.request({ op: 'copyEnd' }).rowCount ?? 0;
     } catch (e) {
       this.copying = false;
@@ -241,6 +282,22 @@ export class PgDatabase implements Port, Runner {
     }
     return this;
   }
+}
+
+/** `chunks` in batches of about COPY_BATCH_BYTES, each coalesced. */
+function* copyBatches(chunks: Iterable<string | Buffer>): Generator<Array<string | Buffer>> {
+  let batch: Array<string | Buffer> = [];
+  let bytes = 0;
+  for (const ch of chunks) {
+    batch.push(ch);
+    bytes += ch.length;
+    if (bytes >= COPY_BATCH_BYTES) {
+      yield coalesce(batch);
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length) yield coalesce(batch);
 }
 
 /**

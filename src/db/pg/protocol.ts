@@ -1,7 +1,10 @@
 /**
  * What the main thread (bridge.ts) and the connection's worker (worker.ts) say to each other.
- * One request at a time; the worker answers every request exactly once, and an error is a
- * reply too, never a silence the main thread would wait on forever.
+ * The worker runs requests one after another, in the order sent. A request is either waited on
+ * (the worker answers it exactly once, an error being an answer too, never a silence the main
+ * thread would wait on forever) or deferred: the main thread goes on while the server works,
+ * and the worker keeps the outcome. The first deferred failure is answered to the next `sync`,
+ * and every deferred request after a failure is skipped (the transaction is lost anyway).
  */
 
 /** Int32 cells of the shared buffer. */
@@ -12,14 +15,25 @@ export const WAITING = 0;
 export const REPLIED = 1;
 export const DEAD = 2;
 
-export type Request =
-  | { id: number; op: 'connect'; url: string }
-  | { id: number; op: 'query'; text: string; values: unknown[]; simple?: boolean }
-  | { id: number; op: 'copyStart'; text: string }
-  | { id: number; op: 'copyData'; chunks: Array<string | Uint8Array> }
-  | { id: number; op: 'copyEnd' }
-  | { id: number; op: 'copyAbort'; reason: string }
-  | { id: number; op: 'close' };
+/** On a request: run it without the main thread waiting; `keep` keeps its reply for a `result`. */
+export interface Deferral {
+  deferred?: { keep: boolean };
+}
+
+export type Request = Deferral &
+  (
+    | { id: number; op: 'connect'; url: string }
+    | { id: number; op: 'query'; text: string; values: unknown[]; simple?: boolean }
+    | { id: number; op: 'copyStart'; text: string }
+    | { id: number; op: 'copyData'; chunks: Array<string | Uint8Array> }
+    | { id: number; op: 'copyEnd' }
+    | { id: number; op: 'copyAbort'; reason: string }
+    | { id: number; op: 'close' }
+    /** Waited on: the first deferred failure since the last sync (ok when none), then forgotten. */
+    | { id: number; op: 'sync' }
+    /** Waited on: the kept reply of deferred request `ticket` (after a sync: it ran, and succeeded). */
+    | { id: number; op: 'result'; ticket: number }
+  );
 
 /** Column type OIDs the main thread converts itself (the rest arrive as the worker parsed them). */
 export const OID = { int2: 21, int4: 23, int8: 20, oid: 26, numeric: 1700, float4: 700, float8: 701, bool: 16, bytea: 17 } as const;

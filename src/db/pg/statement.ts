@@ -50,6 +50,11 @@ export class PgStatement<Row = unknown> implements Statement<Row> {
     return bindArguments(this.sql, args).map(bindable);
   }
 
+  /** The server's text of this statement and `args` bound to it (for a deferred run). */
+  bound(...args: unknown[]): { text: string; values: unknown[] } {
+    return { text: this.sql.text, values: this.values(args) };
+  }
+
   private readerCheck(r: QueryResult): void {
     if (r.fields.length === 0) throw new TypeError('This statement does not return data. Use run() instead');
   }

@@ -18,8 +18,15 @@ let client: pg.Client | null = null;
 /** Why the connection is unusable, once it is: every later request is answered with it. */
 let broken: WireError | null = null;
 let secrets: string[] = [];
-let current: number | null = null;
+/** The request running now (what an exception nobody caught is the answer to). */
+let current: Request | null = null;
 let copy: { stream: CopyStreamQuery; done: Promise<number>; failed: Error | null } | null = null;
+/** The first failure of a deferred request since the last `sync`; the requests after it are skipped. */
+let deferredError: WireError | null = null;
+/** Replies of deferred requests sent with `keep`, until their `result` is asked for. */
+const keptReplies = new Map<number, Reply>();
+/** Requests run one after another, in the order they came, waited on or deferred. */
+let chain: Promise<void> = Promise.resolve();
 
 const byteaParser = pg.types.getTypeParser(OID.bytea, 'text');
 const identity = (s: string) => s;
@@ -43,8 +50,14 @@ const types = {
   },
 };
 
-function send(reply: Reply): void {
+/** Answer `req`: post the reply of a request waited on, keep that of a deferred one. */
+function answer(req: Request, reply: Reply): void {
   current = null;
+  if (req.deferred) settleDeferred(req, reply);
+  else send(reply);
+}
+
+function send(reply: Reply): void {
   port.postMessage(reply);
   Atomics.store(state, FLAG, REPLIED);
   Atomics.notify(state, FLAG);
@@ -65,10 +78,27 @@ function wireError(e: unknown, connecting = false): WireError {
   return w;
 }
 
-function fail(id: number, e: unknown, connecting = false): void {
+function failure(id: number, e: unknown, connecting = false): Reply {
   const error = wireError(e, connecting);
   if (error.connection) markBroken(error);
-  send({ id, tx: txStatus(), ok: false, error });
+  return { id, tx: txStatus(), ok: false, error };
+}
+
+/**
+ * A deferred request's reply: a failure is kept for the next `sync` (the first one only: what
+ * follows it fails because of it), and the COPY it may have left open is cancelled so that the
+ * statements after the sync (a ROLLBACK) can run.
+ */
+function settleDeferred(req: Request, reply: Reply): void {
+  if (!reply.ok) {
+    deferredError ??= reply.error;
+    if (copy) {
+      copy.stream.destroy(new Error('cancelled: an earlier deferred request failed'));
+      copy = null;
+    }
+  } else if (req.deferred?.keep) {
+    keptReplies.set(req.id, reply);
+  }
 }
 
 function markBroken(error: WireError): void {
@@ -104,27 +134,34 @@ async function connect(url: string): Promise<void> {
   }
 }
 
-async function handle(req: Request): Promise<void> {
+async function handle(req: Request): Promise<Reply> {
   if (req.op === 'connect') {
     try {
       await connect(req.url);
-      send({ id: req.id, tx: txStatus(), ok: true });
+      return { id: req.id, tx: txStatus(), ok: true };
     } catch (e) {
-      fail(req.id, e, true);
+      return failure(req.id, e, true);
     }
-    return;
   }
   if (req.op === 'close') {
     const c = client;
     client = null;
     broken ??= { message: 'the connection is closed', connection: true };
     await c?.end().catch(() => undefined);
-    send({ id: req.id, tx: null, ok: true });
-    return;
+    return { id: req.id, tx: null, ok: true };
+  }
+  if (req.op === 'sync') {
+    const error = deferredError;
+    deferredError = null;
+    return error ? { id: req.id, tx: txStatus(), ok: false, error } : { id: req.id, tx: txStatus(), ok: true };
+  }
+  if (req.op === 'result') {
+    const kept = keptReplies.get(req.ticket);
+    keptReplies.delete(req.ticket);
+    return kept ? { ...kept, id: req.id } : failure(req.id, new Error(`no kept reply for request ${req.ticket} (it failed, or was not deferred with keep)`));
   }
   if (broken || !client) {
-    send({ id: req.id, tx: null, ok: false, error: broken ?? { message: 'not connected', connection: true } });
-    return;
+    return { id: req.id, tx: null, ok: false, error: broken ?? { message: 'not connected', connection: true } };
   }
   try {
     switch (req.op) {
@@ -138,8 +175,7 @@ async function handle(req: Request): Promise<void> {
           : await client.query({ text: req.text, values, rowMode: 'array', types, queryMode: 'extended' } as pg.QueryArrayConfig);
         const last = Array.isArray(r) ? r[r.length - 1] : r;
         const fields = (last?.fields ?? []).map((f: pg.FieldDef) => [f.name, f.dataTypeID] as [string, number]);
-        send({ id: req.id, tx: txStatus(), ok: true, result: { fields, rows: last?.rows ?? [], command: last?.command ?? '', rowCount: last?.rowCount ?? 0 } });
-        return;
+        return { id: req.id, tx: txStatus(), ok: true, result: { fields, rows: last?.rows ?? [], command: last?.command ?? '', rowCount: last?.rowCount ?? 0 } };
       }
       case 'copyStart': {
         const stream = client.query(copyFrom(req.text));
@@ -153,8 +189,7 @@ async function handle(req: Request): Promise<void> {
         });
         entry.done.catch(() => undefined);
         copy = entry;
-        send({ id: req.id, tx: txStatus(), ok: true });
-        return;
+        return { id: req.id, tx: txStatus(), ok: true };
       }
       case 'copyData': {
         if (!copy) throw new Error('COPY data without a COPY in progress');
@@ -164,8 +199,7 @@ async function handle(req: Request): Promise<void> {
         // Back-pressure: answer once the socket took the data, so memory stays bounded.
         if (full) await Promise.race([new Promise((r) => copy!.stream.once('drain', r)), copy.done]);
         if (copy.failed) throw copy.failed;
-        send({ id: req.id, tx: txStatus(), ok: true });
-        return;
+        return { id: req.id, tx: txStatus(), ok: true };
       }
       case 'copyEnd':
       case 'copyAbort': {
@@ -175,32 +209,35 @@ async function handle(req: Request): Promise<void> {
         if (req.op === 'copyAbort') {
           c.stream.destroy(new Error(req.reason));
           await c.done.catch(() => undefined);
-          send({ id: req.id, tx: txStatus(), ok: true, rowCount: 0 });
-          return;
+          return { id: req.id, tx: txStatus(), ok: true, rowCount: 0 };
         }
         c.stream.end();
         const rowCount = await c.done;
-        send({ id: req.id, tx: txStatus(), ok: true, rowCount });
-        return;
+        return { id: req.id, tx: txStatus(), ok: true, rowCount };
       }
     }
   } catch (e) {
-    fail(req.id, e);
+    return failure(req.id, e);
   }
 }
 
 port.on('message', (req: Request) => {
-  current = req.id;
-  handle(req).catch((e) => fail(req.id, e));
+  chain = chain.then(async () => {
+    if (req.deferred && deferredError) return; // skipped: the transaction failed before it
+    current = req;
+    const reply = await handle(req).catch((e: unknown) => failure(req.id, e));
+    if (current !== req) return; // answered already, by the handlers below
+    answer(req, reply);
+  });
 });
 
 // Whatever escapes: answer the request in flight, and flag a dying thread.
 process.on('uncaughtException', (e) => {
   markBroken(wireError(e));
-  if (current !== null) fail(current, e);
+  if (current !== null) answer(current, failure(current.id, e));
 });
 process.on('unhandledRejection', (e) => {
-  if (current !== null) fail(current, e);
+  if (current !== null) answer(current, failure(current.id, e));
 });
 process.on('exit', () => {
   Atomics.store(state, FLAG, DEAD);
