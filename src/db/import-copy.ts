@@ -34,7 +34,6 @@ const TX_COLUMNS =
 /** Writes batches of one import's transactions and aliases; the caller holds the write transaction. */
 export class CopyWriter {
   private readonly moveOver: string;
-  private readonly moveAliases: string;
   private readonly storedIds;
   private readonly existing;
   private rejects: string[] = [];
@@ -48,8 +47,14 @@ export class CopyWriter {
     db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP;
              DROP TABLE IF EXISTS pg_temp.${ALIAS_STAGE}; CREATE TEMP TABLE ${ALIAS_STAGE} (LIKE transaction_ids) ON COMMIT DROP`);
     // File order (the ids are given in it), so the first of two rows with one identity is the one stored.
-    this.moveOver = `INSERT INTO transactions (${TX_COLUMNS}) SELECT ${TX_COLUMNS} FROM ${STAGE} ORDER BY id ON CONFLICT (side, source, external_id) DO NOTHING`;
-    this.moveAliases = `INSERT INTO transaction_ids (ident, tx_id) SELECT ident, tx_id FROM ${ALIAS_STAGE} a WHERE EXISTS (SELECT 1 FROM transactions t WHERE t.id = a.tx_id)`;
+    // One statement moves the rows over and the aliases of those stored (their ids, returned),
+    // and counts them. (An alias table joined to transactions instead was planned, without
+    // statistics on the staged aliases, as a hash of the whole table per batch.)
+    this.moveOver = `WITH stored AS (
+        INSERT INTO transactions (${TX_COLUMNS}) SELECT ${TX_COLUMNS} FROM ${STAGE} ORDER BY id
+        ON CONFLICT (side, source, external_id) DO NOTHING RETURNING id),
+      aliases AS (INSERT INTO transaction_ids (ident, tx_id) SELECT ident, tx_id FROM ${ALIAS_STAGE} WHERE tx_id IN (SELECT id FROM stored))
+      SELECT count(*) FROM stored`;
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
     this.existing = db
       .prepare(
@@ -125,7 +130,6 @@ export class CopyWriter {
         }
       })(),
     );
-    const ticket = db.defer(this.moveOver, [], true);
     // Aliases of every PSP row (a row's own id excepted, each once per row); only those of the
     // rows that were stored move over. The ids are new, so (alias, id) cannot be there already.
     const aliases: string[] = [];
@@ -134,10 +138,8 @@ export class CopyWriter {
       if (tx.side !== 'psp' || tx.aliases.length === 0) continue;
       for (const alias of new Set(tx.aliases)) if (alias !== tx.externalId) aliases.push(copyRow([alias, firstId + i]));
     }
-    if (aliases.length) {
-      db.deferCopy(`COPY ${ALIAS_STAGE} (ident, tx_id) FROM STDIN`, aliases);
-      db.defer(this.moveAliases);
-    }
+    if (aliases.length) db.deferCopy(`COPY ${ALIAS_STAGE} (ident, tx_id) FROM STDIN`, aliases);
+    const ticket = db.defer(this.moveOver, [], true);
     return { ticket, rows: txs.length, firstId };
   }
 
@@ -156,7 +158,7 @@ export class CopyWriter {
   /** Wait for a sent batch; the ids actually stored, or null when all were. Throws what failed on the server. */
   receive(sent: SentBatch): Set<number> | null {
     if (sent.ticket === null) return null;
-    if (this.db.result(sent.ticket).rowCount === sent.rows) return null;
+    if (Number(this.db.result(sent.ticket).result!.rows[0][0]) === sent.rows) return null;
     return new Set(this.storedIds.all(sent.firstId, sent.firstId + sent.rows - 1) as number[]);
   }
 }
