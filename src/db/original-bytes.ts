@@ -10,8 +10,8 @@ import { deflateRaw, inflateRawSync, constants } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { CsvTokenizer, type CsvRecord } from '../importers/csv.js';
 import type { FileBlock } from '../importers/csv-stream.js';
-import { dialectOf, type DB } from './open.js';
-import type { PgDatabase } from './pg/database.js';
+import type { DB } from './open.js';
+import { writeBehind, type WriteBehind } from './write-behind.js';
 
 const deflate = promisify(deflateRaw);
 
@@ -23,9 +23,7 @@ const LEVEL = constants.Z_BEST_SPEED;
 
 /** Stores one import's blocks. The caller's write transaction must stay open until `finish`. */
 export class BlockWriter {
-  private readonly insert: (...values: unknown[]) => void;
-  /** Wait until the server has stored what was deferred (throws its failure). */
-  private readonly stored: () => void;
+  private readonly insert: WriteBehind;
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown = null;
   private closed = false;
@@ -37,13 +35,9 @@ export class BlockWriter {
     db: DB,
     private readonly importId: number,
   ) {
-    const sql = 'INSERT INTO import_blocks (import_id, first_line, byte_offset, size, data) VALUES (?, ?, ?, ?, ?)';
-    // PostgreSQL: deferred, so that a block does not wait for the batch of rows the server is
-    // writing meanwhile (src/db/import-copy.ts); a failure is thrown by the next statement waited on.
-    const pg = dialectOf(db) === 'postgres' ? (db as unknown as PgDatabase) : null;
-    const stmt = pg ? null : db.prepare(sql);
-    this.insert = (...values: unknown[]) => (pg ? pg.defer(sql, values) : stmt!.run(...values));
-    this.stored = () => pg?.settle();
+    // Written behind on PostgreSQL: a block must not wait for the batch of rows the server is
+    // writing meanwhile (src/db/import-copy.ts).
+    this.insert = writeBehind(db, 'INSERT INTO import_blocks (import_id, first_line, byte_offset, size, data) VALUES (?, ?, ?, ?, ?)');
   }
 
   add(block: FileBlock): void {
@@ -79,7 +73,7 @@ export class BlockWriter {
     await this.settled();
     this.closed = true;
     if (this.failure) throw this.failure;
-    this.stored();
+    this.insert.settle();
     const read = this.hash.digest('hex');
     if (this.bytes !== size || read !== sha256) {
       throw new InputError(

@@ -16,18 +16,24 @@ export function jsonArrayAggFn(db: DB): string {
 }
 
 /**
- * The rows of a JSON array of strings bound as one parameter (`param` is its placeholder), as
- * a one-column subquery named `value`: `x IN ${jsonTextList(db, '?')}`.
+ * `expr IN (the members of a JSON array of strings bound as one parameter)`; `param` is its
+ * placeholder, `not` makes it NOT IN. PostgreSQL gets `= ANY (ARRAY(...))`: as `IN (SELECT ...)`
+ * the planner took the list, on a table loaded moments before (no statistics yet), for a
+ * nested loop over the whole table; an array always probes the index (docs/benchmarks.md).
  */
-export function jsonTextList(db: DB, param: string): string {
-  return dialectOf(db) === 'sqlite' ? `(SELECT value FROM json_each(${param}))` : `(SELECT value FROM json_array_elements_text(CAST(${param} AS json)))`;
+export function inJsonText(db: DB, expr: string, param: string, not = false): string {
+  return inJsonList(db, expr, param, not, 'TEXT');
 }
 
 /** The same for a JSON array of integers (ids). */
-export function jsonIntList(db: DB, param: string): string {
-  return dialectOf(db) === 'sqlite'
-    ? `(SELECT value FROM json_each(${param}))`
-    : `(SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(${param} AS json)))`;
+export function inJsonInt(db: DB, expr: string, param: string, not = false): string {
+  return inJsonList(db, expr, param, not, 'BIGINT');
+}
+
+function inJsonList(db: DB, expr: string, param: string, not: boolean, type: 'TEXT' | 'BIGINT'): string {
+  if (dialectOf(db) === 'sqlite') return `${expr} ${not ? 'NOT IN' : 'IN'} (SELECT value FROM json_each(${param}))`;
+  const any = `${expr} = ANY (ARRAY(SELECT CAST(value AS ${type}) FROM json_array_elements_text(CAST(${param} AS json))))`;
+  return not ? `NOT (${any})` : any;
 }
 
 /** The text of member `key` of a JSON object stored as text in `expr`: `json_extract(expr, '$.key')` on SQLite. */

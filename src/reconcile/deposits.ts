@@ -6,7 +6,7 @@
  */
 import { activeDeposits, bankCoverage, storeDepositMatches, type DepositRecord } from '../db/bank-deposits.js';
 import type { DB } from '../db/open.js';
-import { jsonIntList } from '../db/sql.js';
+import { inJsonInt } from '../db/sql.js';
 import { formatMinor } from '../domain/money.js';
 import { addBusinessDays, matchDeposits, MIN_IDENT, normaliseText, rowNet, type DepositItem, type Finding, type MatchRow, type PayoutItem } from '../matchers/index.js';
 import { addDays, loadRows, type RunScope } from './rows.js';
@@ -95,7 +95,7 @@ export function payoutItems(rows: Map<number, MatchRow>, aliases: Map<number, st
 /** Other identifiers of the payout rows (transaction_ids): Stripe's payout id po_... is one. */
 function payoutAliases(db: DB, ids: number[]): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  const rows = db.prepare(`SELECT tx_id, ident FROM transaction_ids WHERE tx_id IN ${jsonIntList(db, '?')}`).all(JSON.stringify(ids)) as Array<{
+  const rows = db.prepare(`SELECT tx_id, ident FROM transaction_ids WHERE ${inJsonInt(db, 'tx_id', '?')}`).all(JSON.stringify(ids)) as Array<{
     tx_id: number;
     ident: string;
   }>;

@@ -7,7 +7,7 @@
  */
 import { verifyPayout, type Finding, type MatchRow } from '../matchers/index.js';
 import { dialectOf, type DB } from '../db/open.js';
-import { intType, jsonIntList, jsonTextList, tempSchema } from '../db/sql.js';
+import { inJsonInt, inJsonText, intType, tempSchema } from '../db/sql.js';
 import { bounded, loadRows, type RunScope } from './rows.js';
 import { SPLIT } from './workspace.js';
 
@@ -40,7 +40,7 @@ export function runPayoutStage({ db, scope, payoutIds, addFinding }: PayoutStage
           CASE WHEN type = 'payout' THEN 0 ELSE coalesce(net_minor, amount_minor - coalesce(fee_minor, 0)) END AS net,
           ${dialectOf(db) === 'sqlite' ? "type <> 'payout'" : "CASE WHEN type <> 'payout' THEN 1 ELSE 0 END"} AS n
         FROM transactions ${keys === null ? notIndexed : ''} WHERE ${plus}side = 'psp' AND payout_id IS NOT NULL
-          ${keys === null ? '' : `AND payout_id IN ${jsonTextList(db, '@keys')}`} AND true`;
+          ${keys === null ? '' : `AND ${inJsonText(db, 'payout_id', '@keys')}`} AND true`;
   // An upsert per row on SQLite (few keys, no sort); PostgreSQL refuses an upsert meeting one
   // key twice in a statement, and aggregates by hashing.
   db
@@ -105,7 +105,7 @@ function batchKeys(db: DB, payouts: Map<number, MatchRow>): string[] {
     keys.add(r.externalId);
     if (r.payoutId !== null) keys.add(r.payoutId);
   }
-  const aliases = db.prepare(`SELECT ident FROM transaction_ids WHERE tx_id IN ${jsonIntList(db, '?')}`).pluck();
+  const aliases = db.prepare(`SELECT ident FROM transaction_ids WHERE ${inJsonInt(db, 'tx_id', '?')}`).pluck();
   for (const ident of aliases.all(JSON.stringify([...payouts.keys()])) as string[]) keys.add(ident);
   return [...keys];
 }

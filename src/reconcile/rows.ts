@@ -4,7 +4,7 @@
  */
 import type { MatchRow } from '../matchers/types.js';
 import type { DB } from '../db/open.js';
-import { jsonIntList, plannerHints, SQLITE_HINTS, type PlannerHints } from '../db/sql.js';
+import { inJsonInt, plannerHints, SQLITE_HINTS, type PlannerHints } from '../db/sql.js';
 import type { TransactionColumns } from '../db/transaction-rows.js';
 
 /** The dates a run covers. PSP rows by their own date; ledger rows widened by the date window. */
@@ -129,7 +129,7 @@ const BATCH = 500;
 /** Load rows by store id, in batches so a long list never becomes one huge statement. */
 export function loadRows(db: DB, ids: Iterable<number>): Map<number, MatchRow> {
   const stmt = db
-    .prepare(`SELECT ${ROW_COLUMNS} FROM transactions t JOIN imports i ON i.id = t.import_id WHERE t.id IN ${jsonIntList(db, '?')}`)
+    .prepare(`SELECT ${ROW_COLUMNS} FROM transactions t JOIN imports i ON i.id = t.import_id WHERE ${inJsonInt(db, 't.id', '?')}`)
     .safeIntegers(true);
   const out = new Map<number, MatchRow>();
   let batch: number[] = [];

@@ -11,6 +11,7 @@ import { classifyPair, components, resolveGroup, type Finding, type MatchOptions
 import { dialectOf, type DB } from '../db/open.js';
 import type { Dialect } from '../db/port.js';
 import { dayDistance, intType, tempSchema } from '../db/sql.js';
+import { writeBehind } from '../db/write-behind.js';
 import type { CurrencyTotal } from '../db/reconcile-store.js';
 import { loadRows, pagedIds, scopeParams, type RunScope } from './rows.js';
 import { FindingSink } from './finding-sink.js';
@@ -105,11 +106,13 @@ export class Workspace {
     this.insertProposal = db.prepare(
       `INSERT INTO prop SELECT @p, @l, @rule, @confidence WHERE NOT EXISTS (SELECT 1 FROM rej WHERE p_id = @p AND l_id = @l) ON CONFLICT DO NOTHING`,
     );
-    this.insertMatch = db.prepare('INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
+    // Written behind on PostgreSQL (a round trip per pair saved; src/db/write-behind.ts).
+    this.insertMatch = writeBehind(db, 'INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?)');
     this.insertMatchNoted =
       this.dialect === 'sqlite'
         ? this.insertMatch
-        : db.prepare(
+        : writeBehind(
+            db,
             `WITH m AS (INSERT INTO recon_matches (run_id, psp_tx_id, ledger_tx_id, rule, group_no) VALUES (?, ?, ?, ?, ?) RETURNING psp_tx_id, ledger_tx_id)
              INSERT INTO stage_pairs SELECT psp_tx_id, ledger_tx_id FROM m`,
           );
@@ -261,7 +264,7 @@ export class Workspace {
     const finding = pr.rule === 'manual' ? (pr.finding ?? null) : (pr.finding ?? classifyPair(pr.psp, pr.ledger, this.opts, pr.rule));
     const grp = pr.psp.length > 1 || pr.ledger.length > 1 ? ++this.groupNo : null;
     const insert = this.noting ? this.insertMatchNoted : this.insertMatch;
-    for (const p of pr.psp) for (const l of pr.ledger) insert.run(this.runId, p.id, l.id, pr.rule, grp);
+    for (const p of pr.psp) for (const l of pr.ledger) insert(this.runId, p.id, l.id, pr.rule, grp);
     if (finding) this.addFinding(finding);
     else for (const p of pr.psp) this.addTotal(p.currency, 1, p.type === 'payout' ? 0n : p.amountMinor);
   }

@@ -7,7 +7,7 @@
 import { isBusy } from '../db/errors-port.js';
 import type { Statement } from '../db/port.js';
 import { type DB, sqliteSetting } from '../db/open.js';
-import { jsonTextList } from '../db/sql.js';
+import { inJsonText } from '../db/sql.js';
 import { claimTick, releaseTick, tickKey } from '../db/tick-claims.js';
 import { DatabaseError } from '../errors.js';
 
@@ -121,7 +121,7 @@ export class Outbox {
         `SELECT o.alert_id AS "alertId", o.sink AS sink, a.body AS body, o.attempts AS attempts
            FROM schedule_outbox o JOIN schedule_alerts a ON a.id = o.alert_id
           WHERE o.sink = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
-            AND o.alert_id NOT IN ${jsonTextList(this.db, '?')}
+            AND ${inJsonText(this.db, 'o.alert_id', '?', true)}
           ORDER BY o.next_attempt_at, a.created_at, o.alert_id
           LIMIT ?`,
       )
@@ -133,7 +133,7 @@ export class Outbox {
     const row = this
       .sql(
         `SELECT MIN(next_attempt_at) AS at FROM schedule_outbox
-          WHERE sink = ? AND status = 'pending' AND alert_id NOT IN ${jsonTextList(this.db, '?')}`,
+          WHERE sink = ? AND status = 'pending' AND ${inJsonText(this.db, 'alert_id', '?', true)}`,
       )
       .get(sink, JSON.stringify([...exclude])) as { at: number | null };
     return row.at ?? undefined;

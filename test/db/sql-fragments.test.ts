@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { openStore } from '../../src/db/store.js';
-import { globMatch, globToRegex, jsonField, jsonIntList, jsonObjectFn, jsonTextList, NEVER, positionFn } from '../../src/db/sql.js';
+import { globMatch, globToRegex, inJsonInt, inJsonText, jsonField, jsonObjectFn, NEVER, positionFn } from '../../src/db/sql.js';
 import { createDatabase, postgresMissing } from '../helpers/pg-cluster.js';
 
 const GLOBS: Array<[pattern: string, text: string]> = [
@@ -57,8 +57,13 @@ describe('src/db/sql.ts fragments', () => {
       expect(db.prepare(`SELECT ${jsonField(db, 'CAST(? AS TEXT)', 'source')}`).pluck().get(doc), name).toBe('stripe');
       expect(db.prepare(`SELECT ${positionFn(db)}(CAST(? AS TEXT), CAST(? AS TEXT))`).pluck().get('+ch_1+ch_2+', '+ch_2+'), name).toBe(6);
       expect(db.prepare(`SELECT ${positionFn(db)}(CAST(? AS TEXT), CAST(? AS TEXT))`).pluck().get('abc', 'x'), name).toBe(0);
-      expect(db.prepare(`SELECT value FROM ${jsonTextList(db, '?')} AS l ORDER BY value`).pluck().all(JSON.stringify(['b', 'a'])), name).toEqual(['a', 'b']);
-      expect(db.prepare(`SELECT sum(value) FROM ${jsonIntList(db, '?')} AS l`).pluck().get(JSON.stringify([40, 2])), name).toBe(42);
+      const words = `SELECT w FROM (SELECT 'a' AS w UNION ALL SELECT 'b' UNION ALL SELECT 'c') AS t`;
+      expect(db.prepare(`${words} WHERE ${inJsonText(db, 'w', '?')} ORDER BY w`).pluck().all(JSON.stringify(['c', 'a', 'x'])), name).toEqual(['a', 'c']);
+      expect(db.prepare(`${words} WHERE ${inJsonText(db, 'w', '?', true)} ORDER BY w`).pluck().all(JSON.stringify(['c', 'a'])), name).toEqual(['b']);
+      expect(db.prepare(`${words} WHERE ${inJsonText(db, 'w', '?', true)} ORDER BY w`).pluck().all('[]'), name).toEqual(['a', 'b', 'c']);
+      const ids = `SELECT n FROM (SELECT 40 AS n UNION ALL SELECT 2 UNION ALL SELECT 7) AS t`;
+      expect(db.prepare(`SELECT sum(n) FROM (${ids}) AS u WHERE ${inJsonInt(db, 'n', '?')}`).pluck().get(JSON.stringify([40, 2, 99])), name).toBe(42);
+      expect(db.prepare(`SELECT sum(n) FROM (${ids}) AS u WHERE ${inJsonInt(db, 'n', '?', true)}`).pluck().get(JSON.stringify([40, 2])), name).toBe(7);
       const obj = db.prepare(`SELECT ${jsonObjectFn(db)}('id', 7, 'rule', CAST(? AS TEXT))`).pluck().get('exact_id') as string;
       expect(JSON.parse(obj), name).toEqual({ id: 7, rule: 'exact_id' });
       expect(db.prepare(`SELECT count(*) FROM (SELECT 1 AS x) AS t WHERE ${NEVER}`).pluck().get(), name).toBe(0);
