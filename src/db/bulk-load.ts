@@ -20,7 +20,7 @@ export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 't
 export const IDENTITY_INDEX = 'transactions_identity';
 
 /** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
-const MIN_BULK_ROWS = 50_000;
+export const MIN_BULK_ROWS = 50_000;
 
 export interface IndexPlan {
   /** The indexes are dropped: insert every row as new (no ON CONFLICT), then call `rebuild`. */

@@ -7,6 +7,7 @@
 import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
 import { isDuplicateIdentity, planIndexes, type IndexPlan } from '../db/bulk-load.js';
+import { relaxForLoad } from '../db/bulk-load-pg.js';
 import { findImportBySha, type ImportRecord, type RowCounts } from '../db/imports.js';
 import { withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
@@ -125,7 +126,10 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       // imported the same bytes while this one was reading the file.
       concurrent = findImportBySha(db, req.side, facts.sha256);
       if (concurrent) return;
+      // PostgreSQL's bulk load (src/db/bulk-load-pg.ts); nothing on SQLite, where bulkPass is it.
+      const restore = relaxForLoad(db, facts.size / 100);
       pass = (await bulkPass(ctx, input)) ?? (await importPass(ctx, { ...input, bulk: false }));
+      restore();
       // The last moment a Ctrl-C still means "as before": past here the import commits.
       ctx.checkInterrupted();
       appendAudit(db, {

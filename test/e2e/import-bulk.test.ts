@@ -41,6 +41,25 @@ function indexes(): string[] {
 
 const ALL_INDEXES = ['transaction_ids_tx', 'transactions_identity', 'transactions_payout', 'transactions_psp_ref', 'transactions_window'];
 
+/**
+ * PostgreSQL: the window indexes and the foreign keys of transactions and transaction_ids as the
+ * server defines them (a bulk load there sets them aside and adds them back: src/db/bulk-load-pg.ts).
+ */
+function serverDefinitions(): string[] {
+  const db = openTestStore(ctx.db);
+  const defs = db
+    .prepare(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('transactions', 'transaction_ids')
+       UNION ALL
+       SELECT c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+       WHERE c.contype = 'f' AND r.relname IN ('transactions', 'transaction_ids') ORDER BY 1`,
+    )
+    .pluck()
+    .all() as string[];
+  db.close();
+  return defs;
+}
+
 describe('bulk loads', () => {
   it('a first load with no restated row: every row imported, every index back', () => {
     const f = ledger('first.csv', range(0, 60_000));
@@ -48,6 +67,26 @@ describe('bulk loads', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(parseJson(r).files[0].rows).toEqual({ total: 60_000, imported: 60_000, skipped: 0, rejected: 0 });
     expect(indexes()).toEqual(ALL_INDEXES);
+  });
+
+  it.runIf(onPostgres)('on PostgreSQL the indexes and foreign keys set aside for the load are back exactly, and enforced', () => {
+    const small = ledger('small.csv', range(0, 10));
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', small]).code).toBe(0);
+    const before = serverDefinitions();
+    expect(before.filter((d) => d.includes('FOREIGN KEY'))).toEqual([
+      'transaction_ids_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES transactions(id)',
+      'transactions_import_id_fkey FOREIGN KEY (import_id) REFERENCES imports(id)',
+    ]);
+    const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', ledger('big.csv', range(10, 60_010))]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJson(r).files[0].rows.imported).toBe(60_000);
+    expect(serverDefinitions()).toEqual(before);
+    const db = openTestStore(ctx.db);
+    try {
+      expect(() => db.prepare("INSERT INTO transaction_ids (ident, tx_id) VALUES ('x', 999999999)").run()).toThrow(/foreign key/);
+    } finally {
+      db.close();
+    }
   });
 
   it('a file restating its own rows, identically and not: skipped and rejected as on the careful path', () => {
