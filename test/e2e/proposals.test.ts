@@ -105,6 +105,11 @@ describe('proposals on the demo month', () => {
     expect(ids).not.toContain(payout.psp.discrepancy);
     expect(ids).not.toContain(payout.ledger.discrepancy);
     expect(proposals('accepted')).toMatchObject([{ id: payout.id, match: 1 }]);
+    // bob deciding it after ana: a conflict naming her and when, nothing changed.
+    const late = cli('proposals', '--reject', String(payout.id), '--by', 'bob', '--json');
+    expect(late.code).toBe(17);
+    expect(parseJson(late).error.message).toMatch(new RegExp(`proposal ${payout.id} is already accepted \\(by ana at \\d{4}-[\\d:.TZ-]+\\); nothing was changed`));
+    expect(proposals('accepted')).toMatchObject([{ id: payout.id, match: 1 }]);
 
     const log = parseJson(cli('audit', 'log', '--json', '--limit', '500'));
     const entries = JSON.stringify(log);
