@@ -61,6 +61,19 @@ export class InputError extends PayreconError {
   }
 }
 
+/**
+ * Someone (or a reconcile run) changed the item first: two analysts on one queue, the second
+ * learns who got there and when (issue 16) instead of overwriting it. Exit 17 like any input
+ * that cannot be used as it stands, so the exit mapping stays InputError's; the class name
+ * tells the two apart in code. A command line that is wrong as well (an unknown id) is a
+ * UsageError (16) first: see refusal() in src/domain/conflict.ts.
+ */
+export class ConflictError extends InputError {
+  constructor(message: string, hint?: string) {
+    super(message, undefined, hint);
+  }
+}
+
 /** The filesystem failed us (exit 18). One line, controls escaped: paths come from the filesystem. */
 export class IoError extends PayreconError {
   constructor(message: string, hint?: string) {

@@ -1,7 +1,7 @@
 /** `payrecon resolve --from-file <file.csv> [--partial] [--by]`: apply a sheet written by `discrepancies --out`. */
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { applySheet } from '../operations/sheet.js';
+import { applySheet, staleBy } from '../operations/sheet.js';
 
 /** What `resolve` passes on (its options; anything but --from-file, --partial and --by is refused). */
 export interface FromFileOptions {
@@ -26,7 +26,7 @@ export async function runFromFile(ids: string[], opts: FromFileOptions, ctx: Com
     ctx.out.info(`${opts.fromFile}: ${r.applied.length} row${r.applied.length === 1 ? '' : 's'} applied by ${r.by}, ${r.unchanged} unchanged`);
     for (const a of r.applied.slice(0, 50)) ctx.out.info(`  discrepancy ${a.id} (line ${a.line}): ${a.changes.join(', ')}`);
     if (r.applied.length > 50) ctx.out.info(`  ... ${r.applied.length - 50} more`);
-    for (const s of r.stale) ctx.out.warn(`  refused: discrepancy ${s.id} (line ${s.line}) changed since the export (version ${s.exported} -> ${s.now})`);
+    for (const s of r.stale) ctx.out.warn(`  refused: discrepancy ${s.id} (line ${s.line}) changed since the export (version ${s.exported} -> ${s.now}${staleBy(s)})`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 import { appendAudit } from './audit.js';
 import { translateDbError, type DB } from './open.js';
 import { UsageError } from '../errors.js';
+import { refusal, statusConflict, type ItemState } from '../domain/conflict.js';
 import { filterWhere, type DiscrepancyFilter } from './discrepancy-filter.js';
 import { jsonObjectFn } from './sql.js';
 import { formatMinor } from '../domain/money.js';
@@ -175,9 +176,10 @@ export interface StatusChangeRecord {
 const ACTION = { acknowledged: 'acknowledge', resolved: 'resolve', written_off: 'write_off' } as const;
 
 /**
- * Acknowledge, resolve or write off; UsageError (exit 16) naming ids that do not exist, are
- * already settled (resolved, written off, closed), or exceed the --max-amount guard, nothing
- * written then; one audit entry per id in one transaction. Resolving or writing off a
+ * Acknowledge, resolve or write off; nothing written when an id cannot change: UsageError (16)
+ * for ids that do not exist or exceed the --max-amount guard, else ConflictError (17) for items
+ * someone already settled (resolved, written off, closed; acknowledged when acknowledging),
+ * naming who and when (src/domain/conflict.ts). One audit entry per id in one transaction. Resolving or writing off a
  * rejected_row also resolves the reject, so it stops setting bit 8.
  */
 export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChangeRecord): DiscrepancyView[] {
@@ -187,14 +189,14 @@ export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChange
   const apply = db.transaction(() => {
     const found = unique.map((id) => ({ id, row: get.get(id) as DiscrepancyRecord | undefined }));
     const problems: string[] = [];
+    const conflicts: string[] = [];
     const missing = found.filter((f) => !f.row).map((f) => f.id);
     if (missing.length) problems.push(`no discrepancy with id ${missing.join(', ')}`);
     for (const f of found) {
       if (!f.row) continue;
       // Who got there first is named: two analysts on one queue learn whom to talk to.
-      const who = f.row.status === 'closed' ? (f.row.closed_at ? ` (closed by a reconcile run at ${f.row.closed_at})` : '') : f.row.resolved_by ? ` (by ${f.row.resolved_by} at ${f.row.resolved_at})` : '';
-      if (f.row.status === 'resolved' || f.row.status === 'written_off' || f.row.status === 'closed') problems.push(`discrepancy ${f.id} is already ${f.row.status}${who}`);
-      else if (f.row.status === 'acknowledged' && change.status === 'acknowledged') problems.push(`discrepancy ${f.id} is already acknowledged${who}`);
+      const conflict = statusConflict(f.id, itemState(db, f.row), change.status);
+      if (conflict) conflicts.push(conflict);
       else if (change.maxMinorFor) {
         const diff = minor.get(f.id) as bigint | null;
         if (diff === null || !f.row.currency) problems.push(`discrepancy ${f.id} (${f.row.kind}) has no amount difference to hold against --max-amount`);
@@ -203,9 +205,8 @@ export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChange
         }
       }
     }
-    if (problems.length) {
-      throw new UsageError(`${problems.join('; ')}; nothing was changed`, 'see `payrecon discrepancies --status all`');
-    }
+    const refused = refusal(problems, conflicts, { tail: 'nothing was changed', hint: 'see `payrecon discrepancies --status all`' });
+    if (refused) throw refused;
     const update = db.prepare(
       'UPDATE discrepancies SET status = ?, note = ?, resolved_by = ?, resolved_at = ?, reason_code = ?, version = version + 1 WHERE id = ?',
     );
@@ -238,6 +239,27 @@ export function setDiscrepancyStatus(db: DB, ids: number[], change: StatusChange
   } catch (err) {
     throw translateDbError(err, db.name);
   }
+}
+
+/** The item's state as a conflict names it: for a closed item, the run or manual match that closed it. */
+function itemState(db: DB, r: DiscrepancyRecord): ItemState {
+  const closed =
+    r.status === 'closed'
+      ? (db
+          .prepare(
+            `SELECT d.closed_run, m.id AS match_id, m.created_by AS match_by, m.created_at AS match_at
+             FROM discrepancies d LEFT JOIN manual_matches m ON m.id = d.closed_by_match WHERE d.id = ?`,
+          )
+          .get(r.id) as { closed_run: number | null; match_id: number | null; match_by: string | null; match_at: string | null } | undefined)
+      : undefined;
+  return {
+    status: r.status,
+    resolved_by: r.resolved_by,
+    resolved_at: r.resolved_at,
+    closed_at: r.closed_at,
+    closed_run: closed?.closed_run ?? null,
+    closedByMatch: closed?.match_id != null ? { id: closed.match_id, by: closed.match_by!, at: closed.match_at! } : null,
+  };
 }
 
 interface RunRow {

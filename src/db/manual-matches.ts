@@ -83,13 +83,15 @@ export function openItemsInvolving(db: DB, rows: RowIdentity[]): Map<number, str
 }
 
 /** Store ids the latest run paired with row `txId` (recon_matches keeps the latest run only). */
-export function pairedByLatestRun(db: DB, txId: number): Array<{ id: number; rule: string }> {
+export function pairedByLatestRun(db: DB, txId: number): Array<{ id: number; rule: string; run: number; at: string | null }> {
   return db
     .prepare(
-      `SELECT ledger_tx_id AS id, rule FROM recon_matches WHERE psp_tx_id = @id
-       UNION SELECT psp_tx_id, rule FROM recon_matches WHERE ledger_tx_id = @id`,
+      `SELECT p.id, p.rule, p.run, r.finished_at AS at FROM (
+         SELECT ledger_tx_id AS id, rule, run_id AS run FROM recon_matches WHERE psp_tx_id = @id
+         UNION SELECT psp_tx_id, rule, run_id FROM recon_matches WHERE ledger_tx_id = @id) p
+       LEFT JOIN recon_runs r ON r.id = p.run ORDER BY p.run, p.id`,
     )
-    .all({ id: txId }) as Array<{ id: number; rule: string }>;
+    .all({ id: txId }) as Array<{ id: number; rule: string; run: number; at: string | null }>;
 }
 
 /**

@@ -119,7 +119,7 @@ export const EXIT_CODE_TABLE: readonly ExitCodeRow[] = [
     scan: `${BIT_MEANING[bit].scan}: ${kindsOf(FINDING_KINDS, bit)}`,
   })),
   { code: '16', reconcile: 'usage error (unknown option, bad argument value)', scan: 'same' },
-  { code: '17', reconcile: 'input error: unrecognised or malformed file, not a regular file, invalid config or mapping', scan: 'same' },
+  { code: '17', reconcile: 'input error: unrecognised or malformed file, not a regular file, invalid config or mapping; or a conflict: someone already changed the item (named, with when)', scan: 'same' },
   { code: '18', reconcile: 'I/O error (cannot read/write a path; disk full)', scan: 'same' },
   { code: '19', reconcile: 'database error: locked by another run past the wait, corrupt, or newer schema', scan: 'same' },
   { code: '20', reconcile: 'tamper: a signature or hash chain payrecon wrote does not verify', scan: 'same' },

@@ -3,7 +3,8 @@
  * entries in one currency (1:1, 1:N, N:1, N:M). The items the match explains close (marked as
  * closed by it), a difference becomes one amount_mismatch, and the engine's `manual` stage
  * pairs these rows first on every later run until `unmatch` undoes the match and reopens what
- * it closed. All in one transaction, one audit entry per item changed. Refusals are exit 17.
+ * it closed. All in one transaction, one audit entry per item changed. Refusals are exit 17:
+ * a row someone already matched (or a match already undone) is a ConflictError naming who and when.
  */
 import { appendAudit, defaultActor } from '../db/audit.js';
 import {
@@ -21,7 +22,8 @@ import {
 } from '../db/manual-matches.js';
 import { translateDbError, type DB } from '../db/open.js';
 import { formatMinor } from '../domain/money.js';
-import { InputError, UsageError } from '../errors.js';
+import { byWhom, matchMaker, refusal } from '../domain/conflict.js';
+import { ConflictError, InputError, UsageError } from '../errors.js';
 import { manualMatchFinding, type MatchRow } from '../matchers/index.js';
 import { loadRows } from '../reconcile/rows.js';
 import { sideOf } from '../reconcile/workspace.js';
@@ -73,20 +75,24 @@ export function matchRows(ctx: OperationContext, req: MatchRequest): MatchResult
     const rows = loadRows(db, [...pIds, ...lIds].filter((x): x is number => x !== undefined));
     const all = [...rows.values()];
     const chosen = new Set(all.map((r) => r.id));
+    // Someone (or a run) paired a row first: a conflict naming who and when (issue 16).
+    const conflicts: string[] = [];
     for (const r of all) {
       const m = liveMatchOf(db, identity(r));
-      if (m !== undefined) problems.push(`${r.side} ${r.externalId} is already in manual match ${m} (payrecon unmatch ${m} first)`);
+      if (m !== undefined) conflicts.push(`${r.side} ${r.externalId} is already in ${matchMaker(getManualMatch(db, m)!)} (payrecon unmatch ${m} first)`);
       // Paired by the latest run with a row outside this match, and nothing about it is open:
       // it is matched elsewhere. (A row of an open item, e.g. an amount_mismatch, may be re-paired.)
       const others = pairedByLatestRun(db, r.id).filter((o) => !chosen.has(o.id));
       if (m === undefined && others.length && openItemsInvolving(db, [identity(r)]).size === 0) {
         const names = [...loadRows(db, others.map((o) => o.id)).values()].map((o) => o.externalId);
-        problems.push(`${r.side} ${r.externalId} is already matched with ${names.join(', ')} (rule ${others[0].rule})`);
+        const o = others[0];
+        conflicts.push(`${r.side} ${r.externalId} is already matched with ${names.join(', ')} by reconcile run ${o.run}${o.at ? ` at ${o.at}` : ''} (rule ${o.rule})`);
       }
     }
     const currencies = [...new Set(all.map((r) => r.currency))];
     if (currencies.length > 1) problems.push(`the rows mix currencies (${all.map((r) => `${r.externalId} ${r.currency}`).join(', ')}): a match is in one currency`);
-    if (problems.length) throw new InputError(`${problems.join('; ')}; nothing was matched`);
+    const refused = refusal(problems, conflicts, { tail: 'nothing was matched', wrongIs: 'input' });
+    if (refused) throw refused;
     const psp = all.filter((r) => r.side === 'psp');
     const ledger = all.filter((r) => r.side === 'ledger');
     const currency = currencies[0];
@@ -149,7 +155,7 @@ export function unmatch(ctx: OperationContext, matchId: number, u: { note: strin
   const apply = db.transaction((): UnmatchResult => {
     const m = getManualMatch(db, matchId);
     if (!m) throw new InputError(`no manual match with id ${matchId}; nothing was changed`);
-    if (m.undone_at) throw new InputError(`manual match ${matchId} was already undone at ${m.undone_at} by ${m.undone_by}; nothing was changed`);
+    if (m.undone_at) throw new ConflictError(`manual match ${matchId} was already undone${byWhom({ by: m.undone_by, at: m.undone_at })}; nothing was changed`);
     undoManualMatch(db, matchId, { by, at, note: u.note });
     const closed = closeMatchDifference(db, matchId, { by, at });
     const reopened = reopenItemsClosedBy(db, matchId, { by, at });

@@ -6,7 +6,8 @@
  * by the TUI.
  */
 import { appendAudit, defaultActor } from '../db/audit.js';
-import { closeItemsExplainedBy, insertManualMatch, liveMatchOf, type RowIdentity } from '../db/manual-matches.js';
+import { closeItemsExplainedBy, getManualMatch, insertManualMatch, liveMatchOf, type RowIdentity } from '../db/manual-matches.js';
+import { matchMaker, proposalConflict, refusal } from '../domain/conflict.js';
 import { translateDbError } from '../db/open.js';
 import { decideProposal, getProposal, listProposals, type ProposalRecord, type ProposalStatus } from '../db/proposals.js';
 import { formatMinor } from '../domain/money.js';
@@ -85,7 +86,10 @@ const rowsOf = (p: ProposalRecord): RowIdentity[] => [
   { side: 'ledger', source: p.ledger_source, external_id: p.ledger_external_id },
 ];
 
-/** Accept or reject every id, or change nothing (UsageError, 16, naming each id that cannot be decided). */
+/**
+ * Accept or reject every id, or change nothing: UsageError (16) naming ids that do not exist,
+ * ConflictError (17) naming who decided a proposal first, or who matched one of its rows.
+ */
 export function decideProposals(
   ctx: OperationContext,
   ids: number[],
@@ -100,18 +104,22 @@ export function decideProposals(
   const apply = db.transaction(() => {
     const found = [...new Set(ids)].map((id) => ({ id, p: getProposal(db, id) }));
     const problems: string[] = [];
+    // Decided by someone else first, or a row matched meanwhile: a conflict naming who and when.
+    const conflicts: string[] = [];
     for (const { id, p } of found) {
+      const conflict = p && proposalConflict(id, p);
       if (!p) problems.push(`no proposal with id ${id}`);
-      else if (p.status !== 'open') problems.push(`proposal ${id} is ${p.status}, not open`);
+      else if (conflict) conflicts.push(conflict);
       else if (d.decision === 'accepted') {
         for (const r of rowsOf(p)) {
           if (exists.get(r.external_id, r.side, r.source) === undefined) problems.push(`proposal ${id}: ${r.side} ${r.external_id} is no longer imported`);
           const m = liveMatchOf(db, r);
-          if (m !== undefined) problems.push(`proposal ${id}: ${r.side} ${r.external_id} is already in manual match ${m}`);
+          if (m !== undefined) conflicts.push(`proposal ${id}: ${r.side} ${r.external_id} is already in ${matchMaker(getManualMatch(db, m)!)}`);
         }
       }
     }
-    if (problems.length) throw new UsageError(`${problems.join('; ')}; nothing was changed`, 'see `payrecon proposals --status all`');
+    const refused = refusal(problems, conflicts, { tail: 'nothing was changed', hint: 'see `payrecon proposals --status all`' });
+    if (refused) throw refused;
     const out: ProposalDecision[] = [];
     for (const { id, p } of found) {
       let match: number | null = null;

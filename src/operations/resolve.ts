@@ -25,7 +25,10 @@ export interface StatusChange {
   maxAmount?: string;
 }
 
-/** Set the status of every id, or change nothing (UsageError, 16, naming each id that cannot change). */
+/**
+ * Set the status of every id, or change nothing: UsageError (16) for an unknown id or a bad
+ * argument, ConflictError (17) naming who settled an item first (src/db/discrepancies.ts).
+ */
 export function changeStatus(ctx: OperationContext, ids: number[], change: StatusChange): { by: string; views: DiscrepancyView[] } {
   if (ids.length === 0) throw new UsageError('name at least one discrepancy id');
   if (!change.note.trim()) throw new UsageError('--note must say why (it is kept in the audit log)');

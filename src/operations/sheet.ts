@@ -2,8 +2,8 @@
  * The spreadsheet round trip: `discrepancies --out queue.csv` writes the selection with the
  * editable columns status, reason (a write-off code), note and assignee, and each item's
  * version; `resolve --from-file queue.csv` applies every edited row in one transaction. A row
- * whose item changed since the export (its version moved on) is refused, naming it; the rest
- * apply only with --partial. What Excel and LibreOffice do to a CSV on save (a BOM, CRLF, `;`
+ * whose item changed since the export (its version moved on) is a conflict (17) naming it and who
+ * changed it last; the rest apply only with --partial (exit 0, the stale rows listed as refused). What Excel and LibreOffice do to a CSV on save (a BOM, CRLF, `;`
  * as delimiter in some locales, quoted numbers) reads back the same.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import { getDiscrepancyViews, iterateDiscrepancies, setAssignee, setDiscrepancyN
 import { translateDbError } from '../db/open.js';
 import { listReasonCodes } from '../db/reason-codes.js';
 import type { DiscrepancyView } from '../domain/discrepancy.js';
-import { InputError, IoError, UsageError } from '../errors.js';
+import { whoWhen } from '../domain/conflict.js';
+import { ConflictError, InputError, IoError } from '../errors.js';
 import { readRecordsSync } from '../importers/csv-stream.js';
 import { csvHeader, csvRecord, dialectOf } from '../report/csv.js';
 import { unwrapFormulaText, type CellType, type CsvDialect, type CsvDialectName } from '../report/csv-dialect.js';
@@ -70,8 +71,8 @@ export interface SheetResult {
   by: string;
   /** Rows that differ from their item (the edits) and were applied. */
   applied: Array<{ id: number; line: number; changes: string[] }>;
-  /** Edited rows refused because their item changed since the export. */
-  stale: Array<{ id: number; line: number; exported: number; now: number }>;
+  /** Edited rows refused because their item changed since the export, with who changed it last and when. */
+  stale: Array<{ id: number; line: number; exported: number; now: number; changed_by: string | null; changed_at: string | null }>;
   /** Rows that say what the item already says. */
   unchanged: number;
 }
@@ -114,6 +115,12 @@ function parseSheet(path: string, text: string, reasons: Set<string>): Edit[] {
   return edits;
 }
 
+/** "; changed by bob at 2026-...": who moved a stale row's item on, as far as the audit log says. */
+export function staleBy(s: { changed_by: string | null; changed_at: string | null }): string {
+  const w = whoWhen({ by: s.changed_by, at: s.changed_at });
+  return w ? `; changed ${w}` : '';
+}
+
 /** Apply the edited rows of `path` in one transaction (see the file comment). */
 export function applySheet(ctx: OperationContext, path: string, opts: { partial?: boolean; by?: string }): SheetResult {
   const abs = resolvePath(ctx.cwd, path);
@@ -134,6 +141,7 @@ export function applySheet(ctx: OperationContext, path: string, opts: { partial?
     seen.set(e.id, e.line);
   }
   const run = db.transaction((): SheetResult => {
+    const lastChange = db.prepare('SELECT actor, at FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT 1');
     const current = new Map(getDiscrepancyViews(db, edits.map((e) => e.id), ctx.now()).map((v) => [v.id, v]));
     const result: SheetResult = { by, applied: [], stale: [], unchanged: 0 };
     const problems: string[] = [];
@@ -153,7 +161,9 @@ export function applySheet(ctx: OperationContext, path: string, opts: { partial?
         continue;
       }
       if (v.version !== e.version) {
-        result.stale.push({ id: e.id, line: e.line, exported: e.version, now: v.version });
+        // The audit log knows who moved the version on (a status, note, owner or match change).
+        const last = lastChange.get(`discrepancy ${e.id}`) as { actor: string; at: string } | undefined;
+        result.stale.push({ id: e.id, line: e.line, exported: e.version, now: v.version, changed_by: last?.actor ?? null, changed_at: last?.at ?? null });
         continue;
       }
       if (changes.includes('status')) {
@@ -165,8 +175,8 @@ export function applySheet(ctx: OperationContext, path: string, opts: { partial?
     }
     if (problems.length) throw new InputError(`${problems.join('; ')}; nothing was changed`);
     if (result.stale.length && !opts.partial) {
-      const names = result.stale.slice(0, 20).map((s) => `discrepancy ${s.id} (line ${s.line}: exported at version ${s.exported}, now ${s.now})`);
-      throw new UsageError(
+      const names = result.stale.slice(0, 20).map((s) => `discrepancy ${s.id} (line ${s.line}: exported at version ${s.exported}, now ${s.now}${staleBy(s)})`);
+      throw new ConflictError(
         `${result.stale.length} edited row${result.stale.length === 1 ? '' : 's'} changed since the export: ${names.join(', ')}${result.stale.length > 20 ? ', ...' : ''}; nothing was changed`,
         'export again (payrecon discrepancies --out) and redo those rows, or apply the others with --partial',
       );

@@ -46,7 +46,8 @@ describe('payrecon match / unmatch', () => {
     expect(mixed.stderr).toMatch(/mix currencies \(7KM23456CD7890123:T0006 USD, L-4003 GBP\)/);
     const clean = cli('match', '--psp', 'txn_3DemoA001', '--ledger', 'L-3002', '--note', 'x');
     expect(clean.code).toBe(17);
-    expect(clean.stderr).toMatch(/psp txn_3DemoA001 is already matched with L-1001/);
+    // Matched by the latest run: a conflict naming the run, when, and the rule.
+    expect(clean.stderr).toMatch(/psp txn_3DemoA001 is already matched with L-1001 by reconcile run 1 at \d{4}-[\d:.TZ-]+ \(rule \w+\); nothing was matched/);
     expect(JSON.stringify(all())).toBe(before);
   });
 
@@ -67,7 +68,7 @@ describe('payrecon match / unmatch', () => {
     // The rows are in a live match now: a second match naming one of them is refused.
     const again = cli('match', '--psp', 'txn_3DemoA008', '--ledger', 'L-4003', '--note', 'x');
     expect(again.code).toBe(17);
-    expect(again.stderr).toMatch(/psp txn_3DemoA008 is already in manual match 1/);
+    expect(again.stderr).toMatch(/psp txn_3DemoA008 is already in manual match 1 \(by ana at \d{4}-[\d:.TZ-]+\) \(payrecon unmatch 1 first\)/);
   });
 
   test('the next night honours the match: same difference item, nothing reopened, rows counted as paired', () => {
@@ -90,7 +91,9 @@ describe('payrecon match / unmatch', () => {
     expect(u.reopened).toEqual(explained);
     expect(u.closed).toHaveLength(1);
     for (const id of explained) expect(all().find((d) => d.id === id)!.status).toBe('open');
-    expect(cli('unmatch', '1', '--note', 'again').code).toBe(17); // already undone
+    const undone = cli('unmatch', '1', '--note', 'again', '--by', 'bob');
+    expect(undone.code).toBe(17); // already undone, by ana: a conflict naming her and when
+    expect(undone.stderr).toMatch(/manual match 1 was already undone \(by ana at \d{4}-[\d:.TZ-]+\); nothing was changed/);
     // The next night finds the same causes again: same ids, still open.
     const doc = parseJson(cli('reconcile', '--json'));
     for (const id of explained) expect(doc.discrepancies.map((d: Item) => d.id)).toContain(id);

@@ -81,7 +81,13 @@ describe('proposals on the demo month', () => {
     const item = again.discrepancies.find((d: { id: number }) => d.id === fee.psp.discrepancy);
     expect(item.kind).toBe('missing_in_ledger');
     expect(item.reason).not.toContain('proposed counterpart');
-    expect(cli('proposals', '--reject', '1').code).toBe(16); // already decided
+    // Already decided (by ana, above): a conflict naming who and when; an unknown id with it is 16 first.
+    const decided = cli('proposals', '--reject', '1', '--by', 'bob');
+    expect(decided.code).toBe(17);
+    expect(decided.stderr).toMatch(/proposal 1 is already rejected \(by ana at \d{4}-[\d:.TZ-]+\); nothing was changed/);
+    const both = cli('proposals', '--reject', '1', '99');
+    expect(both.code).toBe(16);
+    expect(both.stderr).toMatch(/no proposal with id 99; proposal 1 is already rejected \(by ana at /);
   });
 
   test('accepting closes both items as matched, audited; every later night honours it', () => {
@@ -98,6 +104,11 @@ describe('proposals on the demo month', () => {
     const ids = next.discrepancies.map((d: { id: number }) => d.id);
     expect(ids).not.toContain(payout.psp.discrepancy);
     expect(ids).not.toContain(payout.ledger.discrepancy);
+    expect(proposals('accepted')).toMatchObject([{ id: payout.id, match: 1 }]);
+    // bob deciding it after ana: a conflict naming her and when, nothing changed.
+    const late = cli('proposals', '--reject', String(payout.id), '--by', 'bob', '--json');
+    expect(late.code).toBe(17);
+    expect(parseJson(late).error.message).toMatch(new RegExp(`proposal ${payout.id} is already accepted \\(by ana at \\d{4}-[\\d:.TZ-]+\\); nothing was changed`));
     expect(proposals('accepted')).toMatchObject([{ id: payout.id, match: 1 }]);
 
     const log = parseJson(cli('audit', 'log', '--json', '--limit', '500'));

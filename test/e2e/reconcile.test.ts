@@ -154,8 +154,9 @@ describe('the demo month, night by night', () => {
     expect(ok.code).toBe(0);
     expect(parseJson(ok).discrepancies[0]).toMatchObject({ id: 13, status: 'resolved', note: 'row corrected in the ERP', resolved_by: 'ana' });
     const again = cli('resolve', '13', '--note', 'twice');
-    expect(again.code).toBe(16);
-    expect(again.stderr).toMatch(/discrepancy 13 is already resolved/);
+    // Someone already resolved it: a conflict (17) naming who and when, not a usage error.
+    expect(again.code).toBe(17);
+    expect(again.stderr).toMatch(/discrepancy 13 is already resolved \(by ana at \d{4}-\d\d-\d\dT[\d:.]+Z\); nothing was changed/);
 
     const ack = cli('resolve', '7', '--status', 'acknowledged', '--note', 'asked the bookkeeper');
     expect(ack.code).toBe(0);

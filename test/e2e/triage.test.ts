@@ -158,19 +158,20 @@ describe('spreadsheet round trip', () => {
     writeFileSync(file, '\uFEFF' + [header, ...rows].map((r) => r.map(cell).join(';')).join('\r\n') + '\r\n');
     // Meanwhile someone changes c's item.
     const cId = Number(c[col('id')]);
-    expect(cli('resolve', String(cId), '--assign', 'dave').code).toBe(0);
+    expect(cli('resolve', String(cId), '--assign', 'dave', '--by', 'eve').code).toBe(0);
 
     const refused = cli('resolve', '--from-file', file);
-    expect(refused.code).toBe(16);
+    // Someone changed it since the export: a conflict (17) naming who (the assign's actor) and when.
+    expect(refused.code).toBe(17);
     const v = Number(c[col('version')]);
-    expect(refused.stderr).toMatch(new RegExp(`discrepancy ${cId} \\(line \\d+: exported at version ${v}, now ${v + 1}\\); nothing was changed`));
+    expect(refused.stderr).toMatch(new RegExp(`discrepancy ${cId} \\(line \\d+: exported at version ${v}, now ${v + 1}; changed by eve at \\d{4}-[\\d:.TZ-]+\\); nothing was changed`));
     expect(byId(Number(a[col('id')])).status).toBe('open');
 
     const r = cli('resolve', '--from-file', file, '--partial', '--json');
     expect(r.code).toBe(0);
     const res = parseJson(r);
     expect(res.applied.map((x: { id: number }) => x.id).sort()).toEqual([Number(a[col('id')]), Number(b[col('id')])].sort());
-    expect(res.stale).toEqual([expect.objectContaining({ id: cId, exported: v, now: v + 1 })]);
+    expect(res.stale).toEqual([expect.objectContaining({ id: cId, exported: v, now: v + 1, changed_by: 'eve', changed_at: expect.stringMatching(/^\d{4}-/) })]);
     expect(byId(Number(a[col('id')]))).toMatchObject({ status: 'written_off', reason_code: 'test_transaction', note: 'test order, "never shipped"; ignore' });
     expect(byId(Number(b[col('id')]))).toMatchObject({ assignee: 'carol', status: 'open' });
     expect(byId(cId)).toMatchObject({ status: 'open', assignee: 'dave' });

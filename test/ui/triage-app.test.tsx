@@ -3,6 +3,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { DiscrepancyView } from '../../src/domain/discrepancy.js';
+import { ConflictError } from '../../src/errors.js';
 import { TriageApp } from '../../src/ui/triage-app.js';
 import { view } from '../helpers/report-sample.js';
 import { press, until } from '../helpers/ink-frames.js';
@@ -120,6 +121,15 @@ describe('TriageApp', () => {
     const { lastFrame, stdin } = render(<TriageApp items={items()} onChange={onChange} size={SIZE} />);
     await press(stdin, 'r', 'x', KEYS.enter);
     const f = await until(lastFrame, (x) => x.includes('could not save: database is locked'));
+    expect(f).toContain('ORD-41');
+  });
+
+  it('shows a conflict (someone resolved it first) naming who, and keeps the item', async () => {
+    const conflict = new ConflictError('discrepancy 41 is already resolved (by bob at 2026-03-04T10:00:00.000Z); nothing was changed');
+    const onChange = vi.fn(() => Promise.reject(conflict));
+    const { lastFrame, stdin } = render(<TriageApp items={items()} onChange={onChange} size={{ columns: 160, rows: 20 }} />);
+    await press(stdin, 'r', 'x', KEYS.enter);
+    const f = await until(lastFrame, (x) => x.includes('could not save: discrepancy 41 is already resolved (by bob at 2026-03-04T10:00:00.000Z)'));
     expect(f).toContain('ORD-41');
   });
 
