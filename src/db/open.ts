@@ -200,6 +200,10 @@ export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T):
     return result;
   } catch (err) {
     try {
+      // PostgreSQL: writes still deferred (src/db/write-behind.ts) are waited for first, and a
+      // failure among them forgotten: the error being thrown already says what went wrong, and
+      // the ROLLBACK must run, or a long-lived process keeps a failed transaction open.
+      if (db instanceof PgDatabase) db.settleQuietly();
       if (db.inTransaction) db.exec('ROLLBACK');
     } catch {
       // SQLite rolls back by itself after an I/O error; the original failure is what to report.

@@ -5,6 +5,7 @@
  * ticket gives the statement's row count. Imports depend on all of it (src/db/import-copy.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { withWriteTransaction } from '../../../src/db/open.js';
 import { PgDatabase } from '../../../src/db/pg/database.js';
 import { createDatabase, postgresMissing } from '../../helpers/pg-cluster.js';
 
@@ -74,5 +75,27 @@ describe.skipIf(missing !== null)('PgDatabase deferred statements', () => {
       })(),
     ).toThrow(/invalid input syntax for type integer: "two"/);
     expect(names()).toEqual([]);
+  });
+});
+
+describe.skipIf(missing !== null)('withWriteTransaction with deferred statements', () => {
+  it('a deferred failure fails the command, rolls back, and leaves the connection out of any transaction', async () => {
+    const db = new PgDatabase(await createDatabase(inject('pgUrl')!));
+    try {
+      db.exec('CREATE TABLE k (name text PRIMARY KEY)');
+      await expect(
+        withWriteTransaction(db, async () => {
+          db.defer('INSERT INTO k (name) VALUES (?)', ['a']);
+          db.defer('INSERT INTO k (name) VALUES (?)', ['a']);
+          throw new Error('interrupted');
+        }),
+      ).rejects.toThrow('interrupted');
+      expect(db.inTransaction).toBe(false);
+      expect(db.prepare('SELECT count(*) FROM k').pluck().get()).toBe(0);
+      await withWriteTransaction(db, () => db.defer('INSERT INTO k (name) VALUES (?)', ['b']));
+      expect(db.prepare('SELECT name FROM k').pluck().all()).toEqual(['b']);
+    } finally {
+      db.close();
+    }
   });
 });
