@@ -1,8 +1,10 @@
 /**
  * A bulk load on PostgreSQL (a first load, a backfill: at least half as many rows as the store
- * holds, as on SQLite, src/db/bulk-load.ts). The rows still go through COPY and the identity
- * index (it decides which rows are new); what the server would otherwise maintain row by row is
- * set aside for the load and made again after it, inside the same transaction:
+ * holds, as on SQLite, src/db/bulk-load.ts). The rows are copied straight into transactions
+ * and transaction_ids (src/db/import-copy.ts), with the identity index kept: a row whose
+ * identity is there already fails the load, which is then read again the careful way, as on
+ * SQLite. What the server would otherwise maintain row by row is set aside for the load and
+ * made again after it, inside the same transaction:
  *
  * - the window indexes (migration 015), built once from the loaded rows;
  * - the foreign keys of transactions and transaction_ids, checked once by a join when added
@@ -15,7 +17,7 @@
  * definitions are read from the server's catalog, so the migrations stay the one place they
  * are written, and a failed or interrupted load rolls them back with its rows.
  */
-import { MIN_BULK_ROWS, WINDOW_INDEXES } from './bulk-load.js';
+import { isBulkLoad, WINDOW_INDEXES } from './bulk-load.js';
 import { dialectOf, type DB } from './open.js';
 
 const TABLES = ['transactions', 'transaction_ids'];
@@ -23,8 +25,7 @@ const TABLES = ['transactions', 'transaction_ids'];
 /** Set aside what the load need not maintain row by row; the function that puts it back. */
 export function relaxForLoad(db: DB, incomingRows: number): () => void {
   if (dialectOf(db) !== 'postgres') return () => {};
-  const stored = Number(db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get());
-  if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return () => {};
+  if (!isBulkLoad(db, incomingRows)) return () => {};
   const indexes = db
     .prepare(`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY (CAST(? AS text[]))`)
     .all(`{${WINDOW_INDEXES.join(',')}}`) as Array<{ name: string; def: string }>;

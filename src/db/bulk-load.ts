@@ -20,7 +20,7 @@ export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 't
 export const IDENTITY_INDEX = 'transactions_identity';
 
 /** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
-export const MIN_BULK_ROWS = 50_000;
+const MIN_BULK_ROWS = 50_000;
 
 export interface IndexPlan {
   /** The indexes are dropped: insert every row as new (no ON CONFLICT), then call `rebuild`. */
@@ -36,11 +36,10 @@ export interface IndexPlan {
  * (an estimate) is at least half the rows stored.
  */
 export function planIndexes(db: DB, incomingRows: number): IndexPlan {
-  // SQLite only: it reads the index definitions from sqlite_master. A PostgreSQL server loads
-  // in bulk its own way (COPY), not by dropping indexes other sessions may be using.
-  if (dialectOf(db) !== 'sqlite') return { bulk: false, rebuild: () => {}, release: () => {} };
-  const stored = db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get() as number;
-  if (incomingRows < MIN_BULK_ROWS || incomingRows * 2 < stored) return { bulk: false, rebuild: () => {}, release: () => {} };
+  if (!isBulkLoad(db, incomingRows)) return { bulk: false, rebuild: () => {}, release: () => {} };
+  // PostgreSQL keeps the identity index, and a duplicate fails the COPY itself (the same check,
+  // earlier); what it sets aside is src/db/bulk-load-pg.ts's.
+  if (dialectOf(db) !== 'sqlite') return { bulk: true, rebuild: () => {}, release: () => {} };
   // Their definitions are read from the schema, so the migrations stay the one place they are written.
   const names = [IDENTITY_INDEX, ...WINDOW_INDEXES];
   const defs = db
@@ -68,8 +67,18 @@ export function planIndexes(db: DB, incomingRows: number): IndexPlan {
   };
 }
 
-/** The unique identity index could not be built: some row's identity is there twice. */
+/** At least MIN_BULK_ROWS incoming (an estimate), and at least half the rows stored. */
+export function isBulkLoad(db: DB, incomingRows: number): boolean {
+  if (incomingRows < MIN_BULK_ROWS) return false;
+  return incomingRows * 2 >= Number(db.prepare('SELECT coalesce(max(id), 0) FROM transactions').pluck().get());
+}
+
+/**
+ * Some row's identity is there twice: the unique identity index could not be built (SQLite),
+ * or a row copied in bulk met it (PostgreSQL).
+ */
 export function isDuplicateIdentity(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; message?: string; constraint?: string };
+  if (e?.code === '23505') return e.constraint === IDENTITY_INDEX;
   return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /\btransactions\.external_id\b/.test(e.message ?? '');
 }

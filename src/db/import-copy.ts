@@ -26,6 +26,8 @@ export interface SentBatch {
   ticket: number | null;
   rows: number;
   firstId: number;
+  /** Copied straight into transactions: the ticket's row count is the rows stored. */
+  copied?: boolean;
 }
 
 const TX_COLUMNS =
@@ -43,6 +45,12 @@ export class CopyWriter {
     private readonly db: PgDatabase,
     private readonly importId: number,
     private readonly source: string,
+    /**
+     * A bulk load (src/db/bulk-load-pg.ts): rows and aliases are copied straight into their
+     * tables, no staging, no check per row; a row whose identity is stored fails the COPY
+     * (isDuplicateIdentity), and the caller reads the file again the careful way.
+     */
+    private readonly direct = false,
   ) {
     // Dropped with the transaction, committed or not: nothing of it outlives the import.
     db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP;
@@ -109,37 +117,33 @@ export class CopyWriter {
   send(txs: NormalizedTransaction[], firstId: number): SentBatch {
     if (txs.length === 0) return { ticket: null, rows: 0, firstId };
     const db = this.db;
-    db.defer(`TRUNCATE ${STAGE}, ${ALIAS_STAGE}`);
     const importId = this.importId;
     const source = this.source;
-    db.deferCopy(
-      `COPY ${STAGE} (${TX_COLUMNS}) FROM STDIN`,
-      (function* () {
-        for (let i = 0; i < txs.length; i++) {
-          const tx = txs[i];
-          yield copyRow([
-            firstId + i,
-            importId,
-            tx.side,
-            source,
-            tx.externalId,
-            tx.reference,
-            tx.pspReference,
-            tx.type,
-            tx.currency,
-            tx.amountMinor,
-            tx.feeMinor,
-            tx.netMinor,
-            tx.settlementCurrency,
-            tx.exchangeRate,
-            tx.bookedAt,
-            tx.payoutId,
-            tx.description,
-            tx.line,
-          ]);
-        }
-      })(),
-    );
+    const rows = function* () {
+      for (let i = 0; i < txs.length; i++) {
+        const tx = txs[i];
+        yield copyRow([
+          firstId + i,
+          importId,
+          tx.side,
+          source,
+          tx.externalId,
+          tx.reference,
+          tx.pspReference,
+          tx.type,
+          tx.currency,
+          tx.amountMinor,
+          tx.feeMinor,
+          tx.netMinor,
+          tx.settlementCurrency,
+          tx.exchangeRate,
+          tx.bookedAt,
+          tx.payoutId,
+          tx.description,
+          tx.line,
+        ]);
+      }
+    };
     // Aliases of every PSP row (a row's own id excepted, each once per row); only those of the
     // rows that were stored move over. The ids are new, so (alias, id) cannot be there already.
     const aliases: string[] = [];
@@ -148,6 +152,14 @@ export class CopyWriter {
       if (tx.side !== 'psp' || tx.aliases.length === 0) continue;
       for (const alias of new Set(tx.aliases)) if (alias !== tx.externalId) aliases.push(copyRow([alias, firstId + i]));
     }
+    if (this.direct) {
+      // Rows first: an alias's row must exist when the foreign key is added back.
+      const ticket = db.deferCopy(`COPY transactions (${TX_COLUMNS}) FROM STDIN`, rows(), true);
+      if (aliases.length) db.deferCopy('COPY transaction_ids (ident, tx_id) FROM STDIN', aliases);
+      return { ticket, rows: txs.length, firstId, copied: true };
+    }
+    db.defer(`TRUNCATE ${STAGE}, ${ALIAS_STAGE}`);
+    db.deferCopy(`COPY ${STAGE} (${TX_COLUMNS}) FROM STDIN`, rows());
     if (aliases.length) db.deferCopy(`COPY ${ALIAS_STAGE} (ident, tx_id) FROM STDIN`, aliases);
     const ids = new Set<string>();
     for (const tx of txs) ids.add(tx.externalId);
@@ -170,12 +182,13 @@ export class CopyWriter {
   /** Wait for a sent batch; the ids actually stored, or null when all were. Throws what failed on the server. */
   receive(sent: SentBatch): Set<number> | null {
     if (sent.ticket === null) return null;
-    if (Number(this.db.result(sent.ticket).result!.rows[0][0]) === sent.rows) return null;
+    const r = this.db.result(sent.ticket);
+    if ((sent.copied ? r.rowCount : Number(r.result!.rows[0][0])) === sent.rows) return null;
     return new Set(this.storedIds.all(sent.firstId, sent.firstId + sent.rows - 1) as number[]);
   }
 }
 
 /** The COPY writer for `db` when it is a PostgreSQL store, else null (SQLite keeps its INSERTs). */
-export function copyWriterFor(db: DB, importId: number, source: string): CopyWriter | null {
-  return 'copyFrom' in db && typeof (db as PgDatabase).copyFrom === 'function' ? new CopyWriter(db as PgDatabase, importId, source) : null;
+export function copyWriterFor(db: DB, importId: number, source: string, direct = false): CopyWriter | null {
+  return 'copyFrom' in db && typeof (db as PgDatabase).copyFrom === 'function' ? new CopyWriter(db as PgDatabase, importId, source, direct) : null;
 }

@@ -124,8 +124,9 @@ export class ImportWriter {
     header: string[] | null,
     private readonly onOutcome: (o: RowOutcome) => void,
     /**
-     * A bulk load (src/db/bulk-load.ts): no identity index to conflict on, so every row is
-     * inserted as new; the caller builds the unique index afterwards, which is the check.
+     * A bulk load (src/db/bulk-load.ts): every row is inserted as new. On SQLite there is no
+     * identity index to conflict on and the caller builds it afterwards, which is the check; on
+     * PostgreSQL the index stays and a duplicate fails the COPY (src/db/bulk-load-pg.ts).
      */
     bulk = false,
   ) {
@@ -143,6 +144,10 @@ export class ImportWriter {
     );
     // The caller holds the write transaction, so nobody else takes ids after this one.
     this.nextId = Number(db.prepare('SELECT coalesce(max(id), 0) + 1 FROM transactions').pluck().get());
+    // PostgreSQL: COPY, straight into the tables in a bulk load (src/db/import-copy.ts).
+    this.copy = copyWriterFor(db, this.importId, this.source, bulk);
+    // What follows of a bulk load is SQLite's.
+    bulk = bulk && this.copy === null;
     const cols = `INSERT INTO transactions (id, import_id, side, source, external_id, reference, psp_reference, type, currency,
          amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line) VALUES `;
     const row = `(${new Array(TX_COLUMNS).fill('?').join(', ')})`;
@@ -159,8 +164,6 @@ export class ImportWriter {
     this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)${ignore}`);
     this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}${ignore}`);
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
-    // Never a bulk load there: planIndexes (src/db/bulk-load.ts) keeps PostgreSQL's indexes.
-    this.copy = bulk ? null : copyWriterFor(db, this.importId, this.source);
     this.batch = this.copy ? COPY_BATCH : BATCH;
     this.insertReject = db.prepare(
       'INSERT INTO rejects (import_id, side, source, file, line, col, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

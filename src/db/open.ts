@@ -188,6 +188,15 @@ export function beginWrite(db: DB): void {
  * signal can be noticed between batches). Any throw, including an interrupt, rolls back:
  * the database is as it was before, never in between.
  */
+/**
+ * Before a rollback on PostgreSQL: wait for the writes still deferred (src/db/write-behind.ts)
+ * and forget a failure among them. The error being thrown already says what went wrong, and the
+ * rollback must run, or a long-lived process keeps a failed transaction open. Nothing on SQLite.
+ */
+export function settleQuietly(db: DB): void {
+  if (db instanceof PgDatabase) db.settleQuietly();
+}
+
 export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T): Promise<T> {
   try {
     beginWrite(db);
@@ -200,10 +209,7 @@ export async function withWriteTransaction<T>(db: DB, fn: () => Promise<T> | T):
     return result;
   } catch (err) {
     try {
-      // PostgreSQL: writes still deferred (src/db/write-behind.ts) are waited for first, and a
-      // failure among them forgotten: the error being thrown already says what went wrong, and
-      // the ROLLBACK must run, or a long-lived process keeps a failed transaction open.
-      if (db instanceof PgDatabase) db.settleQuietly();
+      settleQuietly(db);
       if (db.inTransaction) db.exec('ROLLBACK');
     } catch {
       // SQLite rolls back by itself after an I/O error; the original failure is what to report.

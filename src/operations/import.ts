@@ -9,7 +9,7 @@ import { appendAudit } from '../db/audit.js';
 import { isDuplicateIdentity, planIndexes, type IndexPlan } from '../db/bulk-load.js';
 import { relaxForLoad } from '../db/bulk-load-pg.js';
 import { findImportBySha, type ImportRecord, type RowCounts } from '../db/imports.js';
-import { withWriteTransaction } from '../db/open.js';
+import { settleQuietly, withWriteTransaction } from '../db/open.js';
 import type { Side } from '../domain/transaction.js';
 import { ExitCode } from '../domain/exit-codes.js';
 import { NO_PROGRESS } from '../domain/progress.js';
@@ -166,6 +166,7 @@ async function bulkPass(ctx: OperationContext, input: Omit<PassInput, 'bulk'>): 
     return pass;
   } catch (err) {
     plan?.release();
+    settleQuietly(db);
     // A failed statement may have ended the transaction itself (a full disk): then there is no
     // savepoint left, and the caller's rollback has nothing to do either.
     if (db.inTransaction) {
