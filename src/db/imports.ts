@@ -61,10 +61,15 @@ const IMPORTED: RowOutcome = { kind: 'imported' };
 const SKIPPED: RowOutcome = { kind: 'skipped' };
 
 // Rows per multi-row INSERT. One statement per row cost ~15% more of a million-row import
-// (statement overhead); 50 rows x 18 values stays far below SQLite's bound-parameter limit.
+// (statement overhead); 50 rows x 15 values stays far below SQLite's bound-parameter limit.
 const BATCH = 50;
 // No raw column: the original record is kept once, in the import's blocks (src/db/original-bytes.ts).
-const TX_COLUMNS = 18;
+// What every row of one import shares (import id, side, source) is bound once per statement as
+// @imp, @side, @src; a row binds its own 14 values, and its id unless SQLite numbers it (a bulk
+// load). 18 bound values a row cost about 20% more of the insert (docs/benchmarks/import.md).
+const ROW_COLUMNS = `external_id, reference, psp_reference, type, currency, amount_minor, fee_minor, net_minor,
+  settlement_currency, exchange_rate, booked_at, payout_id, description, line`;
+const ROW_VALUES = 14;
 
 // The fields that make two statements of one row "the same": what reconciliation compares.
 // The description and the raw layout may differ between a report and its restatement.
@@ -110,7 +115,11 @@ export class ImportWriter {
   private nextId: number;
   private pending: WriterItem[] = [];
   private pendingTx = 0;
-  private readonly params: unknown[] = new Array(BATCH * TX_COLUMNS);
+  /** Bound values a row: its own, and its id unless SQLite numbers it. */
+  private readonly perRow: number;
+  private readonly params: unknown[];
+  /** The import's shared values, bound once per statement. */
+  private readonly shared: { imp: number; side: Side; src: string };
   private readonly identParams: unknown[] = new Array(BATCH * 2);
   /** PostgreSQL: rows go through COPY, COPY_BATCH at a time (src/db/import-copy.ts). */
   private readonly copy: CopyWriter | null;
@@ -148,12 +157,18 @@ export class ImportWriter {
     this.copy = copyWriterFor(db, this.importId, this.source, bulk);
     // What follows of a bulk load is SQLite's.
     bulk = bulk && this.copy === null;
-    const cols = `INSERT INTO transactions (id, import_id, side, source, external_id, reference, psp_reference, type, currency,
-         amount_minor, fee_minor, net_minor, settlement_currency, exchange_rate, booked_at, payout_id, description, line) VALUES `;
-    const row = `(${new Array(TX_COLUMNS).fill('?').join(', ')})`;
+    // A bulk load inserts every row as new, and SQLite numbers it max(id) + 1: the id it took
+    // up front (nobody else writes meanwhile); insertTransactions checks that it did. The
+    // careful path binds each id, so that after a batch the ids missing are the rows kept out.
+    this.perRow = bulk ? ROW_VALUES : ROW_VALUES + 1;
+    this.params = new Array(BATCH * this.perRow);
+    this.shared = { imp: this.importId, side: imp.side, src: imp.source };
+    const cols = `INSERT INTO transactions (${bulk ? '' : 'id, '}import_id, side, source, ${ROW_COLUMNS}) VALUES `;
+    const row = `(${bulk ? '' : '?, '}@imp, @side, @src, ${new Array(ROW_VALUES).fill('?').join(', ')})`;
     const conflict = bulk ? '' : ' ON CONFLICT (side, source, external_id) DO NOTHING';
-    this.insertTx = db.prepare(cols + row + conflict);
-    this.insertTxBatch = db.prepare(cols + new Array(BATCH).fill(row).join(', ') + conflict);
+    // PostgreSQL writes through COPY, and binds no mix of named and positional values.
+    this.insertTx = this.copy ? null : db.prepare(cols + row + conflict);
+    this.insertTxBatch = this.copy ? null : db.prepare(cols + new Array(BATCH).fill(row).join(', ') + conflict);
     // A bulk load appends its aliases to a plain temporary table and moves them over sorted in
     // finish(): inserted in file order, each landed at a random place in transaction_ids'
     // primary key (about 1.6 CPU s of 1M Stripe rows).
@@ -263,40 +278,48 @@ export class ImportWriter {
   /** Insert `txs` with ids from `firstId`; the ids actually stored, or null when all were. */
   private insertTransactions(txs: NormalizedTransaction[], firstId: number): Set<number> | null {
     let changes = 0;
+    let lastId = 0;
+    const per = this.perRow;
     if (txs.length === BATCH) {
       const p = this.params;
-      for (let i = 0; i < BATCH; i++) this.fillRow(p, i * TX_COLUMNS, txs[i], firstId + i);
-      changes = this.insertTxBatch.run(p).changes;
+      for (let i = 0; i < BATCH; i++) this.fillRow(p, i * per, txs[i], firstId + i);
+      const r = this.insertTxBatch!.run(this.shared, p);
+      changes = r.changes;
+      lastId = Number(r.lastInsertRowid);
     } else {
-      const p = new Array(TX_COLUMNS);
+      const p = new Array(per);
       for (let i = 0; i < txs.length; i++) {
         this.fillRow(p, 0, txs[i], firstId + i);
-        changes += this.insertTx.run(p).changes;
+        const r = this.insertTx!.run(this.shared, p);
+        changes += r.changes;
+        lastId = Number(r.lastInsertRowid);
       }
+    }
+    if (this.bulk && txs.length > 0 && lastId !== firstId + txs.length - 1) {
+      // The aliases and the blocks' rows name these ids: a store numbering otherwise is a bug, not bad input.
+      throw new Error(`internal: SQLite numbered rows up to ${lastId}, expected ${firstId + txs.length - 1}`);
     }
     if (changes === txs.length) return null;
     return new Set(this.storedIds.all(firstId, firstId + txs.length - 1) as number[]);
   }
 
+  /** A row's own values at p[o...]: its id first unless SQLite numbers it. */
   private fillRow(p: unknown[], o: number, tx: NormalizedTransaction, id: number): void {
-    p[o] = id;
-    p[o + 1] = this.importId;
-    p[o + 2] = tx.side;
-    p[o + 3] = this.source;
-    p[o + 4] = tx.externalId;
-    p[o + 5] = tx.reference;
-    p[o + 6] = tx.pspReference;
-    p[o + 7] = tx.type;
-    p[o + 8] = tx.currency;
-    p[o + 9] = tx.amountMinor;
-    p[o + 10] = tx.feeMinor;
-    p[o + 11] = tx.netMinor;
-    p[o + 12] = tx.settlementCurrency;
-    p[o + 13] = tx.exchangeRate;
-    p[o + 14] = tx.bookedAt;
-    p[o + 15] = tx.payoutId;
-    p[o + 16] = tx.description;
-    p[o + 17] = tx.line;
+    if (!this.bulk) p[o++] = id;
+    p[o] = tx.externalId;
+    p[o + 1] = tx.reference;
+    p[o + 2] = tx.pspReference;
+    p[o + 3] = tx.type;
+    p[o + 4] = tx.currency;
+    p[o + 5] = tx.amountMinor;
+    p[o + 6] = tx.feeMinor;
+    p[o + 7] = tx.netMinor;
+    p[o + 8] = tx.settlementCurrency;
+    p[o + 9] = tx.exchangeRate;
+    p[o + 10] = tx.bookedAt;
+    p[o + 11] = tx.payoutId;
+    p[o + 12] = tx.description;
+    p[o + 13] = tx.line;
   }
 
   /** Only aliases: a PSP row's own id is found through transactions_identity (migration 005). */
