@@ -55,6 +55,18 @@ export function countInScope(db: DB, scope: RunScope): { psp: number; ledger: nu
 
 /** One run's stages; the order the engine calls them in is STAGE_TABLE (stage-table.ts). */
 export class RunWorkspace extends Workspace {
+  /** Rows of live manual matches are set aside (temp.mm); false once stageManual found none. */
+  private anyManual = true;
+
+  /**
+   * `AND NOT EXISTS` a manual match for each row alias given, or nothing when there are no
+   * manual matches: the probes cost about 0.7 s of a 1M-row identifier stage, most stores have
+   * no manual matches at all (docs/benchmarks/reconcile.md).
+   */
+  private notManual(...rows: string[]): string {
+    return this.anyManual ? rows.map((a) => ` AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = ${a}.id)`).join('') : '';
+  }
+
   // ---- what a person paired: manual matches and accepted proposals --------------------------
 
   /**
@@ -66,6 +78,7 @@ export class RunWorkspace extends Workspace {
   stageManual(): void {
     this.db.exec(`INSERT INTO mm SELECT t.id, r.match_id FROM manual_match_rows r
       JOIN transactions t ON t.external_id = r.external_id AND t.side = r.side AND t.source = r.source WHERE r.live = 1 ON CONFLICT DO NOTHING`);
+    this.anyManual = this.db.prepare('SELECT EXISTS (SELECT 1 FROM mm)').pluck().get() ? true : false;
     const inScope = this.db
       .prepare(
         `SELECT DISTINCT mm.match_id FROM mm JOIN transactions t ON t.id = mm.id
@@ -98,7 +111,7 @@ export class RunWorkspace extends Workspace {
     // rowid. Left to itself the planner may pair every ledger row with every PSP row first.
     const { plus, notIndexed, crossJoin } = this.scope.hints;
     const CANDIDATE_COLUMNS = candidateColumns(this.dialect);
-    const notManual = `NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`;
+    const notManual = this.notManual('l', 'p');
     // Without a window the ledger is read NOT INDEXED, in rowid order: left to itself SQLite
     // walks the partial index transactions_psp_ref (migration 015) because it implies
     // `psp_reference IS NOT NULL`, and fetches every entry by rowid in reference order: random
@@ -108,14 +121,14 @@ export class RunWorkspace extends Workspace {
     const byLedger = (ledger: string, scan = '') => `SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l ${scan}
        ${crossJoin} transactions p ON p.external_id = l.psp_reference AND p.side = 'psp'
-       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND p.type = l.type AND ${notManual}
+       WHERE ${ledger} AND l.psp_reference IS NOT NULL AND p.type = l.type${notManual}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions l ${scan}
        ${crossJoin} transaction_ids ti ON ti.ident = l.psp_reference
        ${crossJoin} transactions p ON p.id = ti.tx_id
        WHERE ${ledger} AND l.psp_reference IS NOT NULL AND ${plus}p.side = 'psp' AND p.external_id <> l.psp_reference
-         AND p.type = l.type AND ${notManual}`;
+         AND p.type = l.type${notManual}`;
     if (!bounded(this.scope)) {
       // No window, or a wide one: one scan of the ledger, either side in scope pairs.
       this.candidateStage('id', byLedger(`${plus}l.side = 'ledger' AND ((${pspInScope('p', this.scope)}) OR (${ledgerReported('l', this.scope)}))`, notIndexed));
@@ -132,13 +145,13 @@ export class RunWorkspace extends Workspace {
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions p
        ${crossJoin} transactions l ON l.psp_reference = p.external_id
-       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.type = l.type AND ${notManual}
+       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.type = l.type${notManual}
        UNION ALL
        SELECT ${CANDIDATE_COLUMNS}
        FROM transactions p
        ${crossJoin} transaction_ids ti ON ti.tx_id = p.id
        ${crossJoin} transactions l ON l.psp_reference = ti.ident
-       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.external_id <> l.psp_reference AND p.type = l.type AND ${notManual}`,
+       WHERE ${pspInScope('p', this.scope)} AND ${outside} AND p.external_id <> l.psp_reference AND p.type = l.type${notManual}`,
     );
   }
 
@@ -150,7 +163,7 @@ export class RunWorkspace extends Workspace {
       .prepare(
         `CREATE TEMP TABLE lp AS SELECT p.id, p.reference, p.currency, p.type, p.amount_minor, p.fee_minor, p.booked_at, p.payout_id
          FROM transactions p WHERE ${pspInScope('p', this.scope)} AND NOT EXISTS (SELECT 1 FROM cand_p c WHERE c.id = p.id AND c.n > 0)
-           AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = p.id)`,
+           ${this.notManual('p')}`,
       )
       .run(this.params);
     // A ledger entry of the widened window but outside the reported one that names a PSP row
@@ -168,7 +181,7 @@ export class RunWorkspace extends Workspace {
       .prepare(
         `CREATE TEMP TABLE ll AS SELECT l.id, l.reference, l.psp_reference, l.currency, l.type, l.amount_minor, l.fee_minor, l.booked_at
          FROM transactions l WHERE ${ledgerInScope('l', this.scope)} AND NOT EXISTS (SELECT 1 FROM cand_l c WHERE c.id = l.id AND c.n > 0)
-           AND NOT EXISTS (SELECT 1 FROM mm WHERE mm.id = l.id) AND NOT (${namesOutsideRow})`,
+           ${this.notManual('l')} AND NOT (${namesOutsideRow})`,
       )
       .run(this.params);
     this.db.exec(`DROP TABLE ${this.tmp}.cand_p; DROP TABLE ${this.tmp}.cand_l;`);
