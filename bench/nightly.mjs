@@ -106,6 +106,10 @@ setup.push(['import the night into the history store, PSP', must('import', run(h
 setup.push(['import the night into the history store, ledger', must('import', run(history, 'import', 'ledger', join(dir, 'night-ledger.csv')))]);
 
 const night = ['reconcile', '--from', NIGHT, '--to', NIGHT, '--dry-run'];
+// The history was loaded in bulk: on SQLite the first narrow run builds the indexes it selects
+// through, once (kept even by a dry run; src/db/window-indexes.ts). Timed apart, as a step of
+// its own: every night after it is the steady state measured below.
+setup.push(['first narrow reconcile after the bulk loads (builds the window indexes)', must('night', run(history, ...night), found)]);
 // Alternate the stores, best of 3 each: the load of a shared machine moves between runs.
 const runsF = [];
 const runsH = [];

@@ -10,14 +10,19 @@
  * any identity is there twice (the file restates a row of its own or of the store), the build
  * fails, and the import rolls back to before its rows and reads the file again the careful way
  * (src/operations/import.ts). DDL is transactional in SQLite: an interrupted import rolls the
- * indexes back with its rows.
+ * indexes back with its rows. The indexes only a narrow reconcile reads are not built again
+ * here at all (src/db/window-indexes.ts).
  */
+import type { Side } from '../domain/transaction.js';
 import { type DB, dialectOf, sqliteSetting } from './open.js';
+import { DEFERRED_INDEXES } from './window-indexes.js';
 
 /** What a windowed reconcile selects through (migration 015). */
 export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 'transactions_payout', 'transaction_ids_tx'] as const;
 /** A row's identity (side, source, external id): unique. */
 export const IDENTITY_INDEX = 'transactions_identity';
+/** An alias's row (transaction_ids.tx_id): the full reconcile's payout stage reads it too. */
+const ALIAS_INDEX = 'transaction_ids_tx';
 
 /** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
 const MIN_BULK_ROWS = 50_000;
@@ -33,21 +38,27 @@ export interface IndexPlan {
 
 /**
  * Inside a write transaction: drop the secondary indexes of transactions when `incomingRows`
- * (an estimate) is at least half the rows stored.
+ * (an estimate) of `side` is at least half the rows stored. The identity index and the alias
+ * index come back after the rows; the indexes only a narrow reconcile reads are left for the
+ * first one to build (src/db/window-indexes.ts).
  */
-export function planIndexes(db: DB, incomingRows: number): IndexPlan {
+export function planIndexes(db: DB, incomingRows: number, side: Side): IndexPlan {
   if (!isBulkLoad(db, incomingRows)) return { bulk: false, rebuild: () => {}, release: () => {} };
   // PostgreSQL keeps the identity index, and a duplicate fails the COPY itself (the same check,
   // earlier); what it sets aside is src/db/bulk-load-pg.ts's.
   if (dialectOf(db) !== 'sqlite') return { bulk: true, rebuild: () => {}, release: () => {} };
-  // Their definitions are read from the schema, so the migrations stay the one place they are written.
-  const names = [IDENTITY_INDEX, ...WINDOW_INDEXES];
+  // Only PSP rows have aliases: a ledger load leaves transaction_ids and its index alone.
+  const rebuilt = side === 'psp' ? [IDENTITY_INDEX, ALIAS_INDEX] : [IDENTITY_INDEX];
+  const deferred = Object.keys(DEFERRED_INDEXES);
+  // The definitions of those built again are read from the schema, so the migrations stay the
+  // one place they are written.
+  const names = [...rebuilt, ...deferred];
   const defs = db
     .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${names.map(() => '?').join(', ')})`)
     .all(...names) as Array<{ name: string; sql: string }>;
-  // The unique index first: it is the check, and nothing else needs building if it fails.
-  defs.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
   for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  // The unique index first: it is the check, and nothing else needs building if it fails.
+  const rebuild = defs.filter((d) => rebuilt.includes(d.name)).sort((a, b) => rebuilt.indexOf(a.name) - rebuilt.indexOf(b.name));
   // Rows appended with no index to keep in order need little page cache: 16 MiB instead of the
   // connection's 64 MiB (src/db/open.ts) kept a 1M-row load's peak RSS 50 MB lower for 2-4%
   // more time (the index builds sort in more, smaller runs). Restored after the builds.
@@ -58,7 +69,7 @@ export function planIndexes(db: DB, incomingRows: number): IndexPlan {
     bulk: defs.some((d) => d.name === IDENTITY_INDEX),
     rebuild: () => {
       try {
-        for (const d of defs) db.exec(d.sql);
+        for (const d of rebuild) db.exec(d.sql);
       } finally {
         release();
       }

@@ -159,7 +159,7 @@ async function bulkPass(ctx: OperationContext, input: Omit<PassInput, 'bulk'>): 
   let plan: IndexPlan | undefined;
   try {
     // ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough.
-    plan = planIndexes(db, input.size / 100);
+    plan = planIndexes(db, input.size / 100, input.side);
     const pass = plan.bulk ? await importPass(ctx, { ...input, bulk: true }) : undefined;
     plan.rebuild();
     db.exec('RELEASE bulk_import');

@@ -13,6 +13,7 @@ import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, rewindRunIds, storeTotals } from '../db/reconcile-store.js';
 import { storeProposals } from '../db/proposals.js';
+import { buildWindowIndexes, missingWindowIndexes } from '../db/window-indexes.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
 import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument, type ReconcileResult, type RunHeader } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
@@ -97,6 +98,14 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
     ctx.checkInterrupted();
     await new Promise(setImmediate);
   };
+
+  // The first narrow run after a bulk load builds the indexes it selects through, in a
+  // transaction of its own that a dry run keeps too (src/db/window-indexes.ts).
+  if ((p.from || p.to) && missingWindowIndexes(db).length && narrowScope(db, makeScope(p.from, p.to, p.dateWindow)).narrow) {
+    await withWriteTransaction(db, async () => {
+      buildWindowIndexes(db);
+    });
+  }
 
   return withWriteTransaction(db, async () => {
     const scope = narrowScope(db, makeScope(p.from, p.to, p.dateWindow));

@@ -2,7 +2,8 @@
  * A bulk load (src/db/bulk-load.ts) inserts its rows with the identity index dropped and
  * rebuilds it afterwards as the check. These files are large enough to take that path (at
  * least 5 MB, i.e. 50,000 estimated rows): a restated row, within the file or against the
- * store, must come out exactly as the careful path would have it, and the indexes must be back.
+ * store, must come out exactly as the careful path would have it, and the indexes must be back
+ * (on SQLite those only a narrow reconcile reads once the first one ran).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,11 @@ function indexes(): string[] {
 }
 
 const ALL_INDEXES = ['transaction_ids_tx', 'transactions_identity', 'transactions_payout', 'transactions_psp_ref', 'transactions_window'];
+/**
+ * After a bulk load: SQLite leaves the indexes only a narrow reconcile reads for the first one
+ * to build (src/db/window-indexes.ts); PostgreSQL puts everything back.
+ */
+const AFTER_BULK = onPostgres ? ALL_INDEXES : ['transaction_ids_tx', 'transactions_identity'];
 
 /**
  * PostgreSQL: the window indexes and the foreign keys of transactions and transaction_ids as the
@@ -61,12 +67,43 @@ function serverDefinitions(): string[] {
 }
 
 describe('bulk loads', () => {
-  it('a first load with no restated row: every row imported, every index back', () => {
+  it('a first load with no restated row: every row imported, the identity index back', () => {
     const f = ledger('first.csv', range(0, 60_000));
     const r = runCli(['--db', ctx.db, '--json', 'import', 'ledger', f]);
     expect(r.code, r.stderr).toBe(0);
     expect(parseJson(r).files[0].rows).toEqual({ total: 60_000, imported: 60_000, skipped: 0, rejected: 0 });
+    expect(indexes()).toEqual(AFTER_BULK);
+  });
+
+  it('the first narrow reconcile after a bulk load builds the window indexes, once, even as a dry run; a full one does not', () => {
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', ledger('history.csv', range(0, 60_000))]).code).toBe(0);
+    // A night of a few rows on another date: a narrow window (src/reconcile/rows.ts).
+    const night = ledger('night.csv', range(70_000, 70_100));
+    writeFileSync(night, readFileSync(night, 'utf8').replaceAll('2025-03-03', '2025-03-10'));
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', night]).code).toBe(0);
+    expect(indexes()).toEqual(AFTER_BULK);
+    const full = runCli(['--db', ctx.db, '--json', 'reconcile', '--fail-on', 'none']);
+    expect(full.code, full.stderr).toBe(0);
+    expect(indexes()).toEqual(AFTER_BULK);
+    const args = ['--db', ctx.db, '--json', 'reconcile', '--from', '2025-03-10', '--to', '2025-03-10', '--fail-on', 'none'];
+    const first = runCli([...args, '--dry-run']);
+    expect(first.code, first.stderr).toBe(0);
     expect(indexes()).toEqual(ALL_INDEXES);
+    // The same night again, now through the indexes: the same findings.
+    const again = runCli([...args, '--dry-run']);
+    expect(parseJson(again).counts).toEqual(parseJson(first).counts);
+    expect(parseJson(first).counts).toMatchObject({ psp: 0, ledger: 100, discrepancies: 100 });
+    if (!onPostgres) {
+      // Built as migration 015 wrote them.
+      const db = openTestStore(ctx.db);
+      const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name IN ('transactions_window', 'transactions_psp_ref', 'transactions_payout') ORDER BY name`).pluck().all();
+      db.close();
+      expect(sql).toEqual([
+        'CREATE INDEX transactions_payout ON transactions (payout_id) WHERE payout_id IS NOT NULL',
+        'CREATE INDEX transactions_psp_ref ON transactions (psp_reference) WHERE psp_reference IS NOT NULL',
+        'CREATE INDEX transactions_window ON transactions (side, booked_at)',
+      ]);
+    }
   });
 
   it.runIf(onPostgres)('on PostgreSQL the indexes and foreign keys set aside for the load are back exactly, and enforced', () => {
@@ -175,6 +212,6 @@ describe('bulk loads', () => {
     // SQLite's own check of the file its index builds wrote (a server checks its own storage).
     if (!onPostgres) expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     db.close();
-    expect(indexes()).toEqual(ALL_INDEXES);
+    expect(indexes()).toEqual(AFTER_BULK);
   });
 });
