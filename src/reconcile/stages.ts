@@ -79,9 +79,11 @@ export class RunWorkspace extends Workspace {
     this.db.exec(`INSERT INTO mm SELECT t.id, r.match_id FROM manual_match_rows r
       JOIN transactions t ON t.external_id = r.external_id AND t.side = r.side AND t.source = r.source WHERE r.live = 1 ON CONFLICT DO NOTHING`);
     this.anyManual = this.db.prepare('SELECT EXISTS (SELECT 1 FROM mm)').pluck().get() ? true : false;
+    // From the few set-aside rows to theirs (CROSS JOIN: left to itself SQLite read the whole
+    // store and looked each row up in mm, 0.24 s at 2M rows with mm empty).
     const inScope = this.db
       .prepare(
-        `SELECT DISTINCT mm.match_id FROM mm JOIN transactions t ON t.id = mm.id
+        `SELECT DISTINCT mm.match_id FROM mm ${this.scope.hints.crossJoin} transactions t ON t.id = mm.id
          WHERE (${pspInScope('t', this.scope)}) OR (${ledgerReported('t', this.scope)}) ORDER BY mm.match_id`,
       )
       .pluck()
