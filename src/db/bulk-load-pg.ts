@@ -17,8 +17,12 @@
  * definitions are read from the server's catalog, so the migrations stay the one place they
  * are written, and a failed or interrupted load rolls them back with its rows.
  */
-import { isBulkLoad, WINDOW_INDEXES } from './bulk-load.js';
+import { ALIAS_INDEX, isBulkLoad } from './bulk-load.js';
 import { dialectOf, type DB } from './open.js';
+import { DEFERRED_INDEXES } from './window-indexes.js';
+
+/** What a narrow reconcile selects through (migration 015). */
+const WINDOW_INDEXES = [...Object.keys(DEFERRED_INDEXES), ALIAS_INDEX];
 
 const TABLES = ['transactions', 'transaction_ids'];
 

@@ -17,12 +17,10 @@ import type { Side } from '../domain/transaction.js';
 import { type DB, dialectOf, sqliteSetting } from './open.js';
 import { DEFERRED_INDEXES } from './window-indexes.js';
 
-/** What a windowed reconcile selects through (migration 015). */
-export const WINDOW_INDEXES = ['transactions_window', 'transactions_psp_ref', 'transactions_payout', 'transaction_ids_tx'] as const;
 /** A row's identity (side, source, external id): unique. */
 export const IDENTITY_INDEX = 'transactions_identity';
 /** An alias's row (transaction_ids.tx_id): the full reconcile's payout stage reads it too. */
-const ALIAS_INDEX = 'transaction_ids_tx';
+export const ALIAS_INDEX = 'transaction_ids_tx';
 
 /** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
 const MIN_BULK_ROWS = 50_000;

@@ -21,7 +21,7 @@ export const COPY_BATCH = 5000;
 const STAGE = 'payrecon_import_stage';
 const ALIAS_STAGE = 'payrecon_alias_stage';
 
-/** A batch the server is writing: the ticket of its INSERT ... SELECT (null: no rows). */
+/** A batch the server is writing: the ticket of its move from staging, or of its COPY in a bulk load (null: no rows). */
 export interface SentBatch {
   ticket: number | null;
   rows: number;
@@ -52,9 +52,12 @@ export class CopyWriter {
      */
     private readonly direct = false,
   ) {
-    // Dropped with the transaction, committed or not: nothing of it outlives the import.
-    db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP;
-             DROP TABLE IF EXISTS pg_temp.${ALIAS_STAGE}; CREATE TEMP TABLE ${ALIAS_STAGE} (LIKE transaction_ids) ON COMMIT DROP`);
+    // Dropped with the transaction, committed or not: nothing of it outlives the import. A bulk
+    // load copies straight into the tables and stages nothing.
+    if (!direct) {
+      db.exec(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE transactions INCLUDING DEFAULTS) ON COMMIT DROP;
+               DROP TABLE IF EXISTS pg_temp.${ALIAS_STAGE}; CREATE TEMP TABLE ${ALIAS_STAGE} (LIKE transaction_ids) ON COMMIT DROP`);
+    }
     // File order (the ids are given in it), so the first of two rows with one identity is the one stored.
     // One statement moves the rows over and the aliases of those stored (their ids, returned),
     // and counts them. (An alias table joined to transactions instead was planned, without
