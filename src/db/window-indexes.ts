@@ -1,15 +1,15 @@
 /**
  * The indexes only a narrow reconcile (`--from/--to`: a night) selects through (migration 015).
- * On SQLite a bulk load (src/db/bulk-load.ts) drops them with the identity index and leaves them
- * unbuilt: a full reconcile never reads them, and at 1M x 1M their builds were about 1.2 s of
- * the Stripe load and 3.3 s of the ledger load, which rebuilt them over the PSP rows as well
+ * A bulk load (src/db/bulk-load.ts; on PostgreSQL src/db/bulk-load-pg.ts) drops them and leaves
+ * them unbuilt: a full reconcile never reads them, and at 1M x 1M their builds were about 1.2 s
+ * of the Stripe load and 3.3 s of the ledger load, which rebuilt them over the PSP rows as well
  * (docs/benchmarks/import.md, "Session 7"). The first narrow reconcile after a bulk load builds
  * what is missing, once, in a transaction of its own that stays even when the run is a dry run
- * (they are derived from the rows, not a record); every night after finds them. PostgreSQL's bulk
- * load puts them back itself (src/db/bulk-load-pg.ts).
+ * (they are derived from the rows, not a record); every night after finds them.
  *
- * The definitions are migration 015's, written here a second time because a dropped index leaves
- * no trace in the schema; test/db/window-indexes.test.ts checks that they are the same.
+ * The definitions are migration 015's (and src/db/migrations-pg/016-schema.sql's, the same on a
+ * server), written here a second time because a dropped index leaves no trace in the schema;
+ * test/db/window-indexes.test.ts and test/e2e/import-bulk.test.ts check that they are the same.
  */
 import { dialectOf, type DB } from './open.js';
 
@@ -20,13 +20,17 @@ export const DEFERRED_INDEXES: Readonly<Record<string, string>> = {
   transactions_payout: 'CREATE INDEX transactions_payout ON transactions (payout_id) WHERE payout_id IS NOT NULL',
 };
 
-/** The deferred indexes the store lacks (none on PostgreSQL). */
+/** The deferred indexes the store lacks. */
 export function missingWindowIndexes(db: DB): string[] {
-  if (dialectOf(db) !== 'sqlite') return [];
   const names = Object.keys(DEFERRED_INDEXES);
+  const list = names.map(() => '?').join(', ');
   const present = new Set(
     db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names.map(() => '?').join(', ')})`)
+      .prepare(
+        dialectOf(db) === 'sqlite'
+          ? `SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${list})`
+          : `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (${list})`,
+      )
       .pluck()
       .all(...names) as string[],
   );

@@ -127,7 +127,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       concurrent = findImportBySha(db, req.side, facts.sha256);
       if (concurrent) return;
       // PostgreSQL's bulk load (src/db/bulk-load-pg.ts); nothing on SQLite, where bulkPass is it.
-      const restore = relaxForLoad(db, facts.size / 100);
+      const restore = relaxForLoad(db, facts.size / 100, req.side);
       pass = (await bulkPass(ctx, input)) ?? (await importPass(ctx, { ...input, bulk: false }));
       restore();
       // The last moment a Ctrl-C still means "as before": past here the import commits.
