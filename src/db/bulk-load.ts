@@ -15,6 +15,7 @@
  */
 import type { Side } from '../domain/transaction.js';
 import { type DB, dialectOf, sqliteSetting } from './open.js';
+import { isBusy } from './errors-port.js';
 import { DEFERRED_INDEXES } from './window-indexes.js';
 
 /** A row's identity (side, source, external id): unique. */
@@ -73,6 +74,39 @@ export function planIndexes(db: DB, incomingRows: number, side: Side): IndexPlan
       }
     },
     release,
+  };
+}
+
+/**
+ * SQLite, outside any transaction: before a bulk load of `incomingRows` (an estimate), take the
+ * store out of WAL into a rollback journal when no other connection has it open, and return
+ * what puts WAL back (call it after the load committed or rolled back). WAL writes every page
+ * twice, into the log and again when the log is checkpointed into the database; a rollback
+ * journal writes a new page once and journals only pages that held data before. On 1M Stripe
+ * rows that was 0.8-1.0 s of 5.0-5.4 s (docs/benchmarks/import.md). The load's transaction keeps
+ * its guarantees: an interrupt rolls it back, and a crash leaves a hot journal the next open
+ * rolls back. While it runs, another run reads until the load writes its pages out and then
+ * waits as its busy timeout allows (src/db/open.ts); with another connection already open,
+ * SQLite refuses the switch at once and the load goes on in WAL.
+ */
+export function journalForLoad(db: DB, incomingRows: number): () => void {
+  if (dialectOf(db) !== 'sqlite' || !isBulkLoad(db, incomingRows)) return () => {};
+  try {
+    if (sqliteSetting(db, 'journal_mode = DELETE', true) !== 'delete') return () => {};
+  } catch (err) {
+    if (isBusy(err)) return () => {};
+    throw err;
+  }
+  // A rollback journal is safe from a power cut only when synced before the pages it guards.
+  sqliteSetting(db, 'synchronous = FULL');
+  return () => {
+    sqliteSetting(db, 'synchronous = NORMAL');
+    try {
+      sqliteSetting(db, 'journal_mode = WAL');
+    } catch (err) {
+      // Another run opened the store meanwhile: the next open puts WAL back.
+      if (!isBusy(err)) throw err;
+    }
   };
 }
 

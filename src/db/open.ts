@@ -102,7 +102,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DB {
     // 16 KiB pages for a new database (ignored for an existing one): bulk imports of million-row
     // files spend most of their time in B-tree inserts, measured ~25% faster than with 4 KiB.
     db.pragma('page_size = 16384');
-    db.pragma('journal_mode = WAL');
+    keepWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // 64 MiB of page cache (default 2 MiB): million-row imports insert into identifier indexes
@@ -114,6 +114,22 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DB {
     throw translateDbError(err, path);
   }
   return db;
+}
+
+/**
+ * WAL, the store's journal: readers see the last commit while a writer works. A bulk load that
+ * has the store to itself switches to a rollback journal for its transaction and back after it
+ * (src/db/bulk-load.ts); a run opening meanwhile cannot switch (SQLite answers busy at once) and
+ * goes on in the rollback journal: it reads until the load writes its pages out, then waits for
+ * the load as long as its busy timeout allows. A read-only connection cannot switch either.
+ */
+function keepWal(db: Database.Database): void {
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    const code = (err as { code?: string })?.code ?? '';
+    if (!isBusy(err) && !code.startsWith('SQLITE_READONLY')) throw err;
+  }
 }
 
 export function migrate(db: Database.Database, path: string, migrations = loadMigrations()): void {

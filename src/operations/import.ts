@@ -6,7 +6,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { appendAudit } from '../db/audit.js';
-import { isDuplicateIdentity, planIndexes, type IndexPlan } from '../db/bulk-load.js';
+import { isDuplicateIdentity, journalForLoad, planIndexes, type IndexPlan } from '../db/bulk-load.js';
 import { relaxForLoad } from '../db/bulk-load-pg.js';
 import { findImportBySha, type ImportRecord, type RowCounts } from '../db/imports.js';
 import { settleQuietly, withWriteTransaction } from '../db/open.js';
@@ -120,6 +120,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
 
   let pass: PassResult | undefined;
   let concurrent: ImportRecord | undefined;
+  const restoreJournal = journalForLoad(db, estimatedRows(facts.size));
   try {
     await withWriteTransaction(db, async () => {
       // Checked again under the write lock: another run (the scheduler, a colleague) may have
@@ -127,7 +128,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       concurrent = findImportBySha(db, req.side, facts.sha256);
       if (concurrent) return;
       // PostgreSQL's bulk load (src/db/bulk-load-pg.ts); nothing on SQLite, where bulkPass is it.
-      const restore = relaxForLoad(db, facts.size / 100, req.side);
+      const restore = relaxForLoad(db, estimatedRows(facts.size), req.side);
       pass = (await bulkPass(ctx, input)) ?? (await importPass(ctx, { ...input, bulk: false }));
       restore();
       // The last moment a Ctrl-C still means "as before": past here the import commits.
@@ -140,6 +141,7 @@ async function importOne(ctx: OperationContext, req: ImportRequest, file: string
       });
     });
   } finally {
+    restoreJournal();
     progress.finish();
   }
   if (concurrent) return alreadyImported(file, concurrent);
@@ -158,8 +160,7 @@ async function bulkPass(ctx: OperationContext, input: Omit<PassInput, 'bulk'>): 
   db.exec('SAVEPOINT bulk_import');
   let plan: IndexPlan | undefined;
   try {
-    // ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough.
-    plan = planIndexes(db, input.size / 100, input.side);
+    plan = planIndexes(db, estimatedRows(input.size), input.side);
     const pass = plan.bulk ? await importPass(ctx, { ...input, bulk: true }) : undefined;
     plan.rebuild();
     db.exec('RELEASE bulk_import');
@@ -177,6 +178,11 @@ async function bulkPass(ctx: OperationContext, input: Omit<PassInput, 'bulk'>): 
     input.progress.update(0);
     return undefined;
   }
+}
+
+/** ~100 bytes a row in the settlement files and ledgers seen so far: an estimate is enough. */
+function estimatedRows(size: number): number {
+  return size / 100;
 }
 
 function alreadyImported(file: string, previous: ImportRecord): OneFile {

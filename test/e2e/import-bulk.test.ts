@@ -5,11 +5,11 @@
  * store, must come out exactly as the careful path would have it, and the indexes must be back
  * (on SQLite those only a narrow reconcile reads once the first one ran).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onPostgres, openTestStore } from '../helpers/backend.js';
-import { FIXTURES, parseJson, runCli, useTempDb } from '../helpers/cli.js';
+import { FIXTURES, parseJson, runCli, startCli, useTempDb } from '../helpers/cli.js';
 
 const HEADER = 'entry_id,booked_at,reference,psp_reference,type,amount,currency,fee,description';
 const ctx = { dir: '', db: '' };
@@ -229,5 +229,85 @@ describe('bulk loads', () => {
     if (!onPostgres) expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     db.close();
     expect(indexes()).toEqual(AFTER_BULK);
+  });
+});
+
+/** Poll `seen` while `run` lives (generous deadline: CI machines are shared); whether it held. */
+async function whileRunning(run: ReturnType<typeof startCli>, seen: () => boolean, deadlineMs = 120_000): Promise<boolean> {
+  const started = Date.now();
+  while (Date.now() - started < deadlineMs && run.child.exitCode === null && run.child.signalCode === null) {
+    if (seen()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return seen();
+}
+
+function countRows(): number {
+  const db = openTestStore(ctx.db);
+  try {
+    return Number(db.prepare('SELECT count(*) FROM transactions').pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+function journalMode(): string {
+  const db = openTestStore(ctx.db);
+  try {
+    return String(db.prepare('PRAGMA journal_mode').pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+// SQLite's journal (src/db/bulk-load.ts journalForLoad): a bulk load alone with the store writes
+// through a rollback journal (each page once), and WAL is back after it.
+describe.skipIf(onPostgres)('the journal of a bulk load (SQLite)', () => {
+  const BIG = 300_000;
+
+  it('alone with the store it writes through a rollback journal; killed in the middle, the store is as before, and WAL comes back', async () => {
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', ledger('before.csv', range(0, 10))]).code).toBe(0);
+    const big = ledger('big.csv', range(10, 10 + BIG));
+    const run = startCli(['--db', ctx.db, 'import', 'ledger', big]);
+    // The journal appears when the load first writes pages of its open transaction.
+    const journaled = await whileRunning(run, () => existsSync(`${ctx.db}-journal`));
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(journaled, 'a rollback journal while the load ran').toBe(true);
+    expect(existsSync(`${ctx.db}-journal`), 'the crash left its journal').toBe(true);
+    // The next open rolls the hot journal back: the rows of before, and nothing of the load.
+    expect(countRows()).toBe(10);
+    const db = openTestStore(ctx.db);
+    expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    db.close();
+    const again = runCli(['--db', ctx.db, '--json', 'import', 'ledger', big]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(countRows()).toBe(10 + BIG);
+    expect(journalMode()).toBe('wal');
+    expect(existsSync(`${ctx.db}-journal`)).toBe(false);
+  });
+
+  it('with another connection open it stays in WAL, and that connection reads the store as before the load while it runs', async () => {
+    expect(runCli(['--db', ctx.db, 'import', 'ledger', ledger('before.csv', range(0, 10))]).code).toBe(0);
+    const big = ledger('big.csv', range(10, 10 + BIG));
+    const reader = openTestStore(ctx.db);
+    try {
+      const run = startCli(['--db', ctx.db, '--json', 'import', 'ledger', big]);
+      let journal = false;
+      // Past the load's page cache (16 MiB) its pages go to the WAL, uncommitted.
+      const spilled = await whileRunning(run, () => {
+        journal ||= existsSync(`${ctx.db}-journal`);
+        return existsSync(`${ctx.db}-wal`) && statSync(`${ctx.db}-wal`).size > 20 * 1024 * 1024;
+      });
+      expect(spilled, 'the load wrote into the WAL').toBe(true);
+      expect(reader.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(10);
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(journal, 'no rollback journal while another connection was open').toBe(false);
+      expect(reader.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(10 + BIG);
+      expect(reader.prepare('PRAGMA journal_mode').pluck().get()).toBe('wal');
+    } finally {
+      reader.close();
+    }
   });
 });
