@@ -149,6 +149,13 @@ export class PgDatabase implements Port, Runner {
 
   /** Several statements in one text (the simple query protocol), no parameters. */
   exec(sql: string): this {
+    // A COMMIT the server answers with ROLLBACK (a statement in the transaction failed and was
+    // caught) is an error, as in transaction(): withWriteTransaction commits through here, and
+    // a caller must never report as written what the server threw away.
+    if (/^\s*(COMMIT|END)\s*;?\s*$/i.test(sql)) {
+      this.commit();
+      return this;
+    }
     this.request({ op: 'query', text: sql, values: [], simple: true });
     return this;
   }

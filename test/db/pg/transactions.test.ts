@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { isBusy, isUniqueViolation, violatedKey } from '../../../src/db/errors-port.js';
+import { withWriteTransaction } from '../../../src/db/open.js';
 import { PgDatabase } from '../../../src/db/pg/database.js';
 import { createDatabase, postgresMissing } from '../../helpers/pg-cluster.js';
 
@@ -128,5 +129,27 @@ describe.skipIf(missing !== null)('PgDatabase transactions', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('withWriteTransaction over a statement whose failure was caught inside: the COMMIT the server turns into ROLLBACK fails the call', async () => {
+    const ins = db.prepare('INSERT INTO k VALUES (?)');
+    ins.run('dup');
+    const written = withWriteTransaction(db, () => {
+      ins.run('kept?');
+      try {
+        ins.run('dup');
+      } catch {
+        // swallowed: the server has aborted the transaction all the same
+      }
+      return 'reported as written';
+    });
+    await expect(written).rejects.toMatchObject({ code: '25P02' });
+    expect(db.inTransaction).toBe(false);
+    expect(names()).toEqual(['dup']);
+    // A plain COMMIT through exec still commits.
+    db.exec('BEGIN');
+    ins.run('plain');
+    db.exec('COMMIT');
+    expect(names()).toEqual(['dup', 'plain']);
   });
 });
