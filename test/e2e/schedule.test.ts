@@ -144,16 +144,32 @@ describe('payrecon schedule', () => {
   it('SIGTERM while a job is in flight: the job finishes and is recorded, then exit 0', async () => {
     const w = world();
     const config = writeConfig(w.dir, { keyFile: 'hmac.key', jobs: [scanJob] });
+    const other = openTestStore(w.db) as DB & { open: boolean };
+    cleanups.push(() => other.open && other.close());
+    const scanIds = () => other.prepare('SELECT id FROM scans').pluck().all() as number[];
+    const earlier = new Set(scanIds());
     const p = start(['--db', w.db, 'schedule', '--config', config], { PAYRECON_BUSY_TIMEOUT_MS: '20000' });
     await p.until('the scheduler to start', (l) => l.some((x) => x.event === 'started'));
     // Hold the write lock from outside: the next run captures, then waits on the lock mid-job.
     // On PostgreSQL the write lock is payrecon's advisory writer lock (src/db/pg/database.ts).
-    const other = openTestStore(w.db) as DB & { open: boolean };
-    cleanups.push(() => other.open && other.close());
-    if (onPostgres) {
-      other.exec('BEGIN');
-      other.prepare('SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))').get(WRITER_LOCK);
-    } else other.exec('BEGIN IMMEDIATE');
+    const lock = () => {
+      if (onPostgres) {
+        other.exec('BEGIN');
+        other.prepare('SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))').get(WRITER_LOCK);
+      } else other.exec('BEGIN IMMEDIATE');
+    };
+    // Scans whose run has not logged yet. Taken between a run's scan commit and its run line,
+    // the lock would stop that run's alert bookkeeping (the outbox's own connection, which
+    // retries without sleeping in SQLite's busy handler and waits 1 ms per try on PostgreSQL),
+    // not a scan: let that run finish and take the lock again.
+    const loggedIds = (l: LogLine[]) => new Set(l.flatMap((x) => (x.event === 'run' ? (x.counts?.scans ?? []) : [])));
+    for (;;) {
+      lock();
+      const unlogged = scanIds().filter((id) => !earlier.has(id) && !loggedIds(p.lines()).has(id));
+      if (!unlogged.length) break;
+      other.exec('COMMIT');
+      await p.until(`the run of scan ${unlogged.join(', ')} to be logged`, (l) => unlogged.every((id) => loggedIds(l).has(id)));
+    }
     const scansBefore = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
     // Wait until a run is in flight: the scheduler's thread sleeping in SQLite's busy handler
     // on the lock held here, or its session waiting for the lock on PostgreSQL (not a guess at
@@ -176,6 +192,7 @@ describe('payrecon schedule', () => {
     expect(inFlight).toEqual([expect.objectContaining({ job: 'keys', exit_code: 4 })]);
     const scansAfter = (other.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
     expect(scansAfter).toBeGreaterThan(scansBefore);
+    expect(scanIds()).toEqual(expect.arrayContaining(inFlight[0].counts.scans));
   });
 
   it('a restart delivers what the outbox held, with the same delivery id', async () => {
