@@ -20,8 +20,11 @@ import { DEFERRED_INDEXES } from './window-indexes.js';
 
 /** A row's identity (side, source, external id): unique. */
 export const IDENTITY_INDEX = 'transactions_identity';
-/** An alias's row (transaction_ids.tx_id): the full reconcile's payout stage reads it too. */
-export const ALIAS_INDEX = 'transaction_ids_tx';
+/**
+ * An alias to its row (transaction_ids (ident, tx_id)): what exact matching looks up. The table's
+ * own key is in row order (migration 017), so a bulk load appends its aliases and builds this once.
+ */
+export const ALIAS_INDEX = 'transaction_ids_ident';
 
 /** Below this many incoming rows maintaining the indexes row by row is cheap either way. */
 const MIN_BULK_ROWS = 50_000;

@@ -169,15 +169,12 @@ export class ImportWriter {
     // PostgreSQL writes through COPY, and binds no mix of named and positional values.
     this.insertTx = this.copy ? null : db.prepare(cols + row + conflict);
     this.insertTxBatch = this.copy ? null : db.prepare(cols + new Array(BATCH).fill(row).join(', ') + conflict);
-    // A bulk load appends its aliases to a plain temporary table and moves them over sorted in
-    // finish(): inserted in file order, each landed at a random place in transaction_ids'
-    // primary key (about 1.6 CPU s of 1M Stripe rows).
-    if (bulk) db.exec('DROP TABLE IF EXISTS temp.bulk_aliases; CREATE TEMP TABLE bulk_aliases (ident TEXT NOT NULL, tx_id INTEGER NOT NULL)');
     this.bulk = bulk;
-    const aliases = bulk ? 'INSERT INTO temp.bulk_aliases (ident, tx_id)' : 'INSERT INTO transaction_ids (ident, tx_id)';
-    const ignore = bulk ? '' : ' ON CONFLICT DO NOTHING';
-    this.insertIdent = db.prepare(`${aliases} VALUES (?, ?)${ignore}`);
-    this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')}${ignore}`);
+    // In file order, which is transaction_ids' key order (migration 017): appended at the end;
+    // a bulk load builds the lookup by identifier afterwards (src/db/bulk-load.ts).
+    const aliases = 'INSERT INTO transaction_ids (ident, tx_id)';
+    this.insertIdent = db.prepare(`${aliases} VALUES (?, ?) ON CONFLICT DO NOTHING`);
+    this.insertIdentBatch = db.prepare(`${aliases} VALUES ${new Array(BATCH).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
     this.storedIds = db.prepare('SELECT id FROM transactions WHERE id BETWEEN ? AND ?').pluck();
     this.batch = this.copy ? COPY_BATCH : BATCH;
     this.insertReject = db.prepare(
@@ -377,10 +374,6 @@ export class ImportWriter {
   }
 
   finish(counts: RowCounts): void {
-    if (this.bulk) {
-      this.db.exec(`INSERT OR IGNORE INTO transaction_ids (ident, tx_id) SELECT ident, tx_id FROM temp.bulk_aliases ORDER BY ident, tx_id;
-                    DROP TABLE temp.bulk_aliases`);
-    }
     this.db
       .prepare('UPDATE imports SET rows_total = ?, rows_imported = ?, rows_skipped = ?, rows_rejected = ? WHERE id = ?')
       .run(counts.total, counts.imported, counts.skipped, counts.rejected, this.importId);

@@ -138,7 +138,7 @@ export class RunWorkspace extends Workspace {
     }
     // A window: the entries booked in it ((side, booked_at) index) name their PSP rows, and the PSP rows
     // of the window find the entries booked outside it that name them (psp_reference index,
-    // and an alias's row through transaction_ids_tx). The halves are disjoint by the entry's date.
+    // and an alias's row through transaction_ids' key, tx_id first). The halves are disjoint by the entry's date.
     const outside = `${plus}l.side = 'ledger' AND NOT (${inWindow('l', this.scope)})`; // a filter: + keeps it one
     this.candidateStage(
       'id',

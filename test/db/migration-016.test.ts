@@ -27,7 +27,7 @@ describe('migration 016', () => {
     db.prepare(`INSERT INTO transaction_ids (ident, tx_id) VALUES ('ch_a', 7), ('ch_b', 9)`).run();
     const before = db.prepare('SELECT * FROM transactions ORDER BY id').all();
 
-    migrate(db, ':memory:');
+    migrate(db, ':memory:', loadMigrations().filter((m) => m.version <= 16));
     expect(db.pragma('user_version', { simple: true })).toBe(16);
     expect(db.prepare('SELECT * FROM transactions ORDER BY id').all()).toEqual(before);
     expect(db.prepare('SELECT ident, tx_id FROM transaction_ids ORDER BY ident').all()).toEqual([

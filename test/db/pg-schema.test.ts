@@ -1,15 +1,15 @@
 /**
- * The PostgreSQL schema (src/db/migrations-pg/016-schema.sql) is the SQLite store's after its
- * migrations (issue 16): the same tables, columns in order, nullability, defaults, keys,
+ * The PostgreSQL schema (src/db/migrations-pg/: 016-schema.sql and the migrations after it) is
+ * the SQLite store's after its migrations (issue 16): the same tables, columns in order, nullability, defaults, keys,
  * indexes (columns, uniqueness, partial predicates), foreign keys and CHECKs, read from both
  * catalogs. A migration written for one backend only fails here; each CHECK refuses the same
  * values on both.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadPgMigrations } from '../../src/db/migrate-pg.js';
 import { openDatabase } from '../../src/db/open.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { createDatabase, postgresMissing } from '../helpers/pg-cluster.js';
@@ -18,7 +18,9 @@ import { pgIdentityTables, pgShape, sqliteShape, type SchemaShape } from '../hel
 const missing = postgresMissing();
 if (missing) console.warn(`skipped: ${missing}`);
 
-const SCHEMA_SQL = readFileSync(join(ROOT, 'src/db/migrations-pg/016-schema.sql'), 'utf8');
+/** Every shipped PostgreSQL migration, in order, as the store opener applies them. */
+const MIGRATIONS = loadPgMigrations(join(ROOT, 'src/db/migrations-pg'));
+const NEWEST = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /** The tables whose id PostgreSQL assigns; the others' ids are chosen by payrecon (016-schema.sql says why). */
 const DATABASE_ASSIGNED_IDS = ['bank_imports', 'bank_statements', 'discrepancies', 'imports', 'manual_matches', 'proposals', 'recon_runs', 'rejects'];
@@ -99,7 +101,10 @@ describe.skipIf(missing !== null)('the PostgreSQL schema equals the migrated SQL
     liteShape = sqliteShape(lite);
     client = new pg.Client({ connectionString: await createDatabase(inject('pgUrl')!, 'schema') });
     await client.connect();
-    await client.query(SCHEMA_SQL);
+    for (const m of MIGRATIONS) {
+      await client.query(m.sql);
+      await client.query('UPDATE payrecon_schema SET version = $1', [m.version]);
+    }
   });
 
   afterAll(async () => {
@@ -118,10 +123,10 @@ describe.skipIf(missing !== null)('the PostgreSQL schema equals the migrated SQL
   });
 
   it('keeps the version and the seeded reason codes', async () => {
-    expect((await client.query('SELECT version FROM payrecon_schema')).rows).toEqual([{ version: 16 }]);
+    expect((await client.query('SELECT version FROM payrecon_schema')).rows).toEqual([{ version: NEWEST }]);
     const liteCodes = lite.prepare('SELECT * FROM reason_codes ORDER BY code').all();
     expect((await client.query('SELECT * FROM reason_codes ORDER BY code')).rows).toEqual(liteCodes);
-    await expect(client.query('INSERT INTO payrecon_schema (version) VALUES (17)')).rejects.toThrow(/duplicate key/);
+    await expect(client.query('INSERT INTO payrecon_schema (version) VALUES ($1)', [NEWEST + 1])).rejects.toThrow(/duplicate key/);
   });
 
   // What a migration written for one backend only looks like: each must make the shapes differ.

@@ -236,7 +236,7 @@ describe('old databases', () => {
        ALTER TABLE baseline_entries DROP COLUMN xattrs; ALTER TABLE baseline_entries DROP COLUMN acl;
        ALTER TABLE baseline_entries DROP COLUMN default_acl; ALTER TABLE baseline_entries DROP COLUMN caps;
        ALTER TABLE baseline_entries DROP COLUMN selinux; ALTER TABLE baseline_entries DROP COLUMN entries;
-       DROP INDEX transactions_window; DROP INDEX transactions_psp_ref; DROP INDEX transactions_payout; DROP INDEX transaction_ids_tx;
+       DROP INDEX transactions_window; DROP INDEX transactions_psp_ref; DROP INDEX transactions_payout; DROP INDEX transaction_ids_ident;
        DROP TABLE import_blocks; ALTER TABLE imports DROP COLUMN delimiter;
        PRAGMA user_version = 5`,
     );

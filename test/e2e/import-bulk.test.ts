@@ -40,9 +40,9 @@ function indexes(): string[] {
   return names;
 }
 
-const ALL_INDEXES = ['transaction_ids_tx', 'transactions_identity', 'transactions_payout', 'transactions_psp_ref', 'transactions_window'];
+const ALL_INDEXES = ['transaction_ids_ident', 'transactions_identity', 'transactions_payout', 'transactions_psp_ref', 'transactions_window'];
 /** After a bulk load: the indexes only a narrow reconcile reads wait for the first one (src/db/window-indexes.ts). */
-const AFTER_BULK = ['transaction_ids_tx', 'transactions_identity'];
+const AFTER_BULK = ['transaction_ids_ident', 'transactions_identity'];
 /**
  * After a bulk load that met a restated row and read the file again the careful way: SQLite
  * rolled back to before the load, indexes included; a server's set-aside stays for the careful
