@@ -37,9 +37,16 @@ export function missingWindowIndexes(db: DB): string[] {
   return names.filter((n) => !present.has(n));
 }
 
+/** Inside a write transaction: build one of the deferred indexes (a name missingWindowIndexes gave). */
+export function buildWindowIndex(db: DB, name: string): void {
+  const sql = DEFERRED_INDEXES[name];
+  if (sql === undefined) throw new Error(`internal: ${name} is not a deferred index`);
+  db.exec(sql);
+}
+
 /** Inside a write transaction: build the deferred indexes the store lacks; their names. */
 export function buildWindowIndexes(db: DB): string[] {
   const missing = missingWindowIndexes(db);
-  for (const name of missing) db.exec(DEFERRED_INDEXES[name]);
+  for (const name of missing) buildWindowIndex(db, name);
   return missing;
 }

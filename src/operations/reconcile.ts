@@ -44,7 +44,8 @@ export async function reconcile(ctx: OperationContext, params: ReconcileParams):
       failOn: params.failOn,
       autoConfirm: params.autoConfirm ?? RECONCILE_DEFAULTS.autoConfirm,
       dryRun: params.dryRun,
-      onStage: (name, done, total) => progress.update(done, `${name} of ${total.toLocaleString('en-US')} rows`),
+      // Before the rows are counted (total 0) a stage is named alone: the window's index build.
+      onStage: (name, done, total) => progress.update(done, total > 0 ? `${name} of ${total.toLocaleString('en-US')} rows` : name),
     });
   } finally {
     progress.finish();

@@ -13,7 +13,7 @@ import { STAGE_TABLE } from './stage-table.js';
 import { countInScope, RunWorkspace } from './stages.js';
 import { finishRun, insertRun, mergeFindings, openKindsOfRun, rewindRunIds, storeTotals } from '../db/reconcile-store.js';
 import { storeProposals } from '../db/proposals.js';
-import { buildWindowIndexes, missingWindowIndexes } from '../db/window-indexes.js';
+import { buildWindowIndex, missingWindowIndexes } from '../db/window-indexes.js';
 import { exitCodeFor } from '../domain/exit-codes.js';
 import { RECONCILE_DEFAULTS, type DiscrepancyKind, type ReconcileDocument, type ReconcileResult, type RunHeader } from '../domain/discrepancy.js';
 import { UsageError } from '../errors.js';
@@ -33,7 +33,8 @@ export interface EngineParams {
   /** Work out the run and roll it back: the document says what a run would record. */
   dryRun?: boolean;
   /** Called after each stage with its label (STAGE_TABLE), then once more with 'store', and
-   *  the rows in scope scaled by the steps done so far (a progress bar's done and total). */
+   *  the rows in scope scaled by the steps done so far (a progress bar's done and total). The
+   *  first narrow run after a bulk load calls it before each index it builds, with 0 and 0. */
   onStage?: (name: string, done: number, total: number) => void;
 }
 
@@ -100,10 +101,16 @@ async function record(ctx: OperationContext, p: EngineParams): Promise<RunHeader
   };
 
   // The first narrow run after a bulk load builds the indexes it selects through, in a
-  // transaction of its own that a dry run keeps too (src/db/window-indexes.ts).
+  // transaction of its own that a dry run keeps too (src/db/window-indexes.ts). Over millions of
+  // rows that takes seconds per index: the progress line says which is being built.
   if ((p.from || p.to) && missingWindowIndexes(db).length && narrowScope(db, makeScope(p.from, p.to, p.dateWindow)).narrow) {
     await withWriteTransaction(db, async () => {
-      buildWindowIndexes(db);
+      for (const name of missingWindowIndexes(db)) {
+        p.onStage?.(`building index ${name} (once after a bulk load)`, 0, 0);
+        ctx.checkInterrupted();
+        await new Promise(setImmediate);
+        buildWindowIndex(db, name);
+      }
     });
   }
 

@@ -530,3 +530,44 @@ describe('bad input writes nothing', () => {
     expect(count()).toBe(before + 1); // the one audit entry of the successful resolve
   });
 });
+
+describe('the first narrow run after a bulk load', () => {
+  test('builds each window index once, naming it to the progress line before the stages, and finds what a run with them finds', async () => {
+    const rows: RowSpec[] = [];
+    for (let i = 0; i < 20; i++) rows.push({ side: 'psp', id: `h${i}`, amount: '1.00', at: '2025-03-01' });
+    rows.push({ side: 'psp', id: 'n1', amount: '5.00', at: '2025-03-20' }, { side: 'ledger', id: 'L1', amount: '5.00', at: '2025-03-20', pspReference: 'n1' });
+    store = new TestStore().add(...rows);
+    // What a bulk load leaves (src/db/bulk-load.ts): the window-only indexes not built.
+    const { DEFERRED_INDEXES, missingWindowIndexes } = await import('../../src/db/window-indexes.js');
+    const names = Object.keys(DEFERRED_INDEXES);
+    for (const n of names) store.db.exec(`DROP INDEX ${n}`);
+    const { runReconcile } = await import('../../src/reconcile/engine.js');
+    const { Decimal } = await import('decimal.js');
+    const night = async () => {
+      const calls: Array<[string, number, number]> = [];
+      const ctx = store!.context();
+      try {
+        const r = await runReconcile(ctx, {
+          from: '2025-03-20',
+          to: '2025-03-20',
+          tolerance: new Decimal(0),
+          toleranceText: '0',
+          dateWindow: 3,
+          onStage: (name, done, total) => calls.push([name, done, total]),
+        });
+        return { calls, counts: r.counts };
+      } finally {
+        ctx.close();
+      }
+    };
+    const first = await night();
+    // In the order missingWindowIndexes lists them (DEFERRED_INDEXES'), before any stage.
+    expect(first.calls.slice(0, names.length)).toEqual(names.map((n) => [`building index ${n} (once after a bulk load)`, 0, 0]));
+    expect(first.calls[names.length][0]).not.toMatch(/building index/);
+    expect(missingWindowIndexes(store.db)).toEqual([]);
+    expect(first.counts).toMatchObject({ psp: 1, ledger: 1, matched: 1 });
+    const second = await night();
+    expect(second.calls.some(([n]) => /building index/.test(n))).toBe(false);
+    expect(second.counts).toMatchObject({ psp: 1, ledger: 1, matched: 1 });
+  });
+});
